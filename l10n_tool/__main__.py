@@ -1,0 +1,3 @@
+from l10n_tool.cli import main
+
+main()

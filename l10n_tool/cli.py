@@ -1,0 +1,168 @@
+"""The ``l10n`` command line.
+
+One thin function per command: read options, call the library, print a
+summary. An ``L10nError`` anywhere below becomes one line on stderr and exit
+code 2 (bad input) or 1 (findings); nothing here decides what is valid.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from l10n_tool import __version__
+from l10n_tool.config import load_settings, with_overrides
+from l10n_tool.errors import EXIT_FINDINGS, L10nError
+from l10n_tool.project import Project, extract as do_extract, status as do_status, update as do_update
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except L10nError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+def _project(ctx: click.Context) -> Project:
+    return ctx.find_object(Project)
+
+
+locale_options = [
+    click.option("-l", "--locale", "locales", multiple=True, metavar="LOCALE",
+                 help="Target locale (repeatable), e.g. zh_Hans or de."),
+    click.option("--all", "all_locales", is_flag=True,
+                 help="Every locale listed in [tool.l10n] locales (the default)."),
+]
+
+
+def with_locales(fn):
+    for option in reversed(locale_options):
+        fn = option(fn)
+    return fn
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Project folder (default: the current folder).")
+@click.option("--source-dir", type=click.Path(path_type=Path), default=None,
+              help="Override [tool.l10n] source_dir.")
+@click.option("--glossary", type=click.Path(path_type=Path), default=None,
+              help="Override [tool.l10n] glossary.")
+@click.version_option(__version__, prog_name="l10n")
+@click.pass_context
+def cli(ctx, project_dir, source_dir, glossary):
+    """Translate news articles offline: extract, update, translate, check, publish."""
+    try:
+        settings = load_settings(project_dir)
+    except L10nError as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(exc.exit_code)
+    root = settings.root
+    settings = with_overrides(settings,
+                              source_dir=(root / source_dir) if source_dir else None,
+                              glossary=(root / glossary) if glossary else None)
+    ctx.obj = Project(settings)
+
+
+@cli.command()
+@click.option("--paragraphs", is_flag=True, help="Keep whole paragraphs as units (no sentence split).")
+@click.pass_context
+def extract(ctx, paragraphs):
+    """Write locales/templates/<page>.pot from source/*.html."""
+    project = _project(ctx)
+    if paragraphs:
+        project.settings = with_overrides(project.settings, segment="paragraphs")
+    for path, changed, count in do_extract(project):
+        click.echo(f"{project.rel(path)}: {count} units{'' if changed else ' (unchanged)'}")
+
+
+@cli.command()
+@with_locales
+@click.pass_context
+def update(ctx, locales, all_locales):
+    """Create or merge locales/<locale>/<page>.po from the templates."""
+    project = _project(ctx)
+    for r in do_update(project, project.locales(locales, all_locales)):
+        m = r.result
+        state = "created" if m.created else ("updated" if r.written else "unchanged")
+        click.echo(f"{project.rel(r.path)}: {state}; {m.kept} kept, {m.reused} reused, "
+                   f"{m.fuzzy} fuzzy, {m.new} new, {m.obsolete} obsolete")
+
+
+@cli.command()
+@with_locales
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def status(ctx, locales, all_locales, fmt):
+    """Units and words reviewed, fuzzy and untranslated, per locale and page."""
+    project = _project(ctx)
+    rows = do_status(project, project.locales(locales, all_locales))
+    if fmt == "json":
+        click.echo(json.dumps({"pages": rows}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'locale':<9} {'page':<48} {'reviewed':>14} {'fuzzy':>6} {'untransl.':>9} {'words':>11}")
+    for r in rows:
+        click.echo(f"{r['locale']:<9} {r['page'][:48]:<48} "
+                   f"{r['reviewed']:>4}/{r['units']:<4} {r['percent_reviewed']:>4.0f}% "
+                   f"{r['fuzzy']:>6} {r['untranslated']:>9} {r['words_reviewed']:>5}/{r['words']:<5}")
+
+
+@cli.command()
+@with_locales
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: [tool.l10n] output_dir).")
+@click.option("--include-fuzzy/--no-include-fuzzy", default=None,
+              help="Let unreviewed (fuzzy) translations go live.")
+@click.option("--min-complete", type=click.FloatRange(0, 100), default=None,
+              help="Withhold pages with a smaller share of reviewed units (percent).")
+@click.pass_context
+def publish(ctx, locales, all_locales, out_dir, include_fuzzy, min_complete):
+    """Write the localised site: public/<locale>/<page>.html, indexes, sitemap."""
+    from l10n_tool.publish.build import publish as do_publish
+
+    project = _project(ctx)
+    result = do_publish(project, project.locales(locales, all_locales), min_complete,
+                        include_fuzzy, out_dir)
+    for d in result.decisions:
+        if not d.published:
+            click.echo(f"withheld {d.locale}/{d.slug}: {d.reason}")
+    for p in result.problems:
+        click.echo(f"error: {p}", err=True)
+    out = project.rel(result.out_dir)
+    if not result.written and not result.removed:
+        click.echo(f"{out}: up to date ({result.unchanged} files unchanged)")
+    else:
+        click.echo(f"{out}: {len(result.written)} written, {result.unchanged} unchanged, "
+                   f"{len(result.removed)} removed; "
+                   f"{sum(1 for d in result.decisions if d.published)} translated pages live")
+    if result.problems:
+        ctx.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--bind", default="127.0.0.1", show_default=True)
+@click.pass_context
+def serve(ctx, port, bind):
+    """Preview the published site on localhost."""
+    from l10n_tool.publish.serve import serve as do_serve
+
+    project = _project(ctx)
+    out = project.settings.output_dir
+    if not (out / "index.html").exists():
+        raise L10nError("nothing published yet; run `l10n publish` first", out)
+    click.echo(f"serving {project.rel(out)} at http://{bind}:{port}/ (Ctrl-C to stop)")
+    do_serve(out, bind, port)
+
+
+def main() -> None:
+    cli.main(prog_name="l10n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

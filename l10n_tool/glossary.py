@@ -1,0 +1,211 @@
+"""The glossary: fixed terms and approved translations.
+
+Matching rules, in one place because extraction comments, MT protection and
+the checks must find exactly the same occurrences:
+
+* A term written in capitals and digits only (ILSTC, TEU, BRI) is an acronym
+  and matches case-sensitively; any other term matches case-insensitively.
+* Source text (and msgstrs in scripts with spaces) match on word boundaries,
+  and a term followed by a possessive or plural suffix ('s, ’s, s, es) still
+  counts: "TEUs", "Chongqing's".
+* In msgstrs of scripts without spaces (Chinese, Japanese, Thai…) a term is a
+  plain substring, since there are no word boundaries to match on.
+* Where terms overlap, the longest wins: "Chongqing Liangjiang Collaborative
+  Innovation Zone" is one term, not "Chongqing" plus the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from l10n_tool.errors import L10nError
+from l10n_tool.locales import NO_SPACE_LANGUAGES, get_locale
+
+TYPES = ("fixed", "translate")
+SUFFIX = r"(?:['’]s|es|s)?"
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    type: str
+    translations: dict = field(default_factory=dict, hash=False, compare=False)
+    note: str = ""
+    line: int = 0
+
+    @property
+    def acronym(self) -> bool:
+        return bool(re.fullmatch(r"[A-Z0-9&.\-]+", self.term)) and any(c.isalpha() for c in self.term)
+
+    def approved(self, locale: str) -> str | None:
+        """The form a msgstr must use: verbatim for fixed terms."""
+        if self.type == "fixed":
+            return self.term
+        return self.translations.get(locale) or None
+
+    def describe(self, locale: str | None = None) -> str:
+        """The ``#.`` comment translators see, specific to one locale's PO file."""
+        if self.type == "fixed":
+            text = f"glossary: {self.term} (fixed)"
+        elif locale is None:
+            text = f"glossary: {self.term} (translate)"
+        elif self.translations.get(locale):
+            text = f"glossary: {self.term} = {self.translations[locale]}"
+        else:
+            text = f"glossary: {self.term} (translate; no approved {locale} rendering yet)"
+        return text + (f" — {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    term: Term
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    line: int
+
+
+def _term_regex(text: str, case_sensitive: bool, boundaries: bool) -> str:
+    body = r"\s+".join(re.escape(part) for part in text.split())
+    if not case_sensitive:
+        body = f"(?i:{body})"
+    return rf"(?<!\w){body}{SUFFIX}(?!\w)" if boundaries else body
+
+
+class Glossary:
+    def __init__(self, terms: list[Term], path: Path | None = None, digest: str = ""):
+        self.terms = terms
+        self.path = path
+        self.digest = digest
+        ordered = sorted(terms, key=lambda t: -len(t.term))
+        self._by_group = {f"t{i}": t for i, t in enumerate(ordered)}
+        if ordered:
+            alternatives = "|".join(
+                f"(?P<t{i}>{_term_regex(t.term, t.acronym, True)})" for i, t in enumerate(ordered))
+            self._source_re = re.compile(alternatives)
+        else:
+            self._source_re = None
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def find(self, text: str) -> list[Occurrence]:
+        """Occurrences of terms in source text, longest first, no overlaps."""
+        if self._source_re is None:
+            return []
+        return [Occurrence(self._by_group[m.lastgroup], m.start(), m.end())
+                for m in self._source_re.finditer(text)]
+
+    def locale_digest(self, locale: str) -> str:
+        """Hash of what the glossary says for one locale, for MT cache keys."""
+        h = hashlib.sha256()
+        for t in sorted(self.terms, key=lambda t: t.term):
+            h.update(f"{t.term}\x1f{t.type}\x1f{t.approved(locale) or ''}\x1e".encode())
+        return h.hexdigest()[:16]
+
+
+def count_in_target(text: str, rendering: str, locale: str, verbatim: bool) -> int:
+    """How often ``rendering`` occurs in ``text``, a msgstr of ``locale``."""
+    spaced = get_locale(locale).language not in NO_SPACE_LANGUAGES
+    case_sensitive = verbatim or Term(rendering, "fixed").acronym
+    return len(_target_regex(rendering, case_sensitive, spaced).findall(text))
+
+
+_TARGET_RES: dict = {}
+
+
+def _target_regex(rendering: str, case_sensitive: bool, spaced: bool) -> re.Pattern:
+    k = (rendering, case_sensitive, spaced)
+    if k not in _TARGET_RES:
+        _TARGET_RES[k] = re.compile(_term_regex(rendering, case_sensitive, spaced))
+    return _TARGET_RES[k]
+
+
+def parse(path: Path) -> tuple[Glossary, list[Problem]]:
+    """Read and validate a glossary, returning every problem found."""
+    path = Path(path)
+    if not path.exists():
+        return Glossary([], path, ""), []
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise L10nError("glossary is not UTF-8", path, data[: exc.start].count(b"\n") + 1) from None
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return Glossary([], path, ""), []
+    for required in ("term", "type"):
+        if required not in header:
+            problems.append(Problem(f"missing column {required!r}", 1))
+    if problems:
+        return Glossary([], path, ""), problems
+    locale_columns: dict[int, str] = {}
+    for i, name in enumerate(header):
+        if name in ("term", "type", "note") or not name:
+            continue
+        try:
+            locale_columns[i] = get_locale(name).code
+        except L10nError:
+            problems.append(Problem(f"unknown locale column {name!r}", 1))
+    terms: list[Term] = []
+    seen: dict[str, Term] = {}
+    i_term, i_type = header.index("term"), header.index("type")
+    i_note = header.index("note") if "note" in header else None
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            row = row + [""] * (len(header) - len(row))
+            if len(row) > len(header):
+                problems.append(Problem(f"{len(row)} columns, header has {len(header)}", line))
+                continue
+            term = " ".join(row[i_term].split())
+            kind = row[i_type].strip().lower()
+            if not term:
+                problems.append(Problem("empty term", line))
+                continue
+            if kind not in TYPES:
+                problems.append(Problem(f"bad type {row[i_type]!r} for {term!r} "
+                                        f"(expected one of {', '.join(TYPES)})", line))
+                continue
+            t = Term(term, kind,
+                     {loc: row[i].strip() for i, loc in locale_columns.items() if row[i].strip()},
+                     row[i_note].strip() if i_note is not None else "", line)
+            fold = term if t.acronym else term.casefold()
+            other = seen.get(fold) or seen.get(term.casefold())
+            if other is not None:
+                if other.type != t.type:
+                    problems.append(Problem(f"{term!r} is both a fixed and a translate term "
+                                            f"(line {other.line})", line))
+                else:
+                    problems.append(Problem(f"duplicate term {term!r} (first at line {other.line})", line))
+                continue
+            seen[fold] = t
+            seen.setdefault(term.casefold(), t)
+            terms.append(t)
+    except csv.Error as exc:
+        problems.append(Problem(f"CSV error: {exc}", reader.line_num))
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    return Glossary(terms, path, digest), problems
+
+
+def load(path: Path) -> Glossary:
+    """Read a glossary, raising on its first problem."""
+    glossary, problems = parse(path)
+    if problems:
+        first = problems[0]
+        raise L10nError(f"glossary: {first.message}", path, first.line)
+    return glossary

@@ -1,0 +1,79 @@
+"""Locale facts, all from Babel.
+
+Locale codes enter at the CLI and the config, are validated here once, and
+everything downstream (PO headers, ``<html lang dir>``, language names in the
+switcher, Argos language codes) reads the resulting ``LocaleInfo``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.plurals import get_plural
+
+from l10n_tool.errors import L10nError
+
+#: Pseudo-locales are not in CLDR; they borrow the data of a real base locale.
+PSEUDO_LOCALES = {"en_XA": ("en", "English (pseudo-accented)")}
+
+#: Argos Translate's package codes differ from CLDR for a few locales.
+ARGOS_CODES = {"zh_Hans": "zh", "zh_Hant": "zt", "pt_BR": "pb", "zh": "zh"}
+
+#: Scripts written without spaces between sentences: joining translated
+#: sentences of a block must not insert one.
+NO_SPACE_LANGUAGES = {"zh", "ja", "yue", "lo", "km", "my", "th"}
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    code: str            # canonical CLDR form used for folders: zh_Hans, pt_BR
+    bcp47: str           # for html lang and hreflang: zh-Hans, pt-BR
+    language: str        # zh
+    direction: str       # ltr | rtl
+    native_name: str     # 中文 (简体)
+    english_name: str    # Chinese (Simplified)
+    plural_forms: str    # nplurals=1; plural=0;
+    argos_code: str      # zh
+    pseudo: bool = False
+
+    @property
+    def sentence_joiner(self) -> str:
+        return "" if self.language in NO_SPACE_LANGUAGES else " "
+
+    def babel_locale(self) -> Locale:
+        return Locale.parse(PSEUDO_LOCALES[self.code][0] if self.pseudo else self.code)
+
+
+@lru_cache(maxsize=None)
+def get_locale(code: str, source: str | None = None, line: int | None = None) -> LocaleInfo:
+    """Validate ``code`` (``zh_Hans`` or ``zh-Hans``) and return its facts.
+
+    Raises ``L10nError`` naming ``source:line`` when Babel does not know it.
+    """
+    raw = (code or "").strip().replace("-", "_")
+    if raw in PSEUDO_LOCALES:
+        base = Locale.parse(PSEUDO_LOCALES[raw][0])
+        return LocaleInfo(
+            code=raw, bcp47=raw.replace("_", "-"), language=base.language,
+            direction="ltr", native_name=PSEUDO_LOCALES[raw][1],
+            english_name=PSEUDO_LOCALES[raw][1],
+            plural_forms=get_plural(base).plural_forms, argos_code=base.language,
+            pseudo=True)
+    try:
+        loc = Locale.parse(raw)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise L10nError(f"unknown locale {code!r} (Babel does not know it)", source, line) from None
+    canonical = str(loc)
+    parts = [loc.language, loc.script, loc.territory, loc.variant]
+    return LocaleInfo(
+        code=canonical,
+        bcp47="-".join(p for p in parts if p),
+        language=loc.language,
+        direction=loc.text_direction,
+        native_name=loc.get_display_name(loc) or canonical,
+        english_name=loc.get_display_name("en") or canonical,
+        plural_forms=get_plural(loc).plural_forms,
+        argos_code=ARGOS_CODES.get(canonical, loc.language),
+    )

@@ -1,0 +1,1 @@
+"""Publishing: localised pages and the multilingual site around them."""

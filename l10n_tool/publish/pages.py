@@ -1,0 +1,61 @@
+"""One localised page: PO entries substituted into the source page.
+
+Decides, per unit, whether a msgstr may go live (reviewed, or fuzzy when the
+policy allows, and with exactly the placeholders of its msgid). Anything
+else falls back to the source text, and a broken msgstr is reported with
+the PO file and line so the translator can find it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from lxml import etree
+
+from l10n_tool import markup
+from l10n_tool.document import Document, Unit
+from l10n_tool.formats.html import render
+from l10n_tool.locales import LocaleInfo
+
+
+@dataclass(frozen=True)
+class PageProblem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def localise(doc: Document, po: polib.POFile | None, po_path: str, locale: LocaleInfo,
+             source: LocaleInfo, include_fuzzy: bool) -> tuple[etree._Element, list[PageProblem]]:
+    index = {e.msgid: e for e in po if not e.obsolete} if po is not None else {}
+    problems: dict[int, PageProblem] = {}
+
+    def lookup(unit: Unit) -> str | None:
+        entry = index.get(unit.text)
+        if entry is None or not entry.msgstr:
+            return None
+        if "fuzzy" in entry.flags and not include_fuzzy:
+            return None
+        why = markup.compare(unit.text, entry.msgstr)
+        if why is None and unit.kind in ("alt text", "title attribute", "meta description",
+                                         "meta title", "aria label", "placeholder", "title") \
+                and markup.tags(entry.msgstr):
+            why = "markup is not allowed here"
+        if why is not None:
+            problems.setdefault(entry.linenum, PageProblem(
+                po_path, entry.linenum, f"placeholders do not match the msgid ({why}); "
+                                        f"source text used instead"))
+            return None
+        return entry.msgstr
+
+    is_source = locale.code == source.code
+    root = render(doc, (lambda unit: None) if is_source else lookup,
+                  lang_attr=locale.bcp47, direction=locale.direction,
+                  joiner=locale.sentence_joiner,
+                  fallback_lang=None if is_source else source.bcp47)
+    return root, sorted(problems.values(), key=lambda p: p.line)

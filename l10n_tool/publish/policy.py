@@ -1,0 +1,58 @@
+"""Whether a locale's page is good enough to go live.
+
+Editors set the bar per locale in ``[tool.l10n.publish]``; the decision and
+its one-line reason are data, so the CLI can print why a page is withheld
+and the site builder can leave it out of every switcher and sitemap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polib
+
+from l10n_tool import catalog
+from l10n_tool.config import PublishPolicy
+from l10n_tool.document import Document
+from l10n_tool.errors import L10nError
+from l10n_tool.formats.html import KINDS
+
+
+@dataclass(frozen=True)
+class Decision:
+    locale: str
+    slug: str
+    published: bool
+    share: float            # percent of units that may go live
+    reason: str | None = None
+
+
+def validate(policy: PublishPolicy, locale: str) -> None:
+    unknown = sorted(set(policy.required) - KINDS)
+    if unknown:
+        raise L10nError(f"[tool.l10n.publish.{locale}] required: unknown unit kind(s) "
+                        f"{', '.join(unknown)}; known: {', '.join(sorted(KINDS))}")
+
+
+def decide(doc: Document, po: polib.POFile | None, locale: str,
+           policy: PublishPolicy) -> Decision:
+    entries = {e.msgid: e for e in po if not e.obsolete} if po is not None else {}
+
+    def live(msgid: str) -> bool:
+        e = entries.get(msgid)
+        if e is None or not e.msgstr:
+            return False
+        return catalog.is_reviewed(e) or (policy.include_fuzzy and "fuzzy" in e.flags)
+
+    msgids = list(dict.fromkeys(u.text for u in doc.units))
+    done = sum(1 for m in msgids if live(m))
+    share = 100.0 * done / len(msgids) if msgids else 100.0
+    what = "translated" if policy.include_fuzzy else "reviewed"
+    if share + 1e-9 < policy.min_complete:
+        return Decision(locale, doc.slug, False, share,
+                        f"{share:.0f}% {what}, below min_complete {policy.min_complete:g}%")
+    missing = sorted({u.kind for u in doc.units if u.kind in policy.required and not live(u.text)})
+    if missing:
+        return Decision(locale, doc.slug, False, share,
+                        f"required {', '.join(missing)} not {what}")
+    return Decision(locale, doc.slug, True, share)

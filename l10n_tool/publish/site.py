@@ -1,0 +1,187 @@
+"""The site around the pages: switcher, hreflang, indexes and sitemap.
+
+Every link set is computed from one list of published versions, so the
+switcher, the ``<link rel=alternate>`` tags and the sitemap always agree and
+stay symmetric: a page that is withheld appears in none of them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+from lxml.builder import E
+
+from l10n_tool.locales import LocaleInfo
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+URL_ATTRIBUTES = {"a": ["href"], "link": ["href"], "img": ["src", "srcset"],
+                  "source": ["src", "srcset"], "script": ["src"], "video": ["src", "poster"],
+                  "audio": ["src"], "iframe": ["src"]}
+
+
+@dataclass(frozen=True)
+class Version:
+    """One published page: a slug in a locale."""
+    locale: LocaleInfo
+    slug: str
+    title: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.locale.code}/{self.slug}.html"
+
+
+def absolute(base_url: str, path: str) -> str:
+    return urljoin(base_url if base_url.endswith("/") else base_url + "/", path)
+
+
+def _head(root) -> etree._Element:
+    head = root.find("head")
+    if head is None:
+        head = etree.Element("head")
+        root.insert(0, head)
+    return head
+
+
+def _alternates(root, here_path: str, versions: list[Version], default: Version | None,
+                base_url: str, paths=lambda v: v.path) -> None:
+    head = _head(root)
+    for old in head.findall("link"):
+        if (old.get("rel") or "").lower() in ("alternate", "canonical") and \
+                (old.get("hreflang") or (old.get("rel") or "").lower() == "canonical"):
+            head.remove(old)
+    links = [E.link(rel="canonical", href=absolute(base_url, here_path))]
+    links += [E.link(rel="alternate", hreflang=v.locale.bcp47, href=absolute(base_url, paths(v)))
+              for v in versions]
+    if default is not None:
+        links.append(E.link(rel="alternate", hreflang="x-default",
+                            href=absolute(base_url, paths(default))))
+    indent = head[-1].tail if len(head) else "\n"
+    for link in links:
+        if len(head):
+            head[-1].tail = indent
+        link.tail = "\n"
+        head.append(link)
+
+
+def switcher(current: LocaleInfo, targets: list[tuple[LocaleInfo, str]]) -> etree._Element:
+    """A list of the other language versions, each named in its own script."""
+    items = []
+    for loc, href in targets:
+        if loc.code == current.code:
+            items.append(E.li(E.span(loc.native_name, lang=loc.bcp47, dir=loc.direction,
+                                     **{"aria-current": "true"})))
+        else:
+            items.append(E.li(E.a(loc.native_name, href=href, hreflang=loc.bcp47,
+                                  lang=loc.bcp47, dir=loc.direction, rel="alternate")))
+    return E.nav(E.ul(*items), {"class": "l10n-switcher", "aria-label": "Language"})
+
+
+def _insert_switcher(root, nav) -> None:
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    nav.tail = body.text
+    body.text = "\n"
+    body.insert(0, nav)
+
+
+def decorate_page(root, here: Version, versions: list[Version], default: Version,
+                  base_url: str) -> None:
+    _alternates(root, here.path, versions, default, base_url)
+    targets = [(v.locale, f"../{v.path}") for v in versions]
+    _insert_switcher(root, switcher(here.locale, targets))
+
+
+def rewrite_urls(root, here: Version, article_target, asset_prefix: str = "../") -> None:
+    """Point links at the right locale's article, and assets at the site root.
+
+    ``article_target(slug)`` returns the path (from the site root) of that
+    article's best published version for this locale, or None if the slug is
+    not an article.
+    """
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in URL_ATTRIBUTES.get(el.tag, []):
+            value = el.get(attr)
+            if not value:
+                continue
+            if attr == "srcset":
+                parts = []
+                for candidate in value.split(","):
+                    bits = candidate.strip().split(None, 1)
+                    if bits:
+                        bits[0] = _rewrite(bits[0], here, article_target, asset_prefix, False)
+                    parts.append(" ".join(bits))
+                el.set(attr, ", ".join(parts))
+            else:
+                el.set(attr, _rewrite(value, here, article_target, asset_prefix, el.tag == "a"))
+
+
+def _rewrite(url: str, here: Version, article_target, asset_prefix: str, is_link: bool) -> str:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+        return url
+    name = posixpath.basename(parts.path)
+    stem, ext = posixpath.splitext(name)
+    if is_link and ext.lower() in (".html", ".htm"):
+        target = article_target(stem)
+        if target is not None:
+            rel = posixpath.relpath(target, posixpath.dirname(here.path))
+            return urlunsplit(("", "", rel, parts.query, parts.fragment))
+    normalised = posixpath.normpath(parts.path)
+    if normalised.startswith(".."):
+        return url
+    return urlunsplit(("", "", asset_prefix + normalised, parts.query, parts.fragment))
+
+
+def _page(locale: LocaleInfo, title: str, body_children: list) -> etree._Element:
+    return E.html(
+        E.head(E.meta(charset="utf-8"),
+               E.meta(name="viewport", content="width=device-width, initial-scale=1"),
+               E.title(title)),
+        E.body(*body_children),
+        lang=locale.bcp47, dir=locale.direction)
+
+
+def locale_index(locale: LocaleInfo, site_name: str, pages: list[Version],
+                 index_versions: list[LocaleInfo], default: LocaleInfo, base_url: str):
+    """The list of a locale's published articles, under their translated titles."""
+    items = [E.li(E.a(v.title, href=f"{v.slug}.html")) for v in pages]
+    root = _page(locale, site_name, [E.main(E.h1(site_name), E.ul(*items))])
+    path = f"{locale.code}/index.html"
+    versions = [Version(loc, "index", site_name) for loc in index_versions]
+    _alternates(root, path, versions, Version(default, "index", site_name), base_url)
+    _insert_switcher(root, switcher(locale, [(loc, f"../{loc.code}/index.html")
+                                             for loc in index_versions]))
+    return root
+
+
+def root_index(site_name: str, locales: list[tuple[LocaleInfo, int]], default: LocaleInfo):
+    """The language picker: every language named in its own script."""
+    items = [E.li(E.a(loc.native_name, href=f"{loc.code}/index.html", hreflang=loc.bcp47,
+                      lang=loc.bcp47, dir=loc.direction)) for loc, _ in locales]
+    return _page(default, site_name, [E.main(E.h1(site_name),
+                                             E.ul(*items, {"class": "l10n-languages"}))])
+
+
+def sitemap(groups: list[list[Version]], defaults: dict[str, Version], base_url: str) -> bytes:
+    """``sitemap.xml`` with an ``xhtml:link`` alternate set on every URL."""
+    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS, "xhtml": XHTML_NS})
+    for group in groups:
+        for v in group:
+            url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+            etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = absolute(base_url, v.path)
+            for alt in group:
+                etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate",
+                                 hreflang=alt.locale.bcp47, href=absolute(base_url, alt.path))
+            default = defaults.get(v.slug)
+            if default is not None:
+                etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate",
+                                 hreflang="x-default", href=absolute(base_url, default.path))
+    return etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -1,0 +1,99 @@
+"""Sentence segmentation of block text that carries placeholders.
+
+Rules rather than a statistical model, so that extraction is fast, offline,
+deterministic, and needs neither stanza nor spaCy. The rules are written to
+be conservative: a missed split only makes one unit longer, a wrong split
+cuts a sentence in half for the translator.
+"""
+
+from __future__ import annotations
+
+import re
+
+from l10n_tool import markup
+
+#: Words that end with a period without ending the sentence, per language.
+ABBREVIATIONS = {
+    "en": {
+        "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "rev", "hon",
+        "gen", "gov", "sen", "rep", "lt", "col", "capt", "cmdr", "sgt", "maj", "pres",
+        "vs", "v", "e.g", "i.e", "cf", "ca", "approx", "dept", "est", "vol",
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "a.m", "p.m",
+    },
+}
+#: Abbreviations that only count as such before a number: "No. 5", "p. 12".
+NUMBER_ABBREVIATIONS = {"en": {"no", "nos", "art", "p", "pp", "fig", "figs", "ch", "sec", "op", "nr"}}
+
+TERMINATOR_RE = re.compile(r"[.!?…]+|[。！？]+")
+CLOSER_RE = re.compile(r"[\"'”’»)\]]|</\d+>")
+OPENER_RE = re.compile(r"[\"'“‘«(\[¿¡]|<\d+>")
+WS_RE = re.compile(r"\s+")
+CJK_TERMINATORS = "。！？"
+
+
+def _starts_sentence(rest: str) -> bool:
+    i = 0
+    while True:
+        m = OPENER_RE.match(rest, i)
+        if not m:
+            break
+        i = m.end()
+    if i >= len(rest):
+        return False
+    ch = rest[i]
+    return ch.isdigit() or ch.isupper() or (ch.isalpha() and not ch.islower())
+
+
+def _is_abbreviation(before: str, rest: str, lang: str) -> bool:
+    token = markup.strip(before).split()[-1] if markup.strip(before).split() else ""
+    word = token.lstrip("\"'“‘«([").rstrip(".")
+    low = word.lower()
+    if low in ABBREVIATIONS.get(lang, set()):
+        return True
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):      # U.S, e.g, a.m
+        return True
+    if re.fullmatch(r"[A-Z]", word):                          # an initial: J. Smith
+        return True
+    if low in NUMBER_ABBREVIATIONS.get(lang, set()):
+        return bool(re.match(r"\s*\d", markup.strip(rest)))
+    return False
+
+
+def _depth(text: str) -> int:
+    depth = 0
+    for t in markup.tags(text):
+        depth += {"open": 1, "close": -1}.get(t.kind, 0)
+    return depth
+
+
+def split_sentences(text: str, lang: str = "en") -> list[tuple[str, str]]:
+    """Split ``text`` into ``(sentence, following whitespace)`` pairs.
+
+    Splits only where no placeholder pair is open, so every sentence keeps
+    well-nested markup of its own.
+    """
+    out: list[tuple[str, str]] = []
+    start = 0
+    for m in TERMINATOR_RE.finditer(text):
+        if m.start() < start:
+            continue
+        end = m.end()
+        while (c := CLOSER_RE.match(text, end)):
+            end = c.end()
+        ws = WS_RE.match(text, end)
+        cjk = m.group()[-1] in CJK_TERMINATORS
+        if not ws and not cjk:
+            continue
+        nxt = ws.end() if ws else end
+        if nxt >= len(text) or _depth(text[start:end]) != 0:
+            continue
+        rest = text[nxt:]
+        if not cjk and not _starts_sentence(rest):
+            continue
+        if m.group() == "." and _is_abbreviation(text[start:m.start()], rest, lang):
+            continue
+        out.append((text[start:end], text[end:nxt]))
+        start = nxt
+    out.append((text[start:], ""))
+    return out
