@@ -160,6 +160,125 @@ def serve(ctx, port, bind):
     do_serve(out, bind, port)
 
 
+@cli.command()
+@click.option("-l", "--locale", "locale", required=True, metavar="LOCALE", help="Target locale.")
+@click.option("--engine", type=click.Choice(["argos", "pseudo"]), default="argos", show_default=True)
+@click.option("--beam", "beam_size", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Beam size; 1 is greedy and fastest, 4 is Argos's default.")
+@click.option("--threads", type=click.IntRange(0, 256), default=0,
+              help="CPU threads for CTranslate2 (0: all cores).")
+@click.option("--batch-size", type=click.IntRange(1, 1024), default=32, show_default=True)
+@click.option("--refresh-drafts", is_flag=True,
+              help="Also re-translate entries that are still unreviewed MT drafts.")
+@click.pass_context
+def translate(ctx, locale, engine, beam_size, threads, batch_size, refresh_drafts):
+    """Fill untranslated entries with fuzzy machine-translated drafts (offline)."""
+    from l10n_tool.locales import get_locale
+    from l10n_tool.mt.cache import MTCache
+    from l10n_tool.mt.drafts import translate_locale
+    from l10n_tool.mt.engine import create
+
+    project = _project(ctx)
+    s = project.settings
+    target = get_locale(locale)
+    glossary = project.glossary()
+    project.catalogs(target.code, required=True)
+    mt = create(engine, get_locale(s.source_locale).argos_code, target.argos_code,
+                beam_size, threads)
+    cache = MTCache(s.cache_dir / "mt.sqlite")
+    bar = None
+    try:
+        def on_total(n):
+            nonlocal bar
+            if n and sys.stderr.isatty():
+                bar = click.progressbar(length=n, label=f"translating {target.code}", file=sys.stderr)
+                bar.__enter__()
+        summary = translate_locale(project, target, mt, glossary, cache, refresh_drafts,
+                                   batch_size, progress=lambda n: bar and bar.update(n),
+                                   on_total=on_total)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        cache.close()
+    rate = summary.translated / summary.seconds if summary.seconds else 0.0
+    click.echo(f"{target.code}: {summary.pending} pending, {summary.cached} from cache, "
+               f"{summary.translated} translated by {mt.identity()} in {summary.seconds:.1f} s "
+               f"({rate:.1f} units/s); {summary.problems} with problems; "
+               f"{len(summary.files_written)} files written")
+    if summary.interrupted:
+        click.echo("interrupted: finished batches were saved; run again to resume", err=True)
+        ctx.exit(130)
+
+
+@cli.command()
+@with_locales
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]),
+              default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--min-complete", type=click.FloatRange(0, 100), default=None,
+              help="Error when a page has a smaller share of reviewed entries (percent).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to a file (atomically) instead of stdout.")
+@click.pass_context
+def check(ctx, locales, all_locales, fmt, strict, min_complete, output):
+    """QA gate for CI: glossary, placeholders, numbers, consistency. Exit 1 on errors."""
+    from l10n_tool.checks.report import render
+    from l10n_tool.checks.runner import run_checks
+    from l10n_tool.fsutil import write_atomic
+
+    project = _project(ctx)
+    run = run_checks(project, project.locales(locales, all_locales), min_complete)
+    report = render(run, fmt, strict)
+    if output:
+        write_atomic(output, report + "\n")
+    elif report:
+        click.echo(report)
+    failing = run.count("error") + (run.count("warning") if strict else 0)
+    if failing:
+        ctx.exit(EXIT_FINDINGS)
+
+
+@cli.group()
+def models():
+    """Argos model packages: list, install, remove."""
+
+
+@models.command("list")
+def models_list():
+    """Installed packages and their language pairs."""
+    from l10n_tool.mt import models as m
+
+    packages = m.installed()
+    if not packages:
+        click.echo(f"no packages installed in {', '.join(str(d) for d in m.package_dirs())}")
+    for p in packages:
+        click.echo(f"{p.pair:<10} {p.code:<28} {p.version:<8} {p.path}")
+
+
+@models.command("install")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--from-index", nargs=2, metavar="FROM TO", default=None,
+              help="Download FROM→TO from the Argos package index. NEEDS THE NETWORK.")
+def models_install(path, from_index):
+    """Install a .argosmodel file or package folder (offline), or --from-index."""
+    from l10n_tool.mt import models as m
+
+    if bool(path) == bool(from_index):
+        raise L10nError("give a PATH, or --from-index FROM TO")
+    pkg = m.install(path) if path else m.install_from_index(*from_index)
+    click.echo(f"installed {pkg.code} {pkg.version} ({pkg.pair}) in {pkg.path}")
+
+
+@models.command("remove")
+@click.argument("which")
+def models_remove(which):
+    """Remove a package by code or pair (en:zh)."""
+    from l10n_tool.mt import models as m
+
+    for p in m.remove(which):
+        click.echo(f"removed {p.code} ({p.pair}) from {p.path.parent}")
+
+
 def main() -> None:
     cli.main(prog_name="l10n")
 

@@ -9,7 +9,9 @@ the checks must find exactly the same occurrences:
   and a term followed by a possessive or plural suffix ('s, ’s, s, es) still
   counts: "TEUs", "Chongqing's".
 * In msgstrs of scripts without spaces (Chinese, Japanese, Thai…) a term is a
-  plain substring, since there are no word boundaries to match on.
+  plain substring, since there are no word boundaries to match on; only a
+  Latin term may not touch further Latin letters or digits (NUS is not found
+  in NUSRI, but is found in 由NUS承办).
 * Where terms overlap, the longest wins: "Chongqing Liangjiang Collaborative
   Innovation Zone" is one term, not "Chongqing" plus the rest.
 """
@@ -78,7 +80,13 @@ def _term_regex(text: str, case_sensitive: bool, boundaries: bool) -> str:
     body = r"\s+".join(re.escape(part) for part in text.split())
     if not case_sensitive:
         body = f"(?i:{body})"
-    return rf"(?<!\w){body}{SUFFIX}(?!\w)" if boundaries else body
+    if boundaries:
+        return rf"(?<!\w){body}{SUFFIX}(?!\w)"
+    # no word boundaries in CJK text, but a Latin term still may not sit inside
+    # a longer Latin word: NUS is not in NUSRI
+    before = r"(?<![A-Za-z0-9])" if text[:1].isascii() and text[:1].isalnum() else ""
+    after = r"(?![A-Za-z0-9])" if text[-1:].isascii() and text[-1:].isalnum() else ""
+    return f"{before}{body}{after}"
 
 
 class Glossary:

@@ -1,0 +1,91 @@
+"""Glossary checks: fixed terms, approved renderings, consistency, the file itself.
+
+Matching follows ``l10n_tool.glossary``: word boundaries in scripts with
+spaces, plain substrings in CJK, case-insensitive except for acronyms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from l10n_tool import catalog, markup
+from l10n_tool.checks.base import EntryCheck, LocaleCheck
+from l10n_tool.checks.finding import Finding, shorten
+from l10n_tool.glossary import count_in_target
+from l10n_tool.locales import NO_SPACE_LANGUAGES
+
+
+def fixed_rule(ctx, entry):
+    """Every fixed term in the msgid appears verbatim in the msgstr, as many times."""
+    wanted = Counter(o.term for o in ctx.glossary.find(entry.msgid) if o.term.type == "fixed")
+    for term, n in wanted.items():
+        got = count_in_target(entry.msgstr, term.term, ctx.locale.code, verbatim=True)
+        if got != n:
+            yield (f"{term.term} ×{n}", f"{term.term} ×{got}",
+                   f"fixed term {term.term} must appear verbatim {n}× (found {got}×)")
+
+
+def approved_rule(ctx, entry):
+    """Every translate term in the msgid is rendered with its approved translation."""
+    seen = set()
+    for occ in ctx.glossary.find(entry.msgid):
+        term = occ.term
+        approved = term.approved(ctx.locale.code)
+        if term.type != "translate" or approved is None or term in seen:
+            continue
+        seen.add(term)
+        if count_in_target(entry.msgstr, approved, ctx.locale.code, verbatim=False) == 0:
+            yield (approved, shorten(entry.msgstr, 40),
+                   f"{term.term} must be rendered as {approved}")
+
+
+def _candidates(text: str, spaced: bool) -> set[str]:
+    text = markup.strip(text)
+    if spaced:
+        words = re.findall(r"\w[\w'’-]*", text)
+        return {" ".join(words[i:i + n]) for n in range(1, 5) for i in range(len(words) - n + 1)
+                if len(" ".join(words[i:i + n])) >= 4}
+    chars = re.sub(r"[\s\W]+", "\x00", text)
+    return {chars[i:i + n] for n in range(2, 13) for i in range(len(chars) - n + 1)
+            if "\x00" not in chars[i:i + n]}
+
+
+def consistency_rule(ctx):
+    """Terms with no approved rendering yet, rendered differently across entries."""
+    spaced = ctx.locale.language not in NO_SPACE_LANGUAGES
+    uses = defaultdict(list)
+    for f in ctx.files:
+        for entry in f.po:
+            if not catalog.is_reviewed(entry):
+                continue
+            for term in {o.term for o in ctx.glossary.find(entry.msgid)}:
+                if term.type == "translate" and term.approved(ctx.locale.code) is None:
+                    uses[term].append((f.path, entry))
+    for term, items in uses.items():
+        if len(items) < 2:
+            continue
+        sets = [_candidates(e.msgstr, spaced) for _, e in items]
+        common = set.intersection(*sets)
+        if common:
+            continue
+        counts = Counter(c for s in sets for c in s)
+        best = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))[0] if counts else ""
+        path, entry = items[-1]
+        yield Finding("glossary-consistency", "warning", ctx.locale.code, path, entry.linenum,
+                      shorten(entry.msgid), "one rendering", f"{len(items)} entries disagree",
+                      f"{term.term} is rendered in different ways in {len(items)} entries; "
+                      f"approve one in the glossary (most common: {best!r})")
+
+
+def file_rule(ctx):
+    """The glossary itself is valid."""
+    for p in ctx.glossary_problems:
+        yield Finding("glossary-file", "error", "*", ctx.glossary_path, p.line, "",
+                      "a valid glossary row", p.message, p.message)
+
+
+FIXED = EntryCheck("glossary-fixed", fixed_rule, fixed_rule.__doc__)
+APPROVED = EntryCheck("glossary-approved", approved_rule, approved_rule.__doc__)
+CONSISTENCY = LocaleCheck("glossary-consistency", consistency_rule, consistency_rule.__doc__)
+FILE = LocaleCheck("glossary-file", file_rule, file_rule.__doc__)

@@ -1,0 +1,19 @@
+"""``placeholders``: the msgstr has exactly the msgid's placeholders, well nested.
+
+A broken placeholder cannot be published (the unit falls back to English),
+so CI must catch it before the translator's work silently disappears.
+"""
+
+from l10n_tool import markup
+from l10n_tool.checks.base import EntryCheck
+
+
+def rule(ctx, entry):
+    why = markup.compare(entry.msgid, entry.msgstr)
+    if why:
+        want = " ".join(sorted(markup.signature(entry.msgid).elements())) or "(none)"
+        got = " ".join(sorted(markup.signature(entry.msgstr).elements())) or "(none)"
+        yield want, got, why
+
+
+CHECK = EntryCheck("placeholders", rule, __doc__)

@@ -1,0 +1,106 @@
+"""Render findings for people (text), programs (json), GitHub and CI dashboards.
+
+The JSON layout is a documented contract (``report.schema.json`` beside this
+file, version 1); add fields, never rename or remove them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from xml.etree import ElementTree as ET
+
+from l10n_tool.checks.finding import Finding
+from l10n_tool.checks.runner import CheckRun
+
+SCHEMA_VERSION = 1
+FORMATS = ("text", "json", "github", "junit")
+
+
+def render(run: CheckRun, fmt: str, strict: bool = False) -> str:
+    return {"text": text, "json": as_json, "github": github, "junit": junit}[fmt](run, strict)
+
+
+def _failing(f: Finding, strict: bool) -> bool:
+    return f.severity == "error" or (strict and f.severity == "warning")
+
+
+def text(run: CheckRun, strict: bool = False) -> str:
+    by_file = defaultdict(list)
+    for f in run.findings:
+        by_file[f.file].append(f)
+    lines = []
+    for path in sorted(by_file):
+        lines.append(path)
+        for f in sorted(by_file[path], key=lambda f: (f.line, f.check)):
+            lines.append(f"  {f.line:>5}  {f.severity:<7} {f.check:<20} {f.message}")
+            if f.msgid:
+                lines.append(f"         msgid: {f.msgid}")
+            if f.severity != "info":
+                lines.append(f"         expected: {f.expected}   found: {f.found}")
+    errors = sum(1 for f in run.findings if _failing(f, strict))
+    lines.append(f"{len(run.files)} files, {run.entries} entries: {run.count('error')} errors, "
+                 f"{run.count('warning')} warnings, {run.count('info')} info"
+                 + (" (--strict: warnings fail)" if strict else "")
+                 + (" — FAILED" if errors else " — OK"))
+    return "\n".join(lines)
+
+
+def as_json(run: CheckRun, strict: bool = False) -> str:
+    return json.dumps({
+        "version": SCHEMA_VERSION,
+        "ok": not any(_failing(f, strict) for f in run.findings),
+        "summary": {"files": len(run.files), "entries": run.entries,
+                    "errors": run.count("error"), "warnings": run.count("warning"),
+                    "info": run.count("info")},
+        "findings": [f.as_dict() for f in run.findings],
+    }, ensure_ascii=False, indent=2)
+
+
+def _escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_prop(s: str) -> str:
+    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(run: CheckRun, strict: bool = False) -> str:
+    """One workflow command per finding: ::error file=…,line=…,title=…::message."""
+    level = {"error": "error", "warning": "warning", "info": "notice"}
+    out = []
+    for f in run.findings:
+        lvl = "error" if _failing(f, strict) else level[f.severity]
+        msg = f"{f.message} [{f.locale}] msgid: {f.msgid}" if f.msgid else f.message
+        out.append(f"::{lvl} file={_escape_prop(f.file)},line={f.line},"
+                   f"title={_escape_prop(f.check)}::{_escape_data(msg)}")
+    return "\n".join(out)
+
+
+def junit(run: CheckRun, strict: bool = False) -> str:
+    """A testsuite per PO file, a testcase per finding (failures for errors)."""
+    root = ET.Element("testsuites", name="l10n check")
+    by_file = defaultdict(list)
+    for f in run.findings:
+        by_file[f.file].append(f)
+    total = failures = 0
+    for path in sorted(set(run.files) | set(by_file)):
+        items = by_file.get(path, [])
+        fails = [f for f in items if _failing(f, strict)]
+        suite = ET.SubElement(root, "testsuite", name=path, tests=str(max(1, len(items))),
+                              failures=str(len(fails)), errors="0", skipped="0")
+        if not items:
+            ET.SubElement(suite, "testcase", classname=path, name="all checks")
+        for f in items:
+            case = ET.SubElement(suite, "testcase", classname=f"{f.locale}.{f.check}",
+                                 name=f"{path}:{f.line} {f.check}", file=path, line=str(f.line))
+            body = f"{f.message}\nmsgid: {f.msgid}\nexpected: {f.expected}\nfound: {f.found}"
+            if _failing(f, strict):
+                ET.SubElement(case, "failure", message=f.message, type=f.check).text = body
+            else:
+                ET.SubElement(case, "system-out").text = f"{f.severity}: {body}"
+        total += max(1, len(items))
+        failures += len(fails)
+    root.set("tests", str(total))
+    root.set("failures", str(failures))
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)

@@ -1,0 +1,1 @@
+"""Machine translation: protection, engines, cache, drafts and model packages."""

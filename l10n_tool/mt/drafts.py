@@ -1,0 +1,113 @@
+"""Fill a locale's untranslated entries with machine-translated drafts.
+
+Every draft is marked ``fuzzy`` with a translator comment naming engine and
+model, so it never passes for a reviewed translation; clearing the flag in
+Poedit is what makes it one. Reviewed entries are never touched. Units are
+deduplicated across pages, looked up in the cache, and only the misses go to
+the engine, in batches committed to the cache one by one.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import polib
+
+from l10n_tool import catalog
+from l10n_tool.glossary import Glossary
+from l10n_tool.locales import LocaleInfo
+from l10n_tool.mt.cache import MTCache
+from l10n_tool.mt.protect import protect, restore
+from l10n_tool.project import Project
+
+
+@dataclass
+class DraftSummary:
+    locale: str
+    pending: int = 0
+    cached: int = 0
+    translated: int = 0
+    problems: int = 0
+    seconds: float = 0.0
+    files_written: list[str] = field(default_factory=list)
+    interrupted: bool = False
+
+
+def _wanted(entry: polib.POEntry, refresh: bool) -> bool:
+    if entry.obsolete:
+        return False
+    if not entry.msgstr:
+        return True
+    return refresh and catalog.is_mt_draft(entry)
+
+
+def _apply(entry: polib.POEntry, text: str, notes: dict, provenance: str) -> None:
+    kept = [line for line in (entry.tcomment or "").splitlines()
+            if not line.startswith((catalog.MT_PREFIX, catalog.MT_PROBLEM_PREFIX))]
+    lines = kept + [f"{catalog.MT_PREFIX} {provenance}"]
+    lines += [f"{catalog.MT_PREFIX} repaired: {r}" for r in notes.get("repairs", [])]
+    lines += [f"{catalog.MT_PROBLEM_PREFIX} {p}" for p in notes.get("problems", [])]
+    entry.msgstr = text
+    entry.tcomment = "\n".join(lines)
+    if "fuzzy" not in entry.flags:
+        entry.flags.insert(0, "fuzzy")
+    entry.previous_msgid = None
+    entry.previous_msgctxt = None
+
+
+def translate_locale(project: Project, locale: LocaleInfo, engine, glossary: Glossary,
+                     cache: MTCache, refresh: bool = False, batch_size: int = 32,
+                     progress: Callable[[int], None] | None = None,
+                     on_total: Callable[[int], None] | None = None) -> DraftSummary:
+    summary = DraftSummary(locale.code)
+    started = time.perf_counter()
+    pos = project.catalogs(locale.code, required=True)
+    entries: dict[str, list[tuple[str, polib.POEntry]]] = {}
+    for slug, po in pos.items():
+        for entry in po:
+            if _wanted(entry, refresh):
+                entries.setdefault(entry.msgid, []).append((slug, entry))
+    summary.pending = len(entries)
+    identity = engine.identity()
+    gdigest = glossary.locale_digest(locale.code)
+    keys = {msgid: MTCache.key(msgid, locale.code, identity, gdigest) for msgid in entries}
+    results = cache.get_many(list(keys.values()))
+    summary.cached = sum(1 for k in keys.values() if k in results)
+    misses = sorted((m for m in entries if keys[m] not in results), key=len)
+    if on_total:
+        on_total(len(misses))
+    provenance = f"{engine.name}: {identity}"
+    try:
+        for i in range(0, len(misses), batch_size):
+            batch = misses[i:i + batch_size]
+            protected = [protect(m, glossary, locale.code) for m in batch]
+            outputs = engine.translate([p.text for p in protected])
+            rows = []
+            for msgid, prot, out in zip(batch, protected, outputs):
+                text, repairs, problems = restore(prot, out)
+                notes = {"repairs": repairs, "problems": problems}
+                results[keys[msgid]] = (text, notes)
+                rows.append((keys[msgid], text, notes))
+            cache.put_many(rows)
+            summary.translated += len(batch)
+            if progress:
+                progress(len(batch))
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        for msgid, users in entries.items():
+            if keys[msgid] not in results:
+                continue
+            text, notes = results[keys[msgid]]
+            if notes.get("problems"):
+                summary.problems += 1
+            for _, entry in users:
+                _apply(entry, text, notes, provenance)
+        for slug, po in pos.items():
+            path = project.po_path(locale.code, slug)
+            if catalog.save(po, path):
+                summary.files_written.append(project.rel(path))
+        summary.seconds = time.perf_counter() - started
+    return summary

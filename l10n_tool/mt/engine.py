@@ -1,0 +1,36 @@
+"""The engine protocol: a batch of protected strings in, strings out.
+
+Engines know nothing of PO files, glossaries or caching; the drafts step
+does all of that around them, so a new engine is one small class.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Engine(Protocol):
+    #: Short engine name for provenance comments: "argos", "pseudo".
+    name: str
+
+    def identity(self) -> str:
+        """Model, version and decoding settings: anything that changes output."""
+
+    def translate(self, texts: list[str]) -> list[str]:
+        """Translate one batch; the drafts step decides batch sizes."""
+
+
+ENGINES = ("argos", "pseudo")
+
+
+def create(name: str, source_code: str, target_code: str, beam_size: int = 2,
+           threads: int = 0) -> Engine:
+    """The one way to get an engine: by name, for an Argos language pair."""
+    if name == "pseudo":
+        from l10n_tool.mt.pseudo import PseudoEngine
+        return PseudoEngine()
+    from l10n_tool.mt import models
+    from l10n_tool.mt.argos import ArgosEngine, PivotEngine
+    chain = [ArgosEngine(p.path, beam_size=beam_size, threads=threads)
+             for p in models.route(source_code, target_code)]
+    return chain[0] if len(chain) == 1 else PivotEngine(*chain)
