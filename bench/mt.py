@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,6 +92,7 @@ def main() -> None:
 
     def raw(beam: int):
         def run():
+            # the configuration of the measurements in shared/models/README.md
             tr = ctranslate2.Translator(str(pkg.path / "model"), device="cpu", intra_threads=os.cpu_count())
             res = tr.translate_batch(pieces, beam_size=beam, max_batch_size=32, batch_type="examples")
             [sp.decode(r.hypotheses[0]) for r in res]

@@ -89,7 +89,20 @@ def load(path: Path) -> polib.POFile:
         raise L10nError(f"PO syntax error: {msg.strip()}", path,
                         int(m.group(1)) if m else None) from None
     po.fpath = str(path)
+    _msgid_lines(po, text)
     return po
+
+
+def _msgid_lines(po: polib.POFile, text: str) -> None:
+    """Point every entry's ``linenum`` at its ``msgid`` line, where editors and
+    msgfmt point; polib's own value lands somewhere in the comment block."""
+    lines = text.splitlines()
+    for entry in po:
+        i = max(0, (entry.linenum or 1) - 2)
+        while i < len(lines) and not lines[i].lstrip("#~ ").startswith("msgid "):
+            i += 1
+        if i < len(lines):
+            entry.linenum = i + 1
 
 
 def _strip_dates(text: str) -> str:

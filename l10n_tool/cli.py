@@ -166,8 +166,10 @@ def serve(ctx, port, bind):
 @click.option("--beam", "beam_size", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Beam size; 1 is greedy and fastest, 4 is Argos's default.")
 @click.option("--threads", type=click.IntRange(0, 256), default=0,
-              help="CPU threads for CTranslate2 (0: all cores).")
-@click.option("--batch-size", type=click.IntRange(1, 1024), default=32, show_default=True)
+              help="CPU threads for CTranslate2, each decoding its own batch "
+                   "(0: one per available core).")
+@click.option("--batch-size", type=click.IntRange(1, 1024), default=32, show_default=True,
+              help="Units per CTranslate2 batch.")
 @click.option("--refresh-drafts", is_flag=True,
               help="Also re-translate entries that are still unreviewed MT drafts.")
 @click.pass_context
@@ -184,7 +186,7 @@ def translate(ctx, locale, engine, beam_size, threads, batch_size, refresh_draft
     glossary = project.glossary()
     project.catalogs(target.code, required=True)
     mt = create(engine, get_locale(s.source_locale).argos_code, target.argos_code,
-                beam_size, threads)
+                beam_size, threads, batch_size)
     cache = MTCache(s.cache_dir / "mt.sqlite")
     bar = None
     try:
@@ -194,7 +196,7 @@ def translate(ctx, locale, engine, beam_size, threads, batch_size, refresh_draft
                 bar = click.progressbar(length=n, label=f"translating {target.code}", file=sys.stderr)
                 bar.__enter__()
         summary = translate_locale(project, target, mt, glossary, cache, refresh_drafts,
-                                   batch_size, progress=lambda n: bar and bar.update(n),
+                                   progress=lambda n: bar and bar.update(n),
                                    on_total=on_total)
     finally:
         if bar is not None:

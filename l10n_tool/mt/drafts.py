@@ -4,7 +4,8 @@ Every draft is marked ``fuzzy`` with a translator comment naming engine and
 model, so it never passes for a reviewed translation; clearing the flag in
 Poedit is what makes it one. Reviewed entries are never touched. Units are
 deduplicated across pages, looked up in the cache, and only the misses go to
-the engine, in batches committed to the cache one by one.
+the engine, shortest first, in chunks committed to the cache one by one: an
+interrupted run loses at most the chunk in flight.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _apply(entry: polib.POEntry, text: str, notes: dict, provenance: str) -> Non
 
 
 def translate_locale(project: Project, locale: LocaleInfo, engine, glossary: Glossary,
-                     cache: MTCache, refresh: bool = False, batch_size: int = 32,
+                     cache: MTCache, refresh: bool = False,
                      progress: Callable[[int], None] | None = None,
                      on_total: Callable[[int], None] | None = None) -> DraftSummary:
     summary = DraftSummary(locale.code)
@@ -80,8 +81,9 @@ def translate_locale(project: Project, locale: LocaleInfo, engine, glossary: Glo
         on_total(len(misses))
     provenance = f"{engine.name}: {identity}"
     try:
-        for i in range(0, len(misses), batch_size):
-            batch = misses[i:i + batch_size]
+        step = max(1, engine.chunk_size)
+        for i in range(0, len(misses), step):
+            batch = misses[i:i + step]
             protected = [protect(m, glossary, locale.code) for m in batch]
             outputs = engine.translate([p.text for p in protected])
             rows = []

@@ -16,21 +16,24 @@ class Engine(Protocol):
     def identity(self) -> str:
         """Model, version and decoding settings: anything that changes output."""
 
+    #: How many units the drafts step should hand over per call (one cache commit).
+    chunk_size: int
+
     def translate(self, texts: list[str]) -> list[str]:
-        """Translate one batch; the drafts step decides batch sizes."""
+        """Translate one chunk of units."""
 
 
 ENGINES = ("argos", "pseudo")
 
 
 def create(name: str, source_code: str, target_code: str, beam_size: int = 2,
-           threads: int = 0) -> Engine:
+           threads: int = 0, batch_size: int = 32) -> Engine:
     """The one way to get an engine: by name, for an Argos language pair."""
     if name == "pseudo":
         from l10n_tool.mt.pseudo import PseudoEngine
         return PseudoEngine()
     from l10n_tool.mt import models
     from l10n_tool.mt.argos import ArgosEngine, PivotEngine
-    chain = [ArgosEngine(p.path, beam_size=beam_size, threads=threads)
+    chain = [ArgosEngine(p.path, beam_size=beam_size, threads=threads, max_batch_size=batch_size)
              for p in models.route(source_code, target_code)]
     return chain[0] if len(chain) == 1 else PivotEngine(*chain)

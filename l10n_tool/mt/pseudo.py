@@ -22,6 +22,7 @@ PAD = "~"
 
 class PseudoEngine:
     name = "pseudo"
+    chunk_size = 256
 
     def identity(self) -> str:
         return "pseudo 1"

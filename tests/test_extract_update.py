@@ -1,0 +1,216 @@
+"""Issue 2: extract and update, through the CLI, on the real articles."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import all_catalogs, msgfmt_check
+
+ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
+MEDIA = "media-delegation-visits-sw-china-for-green-development-along-the-yangtze-river"
+
+
+def pot(project: Path, slug: str) -> polib.POFile:
+    return polib.pofile(str(project / "locales" / "templates" / f"{slug}.pot"))
+
+
+def entry(po: polib.POFile, start: str, exact: bool = False) -> polib.POEntry:
+    found = [e for e in po if not e.obsolete and
+             (e.msgid == start if exact else e.msgid.startswith(start))]
+    assert len(found) == 1, f"{start!r}: {len(found)} entries"
+    return found[0]
+
+
+def source_line(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_extract_units_references_kinds_and_placeholders(bare_project, l10n):
+    out = l10n(bare_project, "extract").stdout
+    assert f"locales/templates/{ASIA}.pot" in out
+    po = pot(bare_project, ASIA)
+    src = bare_project / "source" / f"{ASIA}.html"
+
+    shamshad = entry(po, "<1>Shamshad Akhtar</1>, former Under-Secretary-General")
+    assert "strong" not in shamshad.msgid and "<" not in shamshad.msgid.replace("<1>", "").replace("</1>", "")
+    assert shamshad.occurrences == [(f"source/{ASIA}.html", str(source_line(src, "Shamshad Akhtar")))]
+    assert shamshad.comment.splitlines()[0] == "paragraph"
+
+    headline = entry(po, "Asia-Europe Cooperation Bring Development Opportunities")
+    assert headline.comment.splitlines()[0] == "title, headline"
+    assert len(headline.occurrences) == 2
+    assert entry(po, "Esko Aho speaks at the dialogue").comment.startswith("alt text")
+    assert entry(po, "Esko Aho, former Prime Minister of Finland", exact=True).comment == "caption"
+    assert entry(po, "The 2nd Asia-Europe Cooperation Dialogue in Chongqing discussed").comment.startswith(
+        "meta description")
+    # the link's href stays in the page skeleton, never in the msgid
+    linked = entry(po, "As a central city in Western China")
+    assert "<1>Yangtze River Economic Belt</1>" in linked.msgid and "href" not in linked.msgid
+    # glossary terms are exported for translators
+    ilstc = entry(po, "He added that the New International Land-Sea Trade Corridor (ILSTC)")
+    assert "glossary: ILSTC (fixed)" in ilstc.comment
+    # the e-mail link is translate="no": a self-closing placeholder with a note
+    email = entry(po, "For any inquiries, please email <1/>")
+    assert "placeholder <1/> is <a> service@ichongqing.info" in email.comment
+    msgfmt_check(*all_catalogs(bare_project))
+
+
+def test_extract_rich_page_rules(bare_project, l10n):
+    l10n(bare_project, "extract")
+    ids = [e.msgid for e in pot(bare_project, "rich")]
+    assert "Reading <1>nested <2>inline</2> markup</1> & entities" in ids
+    assert "Dr. Smith moved to the U.S. in 2019." in ids           # abbreviations, no split
+    assert "He paid $15.1 million for <1>a <2>very</2> old house</1>!" in ids  # decimal kept
+    assert "“Was it worth it?” she asked…" in ids                    # no split before "she"
+    assert "Nobody knew." in ids                                      # ellipsis + capital: split
+    assert "Line one<1/>line two, with <2/> and <3/> inside." in ids  # br, code, notranslate
+    assert "See No. 5 on p. 12." in ids
+    assert "First item with <angle> brackets & ampersands" in ids
+    assert {"Second item", "Nested item", "tail of second item"} <= set(ids)
+    assert {"Table caption", "Header cell", "Row cell", "42 %"} <= set(ids)
+    assert {"A photo of a house", "A linked site", "Rich test page & friends"} <= set(ids)
+    assert "Text with a <1>1</1> footnote and H<2>2</2>O." in ids
+    skipped = ("preformatted", "Untranslatable", "not translatable", "TestBrand", "x < y",
+               "DO-NOT-TRANSLATE", "color")
+    assert not [i for i in ids if any(s in i for s in skipped)]
+
+
+def test_extract_paragraphs_option_keeps_whole_paragraphs(bare_project, l10n):
+    l10n(bare_project, "extract", "--paragraphs")
+    ids = [e.msgid for e in pot(bare_project, ASIA)]
+    assert any(i.startswith("On December 2, the 2nd Asia-Europe Cooperation Dialogue was held in "
+                            "Chongqing. It gathered") for i in ids)
+
+
+def test_msgids_stable_when_an_unrelated_paragraph_changes(bare_project, l10n):
+    l10n(bare_project, "extract")
+    before = {e.msgid for e in pot(bare_project, MEDIA)}
+    page = bare_project / "source" / f"{MEDIA}.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("So far, almost 120 urban parks", "So far, nearly 120 urban parks"),
+                    encoding="utf-8")
+    l10n(bare_project, "extract")
+    after = {e.msgid for e in pot(bare_project, MEDIA)}
+    assert before - after == {"So far, almost 120 urban parks have been built in Liangjiang New Area."}
+    assert after - before == {"So far, nearly 120 urban parks have been built in Liangjiang New Area."}
+
+
+def test_update_marks_exactly_the_edited_sentence_fuzzy(project, l10n):
+    po_path = project / "locales" / "zh_Hans" / f"{ASIA}.po"
+    before = {e.msgid: e.msgstr for e in polib.pofile(str(po_path))}
+    old = "Esko Aho thought that the participation of multi-disciplinary intellectuals was of great significance."
+    new = "Esko Aho thought that the participation of interdisciplinary intellectuals was of great significance."
+    page = project / "source" / f"{ASIA}.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    l10n(project, "update", "-l", "zh_Hans")
+    after = polib.pofile(str(po_path))
+    fuzzy = [e for e in after if "fuzzy" in e.flags]
+    assert [e.msgid for e in fuzzy] == [new]
+    assert fuzzy[0].previous_msgid == old and fuzzy[0].msgstr == before[old]
+    kept = {e.msgid: e.msgstr for e in after if not e.obsolete and e.msgid != new}
+    assert kept == {k: v for k, v in before.items() if k != old}
+    assert not after.obsolete_entries()
+    msgfmt_check(*all_catalogs(project))
+
+
+def test_update_keeps_removed_translations_as_obsolete(project, l10n):
+    page = project / "source" / f"{ASIA}.html"
+    text = page.read_text(encoding="utf-8")
+    gone = "<p>As for infrastructure construction, present guests suggested with examples that " \
+           "promoting multi-modal transportation would be one of the excellent starting points.</p>"
+    assert gone in text
+    page.write_text(text.replace(gone, ""), encoding="utf-8")
+    l10n(project, "update", "--all")
+    po = polib.pofile(str(project / "locales" / "zh_Hans" / f"{ASIA}.po"))
+    obsolete = po.obsolete_entries()
+    assert [e.msgid for e in obsolete] == [gone[3:-4]]
+    assert obsolete[0].msgstr == "在基础设施建设方面，与会嘉宾结合实例提出，推动多式联运将是很好的切入点之一。"
+    msgfmt_check(*all_catalogs(project))
+
+
+def test_update_reuses_a_translation_from_another_page(bare_project, l10n):
+    l10n(bare_project, "update", "-l", "de")
+    first = bare_project / "locales" / "de" / f"{ASIA}.po"
+    po = polib.pofile(str(first))
+    entry(po, "I Agree", exact=True).msgstr = "Ich stimme zu"
+    po.save(str(first))
+    out = l10n(bare_project, "update", "-l", "de").stdout
+    assert re.search(rf"{MEDIA}\.po: updated; \d+ kept, 1 reused", out)
+    other = entry(polib.pofile(str(bare_project / "locales" / "de" / f"{MEDIA}.po")), "I Agree")
+    assert other.msgstr == "Ich stimme zu" and "fuzzy" not in other.flags
+
+
+@pytest.mark.parametrize("locale,nplurals,team", [("zh_Hans", 1, "Chinese (Simplified)"),
+                                                  ("ar", 6, "Arabic"), ("de", 2, "German")])
+def test_po_headers_come_from_babel(bare_project, l10n, locale, nplurals, team):
+    l10n(bare_project, "update", "-l", locale)
+    po = polib.pofile(str(bare_project / "locales" / locale / f"{ASIA}.po"))
+    assert po.metadata["Language"] == locale
+    assert po.metadata["Plural-Forms"].startswith(f"nplurals={nplurals};")
+    assert po.metadata["Language-Team"].startswith(team)
+    assert "charset=UTF-8" in po.metadata["Content-Type"]
+    msgfmt_check(*all_catalogs(bare_project))
+
+
+def test_unknown_locale_is_a_one_line_error(bare_project, l10n):
+    r = l10n(bare_project, "update", "-l", "xx_QQ", expect=2)
+    assert r.stderr.strip().count("\n") == 0 and "unknown locale 'xx_QQ'" in r.stderr
+    assert not (bare_project / "locales").exists()
+
+
+def test_missing_source_folder(tmp_path, l10n):
+    (tmp_path / "pyproject.toml").write_text('[tool.l10n]\nsource_dir = "nowhere"\n')
+    r = l10n(tmp_path, "extract", expect=2)
+    assert "nowhere: source folder not found" in r.stderr
+
+
+@pytest.mark.parametrize("content,line,message", [
+    (b"<html><body><p>fine</p>\n<p>caf\xe9</p></body></html>", 2, "invalid utf-8 byte 0xe9"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3, "binary data"),
+    (b"   \n", 1, "empty file"),
+])
+def test_bad_html_is_reported_with_file_and_line_and_writes_nothing(bare_project, l10n, content,
+                                                                    line, message):
+    l10n(bare_project, "extract")
+    before = {p: p.read_bytes() for p in (bare_project / "locales").rglob("*.pot")}
+    (bare_project / "source" / "broken.html").write_bytes(content)
+    r = l10n(bare_project, "extract", expect=2)
+    assert f"source/broken.html:{line}: " in r.stderr and message in r.stderr
+    assert {p: p.read_bytes() for p in (bare_project / "locales").rglob("*.pot")} == before
+
+
+def test_po_syntax_error_names_file_and_line_and_changes_nothing(project, l10n):
+    po_path = project / "locales" / "zh_Hans" / f"{MEDIA}.po"
+    lines = po_path.read_text(encoding="utf-8").splitlines()
+    target = next(i for i, l in enumerate(lines) if l.startswith('msgstr "我同意"'))
+    lines[target] = 'msgstr "我同意'          # unterminated: polib alone would drop the entry
+    po_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
+    r = l10n(project, "update", "-l", "zh_Hans", expect=2)
+    assert f"locales/zh_Hans/{MEDIA}.po:{target + 1}: PO syntax error" in r.stderr
+    assert {p: p.read_bytes() for p in (project / "locales").rglob("*.po")} == before
+
+
+def test_status_counts(project, l10n):
+    data = json.loads(l10n(project, "status", "--format", "json").stdout)
+    rows = {(r["locale"], r["page"]): r for r in data["pages"]}
+    zh = rows[("zh_Hans", ASIA)]
+    assert zh["units"] == zh["reviewed"] == len(pot_entries(project, ASIA))
+    de = rows[("de", ASIA)]
+    assert de["reviewed"] == 30 and de["untranslated"] == de["units"] - 30 and de["fuzzy"] == 0
+    assert 0 < de["words_reviewed"] < de["words"]
+    text = l10n(project, "status").stdout
+    assert "zh_Hans" in text and "100%" in text
+
+
+def pot_entries(project: Path, slug: str) -> list:
+    return [e for e in polib.pofile(str(project / "locales" / "templates" / f"{slug}.pot"))]
