@@ -36,6 +36,11 @@ class ArgosEngine:
         self.beam_size = beam_size
         self.max_batch_size = max_batch_size
         self.replace_unknowns = replace_unknowns
+        config_path = self.package_dir / "model" / "config.json"
+        config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.exists() else {}
+        #: Control tokens that must never reach a draft, wherever the model emits them.
+        self.special = {t for t in (self.target_prefix, config.get("bos_token"), "<s>", "</s>",
+                                    "<pad>") if t}
         sp_path = self.package_dir / "sentencepiece.model"
         if not sp_path.exists():
             raise L10nError("package has no sentencepiece.model (BPE packages are not supported)",
@@ -67,9 +72,7 @@ class ArgosEngine:
             max_decoding_length=min(512, 3 * longest + 16))
         out = []
         for r in results:
-            tokens = r.hypotheses[0]
-            if self.target_prefix and tokens[:1] == [self.target_prefix]:
-                tokens = tokens[1:]
+            tokens = [t for t in r.hypotheses[0] if t not in self.special]
             out.append(self.sp.decode(tokens).strip())
         return out
 

@@ -1,0 +1,319 @@
+"""Issue 3: model packages, offline MT drafts, glossary protection, the cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import REPO, all_catalogs, msgfmt_check
+from l10n_tool import markup
+from l10n_tool.glossary import count_in_target, load as load_glossary
+
+ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
+MEDIA = "media-delegation-visits-sw-china-for-green-development-along-the-yangtze-river"
+
+
+def clear_some(po_path: Path, every: int = 4) -> set[str]:
+    """Empty every n-th translation, as if new text had arrived; returns their msgids."""
+    po = polib.pofile(str(po_path))
+    cleared = set()
+    for i, e in enumerate(e for e in po if e.msgid):
+        if i % every == 0:
+            e.msgstr = ""
+            cleared.add(e.msgid)
+    po.save(str(po_path))
+    return cleared
+
+
+# --------------------------------------------------------------------------- models
+
+def test_models_install_list_replace_remove(tiny_model, l10n, project, tmp_path):
+    r = l10n(project, "models", "install", str(tiny_model["archive"]))
+    assert "installed translate-en_zh-tiny 0.1 (en→zh)" in r.stdout
+    assert "en→zh" in l10n(project, "models", "list").stdout
+
+    newer = tmp_path / "newer" / "translate-en_zh-tiny-v2"
+    shutil.copytree(tiny_model["folder"], newer)
+    meta = json.loads((newer / "metadata.json").read_text())
+    meta["package_version"] = "0.2"
+    (newer / "metadata.json").write_text(json.dumps(meta))
+    l10n(project, "models", "install", str(newer))
+    listed = l10n(project, "models", "list").stdout.strip().splitlines()
+    assert len(listed) == 1 and " 0.2 " in listed[0]
+    assert sorted(p.name for p in (tmp_path / "argos-packages").iterdir()) == ["translate-en_zh-tiny-v2"]
+
+    l10n(project, "models", "remove", "en:zh")
+    assert "no packages installed" in l10n(project, "models", "list").stdout
+
+
+@pytest.mark.parametrize("member", ["../evil.txt", "/tmp/evil-abs.txt", "pkg/../../evil.txt"])
+def test_install_refuses_zip_slip(tmp_path, l10n, project, member):
+    archive = tmp_path / "evil.argosmodel"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("pkg/metadata.json", '{"from_code": "en", "to_code": "zh"}')
+        zf.writestr(member, "gotcha")
+    r = l10n(project, "models", "install", str(archive), expect=2)
+    assert "escapes the target folder" in r.stderr and str(archive) in r.stderr
+    assert not (tmp_path / "evil.txt").exists() and not Path("/tmp/evil-abs.txt").exists()
+    assert not list((tmp_path / "argos-packages").glob("*/pkg"))
+
+
+@pytest.mark.parametrize("metadata,message", [
+    (None, "no metadata.json"),
+    ("{not json", "invalid metadata.json"),
+    ('{"from_code": "en"}', "missing to_code"),
+])
+def test_install_refuses_bad_metadata(tiny_model, tmp_path, l10n, project, metadata, message):
+    folder = tmp_path / "bad" / "translate-bad"
+    shutil.copytree(tiny_model["folder"], folder)
+    (folder / "metadata.json").unlink()
+    if metadata is not None:
+        (folder / "metadata.json").write_text(metadata)
+    r = l10n(project, "models", "install", str(folder), expect=2)
+    assert message in r.stderr
+    assert not [p for p in (tmp_path / "argos-packages").iterdir() if not p.name.startswith(".")]
+
+
+def test_no_model_for_the_pair_lists_what_is_installed(tiny_model, l10n, project):
+    l10n(project, "models", "install", str(tiny_model["archive"]))
+    r = l10n(project, "translate", "-l", "de", expect=2)
+    assert r.stderr.count("\n") == 1
+    assert "no Argos model for en→de; installed: en→zh" in r.stderr
+    assert "l10n models install" in r.stderr
+
+
+# --------------------------------------------------------------------------- argos drafts
+
+def test_argos_translate_fills_only_untranslated_entries(tiny_model, l10n, project):
+    l10n(project, "models", "install", str(tiny_model["archive"]))
+    paths = [project / "locales" / "zh_Hans" / f"{slug}.po" for slug in (ASIA, MEDIA)]
+    cleared = {(p, m) for p in paths for m in clear_some(p)}
+    pending = len({m for _, m in cleared})
+    reviewed = {(p, e.msgid): (e.msgstr, e.flags) for p in paths
+                for e in polib.pofile(str(p)) if e.msgstr and e.msgid}
+
+    r = l10n(project, "translate", "-l", "zh_Hans")
+    assert f"{pending} pending, 0 from cache, {pending} translated by argos " \
+           "translate-en_zh-tiny 0.1 beam=2" in r.stdout
+    for p in paths:
+        for e in polib.pofile(str(p)):
+            if not e.msgid:
+                continue
+            if (p, e.msgid) in cleared:
+                assert e.msgstr and "fuzzy" in e.flags
+                assert "mt: argos: argos translate-en_zh-tiny 0.1 beam=2" in e.tcomment
+                assert ">>zh<<" not in e.msgstr and ">>cmn_Hans<<" not in e.msgstr
+            else:
+                assert (e.msgstr, e.flags) == reviewed[(p, e.msgid)]
+    msgfmt_check(*all_catalogs(project))
+
+    # nothing new: instant, nothing written
+    stamp = [p.stat().st_mtime_ns for p in paths]
+    r = l10n(project, "translate", "-l", "zh_Hans")
+    assert r.stdout.startswith("zh_Hans: 0 pending") and "0 files written" in r.stdout
+    assert [p.stat().st_mtime_ns for p in paths] == stamp
+
+
+def test_cleared_fuzzy_flag_makes_a_draft_reviewed(tiny_model, l10n, project):
+    l10n(project, "models", "install", str(tiny_model["archive"]))
+    po_path = project / "locales" / "zh_Hans" / f"{ASIA}.po"
+    clear_some(po_path, every=10)
+    l10n(project, "translate", "-l", "zh_Hans")
+    po = polib.pofile(str(po_path))
+    drafts = [e for e in po if "fuzzy" in e.flags]
+    assert len(drafts) >= 2
+    accepted = drafts[0]
+    accepted.flags.remove("fuzzy")          # what Poedit does when a translator accepts it
+    accepted.msgstr = "译者审校后的译文。"
+    po.save(str(po_path))
+
+    r = l10n(project, "translate", "-l", "zh_Hans", "--refresh-drafts")
+    assert f"{len(drafts) - 1} pending" in r.stdout
+    po = polib.pofile(str(po_path))
+    kept = next(e for e in po if e.msgid == accepted.msgid)
+    assert kept.msgstr == "译者审校后的译文。" and "fuzzy" not in kept.flags
+    assert sum("fuzzy" in e.flags for e in po) == len(drafts) - 1
+
+
+def test_translate_runs_without_network(tiny_model, project, tmp_path):
+    if shutil.which("unshare") is None or subprocess.run(
+            ["unshare", "-n", "true"], capture_output=True).returncode != 0:
+        pytest.skip("unshare -n is not permitted here")
+    env = dict(os.environ, ARGOS_PACKAGES_DIR=str(tmp_path / "pk"), PYTHONPATH=str(REPO))
+    run = [sys.executable, "-m", "l10n_tool", "-C", str(project)]
+    subprocess.run(run + ["models", "install", str(tiny_model["archive"])], env=env, check=True,
+                   capture_output=True)
+    clear_some(project / "locales" / "zh_Hans" / f"{ASIA}.po")
+    r = subprocess.run(["unshare", "-n"] + run + ["translate", "-l", "zh_Hans"], env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "translated by argos translate-en_zh-tiny" in r.stdout
+
+
+# --------------------------------------------------------------------------- pseudo and protection
+
+def test_pseudo_drafts_obey_glossary_and_placeholders(bare_project, l10n):
+    l10n(bare_project, "update", "-l", "zh_Hans")
+    r = l10n(bare_project, "translate", "-l", "zh_Hans", "--engine", "pseudo")
+    assert "0 with problems" in r.stdout
+    glossary = load_glossary(bare_project / "glossary.csv")
+    checked = 0
+    for po_path in (bare_project / "locales" / "zh_Hans").glob("*.po"):
+        for e in polib.pofile(str(po_path)):
+            if not e.msgid:
+                continue
+            assert "fuzzy" in e.flags and e.msgstr.startswith("[") and e.msgstr.endswith("]")
+            assert markup.compare(e.msgid, e.msgstr) is None, e.msgid
+            for occ in glossary.find(e.msgid):
+                want = occ.term.approved("zh_Hans")
+                if occ.term.type == "fixed":
+                    n = sum(1 for o in glossary.find(e.msgid) if o.term == occ.term)
+                    assert count_in_target(e.msgstr, want, "zh_Hans", True) == n, e.msgstr
+                else:
+                    assert want in e.msgstr, (want, e.msgstr)
+                checked += 1
+    assert checked > 50
+    msgfmt_check(*all_catalogs(bare_project))
+
+
+def test_pseudo_locale_en_xa_publishes_accented_pages(bare_project, l10n):
+    l10n(bare_project, "update", "-l", "en_XA")
+    l10n(bare_project, "translate", "-l", "en_XA", "--engine", "pseudo")
+    l10n(bare_project, "publish", "-l", "en_XA", "--include-fuzzy", "--min-complete", "0")
+    page = (bare_project / "public" / "en_XA" / f"{ASIA}.html").read_text(encoding="utf-8")
+    assert "<h1>[Àšîà-Éûŕöþé Çööþéŕàţîöñ Ɓŕîñĝ Đéṽéļöþɱéñţ Öþþöŕţûñîţîéš ţö Çĥöñĝǫîñĝ ~" in page
+    assert "(ILSTC)" in page and "ţĥé ILSTC ŵîļļ" in page      # fixed terms stay verbatim
+    assert '<html lang="en-XA" dir="ltr">' in page
+
+
+class LossyEngine:
+    """A test engine that loses, repeats and reorders protection tokens."""
+    name = "lossy"
+    chunk_size = 8
+
+    def identity(self):
+        return "lossy 1"
+
+    def translate(self, texts):
+        out = []
+        for t in texts:
+            tokens = re.findall(r"ZQ\d+QZ", t)
+            if tokens == ["ZQ1QZ", "ZQ2QZ"]:
+                t = t.replace("ZQ2QZ", "")                     # lose a closing tag
+            elif "ZQ1QZ" in t:
+                t = t.replace("ZQ1QZ", "ZQ1QZ ZQ1QZ", 1)       # repeat a token
+            out.append(t)
+        return out
+
+
+def test_restore_repairs_tokens_and_reports_what_it_cannot(bare_project, l10n):
+    from l10n_tool.config import load_settings
+    from l10n_tool.locales import get_locale
+    from l10n_tool.mt.cache import MTCache
+    from l10n_tool.mt.drafts import translate_locale
+    from l10n_tool.project import Project
+
+    l10n(bare_project, "update", "-l", "de")
+    project = Project(load_settings(bare_project))
+    cache = MTCache(bare_project / ".l10n-cache" / "mt.sqlite")
+    summary = translate_locale(project, get_locale("de"), LossyEngine(), project.glossary(), cache)
+    cache.close()
+    po = polib.pofile(str(bare_project / "locales" / "de" / f"{ASIA}.po"))
+    about = next(e for e in po if e.msgid == "<1>About Us</1>")
+    assert about.msgstr == "<1>About Us</1>"                      # lost </1> re-added
+    assert "mt: repaired: re-added lost </1> at the end" in about.tcomment
+    email = next(e for e in po if e.msgid == "For any inquiries, please email <1/>")
+    assert email.msgstr.count("<1/>") == 1                        # repeated token dropped
+    assert "mt: repaired: dropped a repeated <1/>" in email.tcomment
+    # two fixed-term tokens, the second lost: nothing safe to do, so it is reported
+    ilstc = next(e for e in po if "(ILSTC)" in e.msgid)
+    assert ilstc.msgstr.count("ILSTC") == 1
+    assert "mt-problem: fixed term ILSTC lost by MT" in ilstc.tcomment
+    assert summary.problems > 0
+    r = l10n(bare_project, "check", "-l", "de", "--format", "json")
+    findings = json.loads(r.stdout)["findings"]
+    assert any(f["check"] == "glossary-fixed" and f["severity"] == "warning" and
+               f["msgid"].startswith("He added that the New International") for f in findings)
+
+
+def test_interrupted_run_resumes_from_the_cache(bare_project, l10n):
+    from l10n_tool.config import load_settings
+    from l10n_tool.locales import get_locale
+    from l10n_tool.mt.cache import MTCache
+    from l10n_tool.mt.drafts import translate_locale
+    from l10n_tool.mt.pseudo import PseudoEngine
+    from l10n_tool.project import Project
+
+    class Interrupted(PseudoEngine):
+        chunk_size = 10
+        calls = 0
+
+        def translate(self, texts):
+            Interrupted.calls += 1
+            if Interrupted.calls == 3:
+                raise KeyboardInterrupt
+            return super().translate(texts)
+
+    class Counting(PseudoEngine):
+        chunk_size = 10
+        seen = 0
+
+        def translate(self, texts):
+            Counting.seen += len(texts)
+            return super().translate(texts)
+
+    l10n(bare_project, "update", "-l", "de")
+    project = Project(load_settings(bare_project))
+    cache = MTCache(bare_project / ".l10n-cache" / "mt.sqlite")
+    first = translate_locale(project, get_locale("de"), Interrupted(), project.glossary(), cache)
+    assert first.interrupted and first.translated == 20
+    drafts = sum(1 for p in (bare_project / "locales" / "de").glob("*.po")
+                 for e in polib.pofile(str(p)) if e.msgstr)
+    assert drafts >= 20                                        # finished chunks were saved
+    project = Project(load_settings(bare_project))
+    second = translate_locale(project, get_locale("de"), Counting(), project.glossary(), cache)
+    assert second.pending == first.pending - 20 and Counting.seen == second.pending
+    cache.close()
+
+
+# --------------------------------------------------------------------------- glossary file
+
+@pytest.mark.parametrize("row,line,message", [
+    ("ILSTC,fixed,,,dup", 26, "duplicate term 'ILSTC' (first at line 2)"),
+    (",translate,x,,", 26, "empty term"),
+    ("Foo,approved,x,,", 26, "bad type 'approved'"),
+    ("chongqing,fixed,,,", 26, "'chongqing' is both a fixed and a translate term"),
+])
+def test_malformed_glossary_is_a_one_line_error(project, l10n, row, line, message):
+    path = project / "glossary.csv"
+    path.write_text(path.read_text(encoding="utf-8") + row + "\n", encoding="utf-8")
+    r = l10n(project, "extract", expect=2)
+    assert f"glossary.csv:{line}: glossary: {message}" in r.stderr
+
+
+def test_unknown_locale_column_in_glossary(project, l10n):
+    path = project / "glossary.csv"
+    text = path.read_text(encoding="utf-8").replace("term,type,zh_Hans,de,note", "term,type,zh_Hans,xx_QQ,note")
+    path.write_text(text, encoding="utf-8")
+    r = l10n(project, "extract", expect=2)
+    assert "glossary.csv:1: glossary: unknown locale column 'xx_QQ'" in r.stderr
+
+
+def test_glossary_comments_reach_translators(project, l10n):
+    l10n(project, "update", "--all")
+    po = polib.pofile(str(project / "locales" / "zh_Hans" / f"{ASIA}.po"))
+    ilstc = next(e for e in po if "(ILSTC)" in e.msgid)
+    assert "glossary: ILSTC (fixed)" in ilstc.comment
+    assert "glossary: New International Land-Sea Trade Corridor = 国际陆海贸易新通道" in ilstc.comment
+    de = polib.pofile(str(project / "locales" / "de" / f"{ASIA}.po"))
+    bri = next(e for e in de if "(BRI)" in e.msgid)
+    assert "glossary: BRI (translate; no approved de rendering yet)" in bri.comment
