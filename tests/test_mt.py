@@ -205,12 +205,12 @@ class LossyEngine:
 
     def translate(self, texts):
         out = []
-        for t in texts:
-            tokens = re.findall(r"ZQ\d+QZ", t)
-            if tokens == ["ZQ1QZ", "ZQ2QZ"]:
-                t = t.replace("ZQ2QZ", "")                     # lose a closing tag
-            elif "ZQ1QZ" in t:
-                t = t.replace("ZQ1QZ", "ZQ1QZ ZQ1QZ", 1)       # repeat a token
+        for t in texts:  # noqa: a plain list is a fine iterator
+            tokens = re.findall(r"X\d+X", t)
+            if tokens == ["X1X", "X2X"]:
+                t = t.replace("X2X", "")                       # lose a closing tag
+            elif "X1X" in t:
+                t = t.replace("X1X", "X1X X1X", 1)             # repeat a token
             out.append(t)
         return out
 
@@ -255,13 +255,12 @@ def test_interrupted_run_resumes_from_the_cache(bare_project, l10n):
 
     class Interrupted(PseudoEngine):
         chunk_size = 10
-        calls = 0
 
-        def translate(self, texts):
-            Interrupted.calls += 1
-            if Interrupted.calls == 3:
-                raise KeyboardInterrupt
-            return super().translate(texts)
+        def translate(self, texts):           # Ctrl-C while the 21st unit is in flight
+            for i, out in enumerate(super().translate(texts)):
+                if i == 20:
+                    raise KeyboardInterrupt
+                yield out
 
     class Counting(PseudoEngine):
         chunk_size = 10

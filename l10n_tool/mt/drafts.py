@@ -4,8 +4,8 @@ Every draft is marked ``fuzzy`` with a translator comment naming engine and
 model, so it never passes for a reviewed translation; clearing the flag in
 Poedit is what makes it one. Reviewed entries are never touched. Units are
 deduplicated across pages, looked up in the cache, and only the misses go to
-the engine, shortest first, in chunks committed to the cache one by one: an
-interrupted run loses at most the chunk in flight.
+the engine, shortest first, and finished units are committed to the cache a
+chunk at a time: an interrupted run loses at most the units in flight.
 """
 
 from __future__ import annotations
@@ -58,6 +58,19 @@ def _apply(entry: polib.POEntry, text: str, notes: dict, provenance: str) -> Non
     entry.previous_msgctxt = None
 
 
+def _commit(cache: MTCache, rows: list, results: dict, summary: DraftSummary, progress) -> None:
+    """Finished units go to the cache (and count as done) one chunk at a time."""
+    if not rows:
+        return
+    cache.put_many(rows)
+    for key, text, notes in rows:
+        results[key] = (text, notes)
+    summary.translated += len(rows)
+    if progress:
+        progress(len(rows))
+    rows.clear()
+
+
 def translate_locale(project: Project, locale: LocaleInfo, engine, glossary: Glossary,
                      cache: MTCache, refresh: bool = False,
                      progress: Callable[[int], None] | None = None,
@@ -80,24 +93,20 @@ def translate_locale(project: Project, locale: LocaleInfo, engine, glossary: Glo
     if on_total:
         on_total(len(misses))
     provenance = f"{engine.name}: {identity}"
+    rows: list = []
     try:
-        step = max(1, engine.chunk_size)
-        for i in range(0, len(misses), step):
-            batch = misses[i:i + step]
-            protected = [protect(m, glossary, locale.code) for m in batch]
-            outputs = engine.translate([p.text for p in protected])
-            rows = []
-            for msgid, prot, out in zip(batch, protected, outputs):
-                text, repairs, problems = restore(prot, out)
-                notes = {"repairs": repairs, "problems": problems}
-                results[keys[msgid]] = (text, notes)
-                rows.append((keys[msgid], text, notes))
-            cache.put_many(rows)
-            summary.translated += len(batch)
-            if progress:
-                progress(len(batch))
+        protected = {m: protect(m, glossary, locale.code) for m in misses}
+        outputs = engine.translate([protected[m].text for m in misses])
+        for msgid, out in zip(misses, outputs):
+            text, repairs, problems = restore(protected[msgid], out)
+            notes = {"repairs": repairs, "problems": problems}
+            rows.append((keys[msgid], text, notes))
+            if len(rows) >= engine.chunk_size:
+                _commit(cache, rows, results, summary, progress)
+        _commit(cache, rows, results, summary, progress)
     except KeyboardInterrupt:
         summary.interrupted = True
+        _commit(cache, rows, results, summary, progress)   # finished units are kept
     finally:
         for msgid, users in entries.items():
             if keys[msgid] not in results:

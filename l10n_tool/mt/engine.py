@@ -6,7 +6,7 @@ does all of that around them, so a new engine is one small class.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Iterable, Iterator, Protocol
 
 
 class Engine(Protocol):
@@ -16,11 +16,11 @@ class Engine(Protocol):
     def identity(self) -> str:
         """Model, version and decoding settings: anything that changes output."""
 
-    #: How many units the drafts step should hand over per call (one cache commit).
+    #: How many finished units the drafts step commits to the cache at a time.
     chunk_size: int
 
-    def translate(self, texts: list[str]) -> list[str]:
-        """Translate one chunk of units."""
+    def translate(self, texts: list[str]) -> Iterable[str]:
+        """Translate units; results come back in order, as soon as each is done."""
 
 
 ENGINES = ("argos", "pseudo")

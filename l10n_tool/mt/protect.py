@@ -1,7 +1,7 @@
 """Keep glossary terms and placeholders out of the model's hands.
 
 Before MT every placeholder tag and every glossary term with a known target
-form is replaced by a token (``ZQ1QZ``, ``ZQ2QZ``…) that models copy through
+form is replaced by a token (``X1X``, ``X2X``…) that models copy through
 like a code or an acronym. After MT the tokens are swapped back: fixed terms
 verbatim, translate terms as their approved rendering, tags as themselves.
 Models sometimes drop, repeat or reorder tokens, so ``restore`` repairs what
@@ -17,9 +17,10 @@ from l10n_tool import markup
 from l10n_tool.glossary import Glossary
 
 #: Delimited on both sides, so a token glued to digits or letters (H₂O: "H<1>2</1>O")
-#: still reads back unambiguously.
-TOKEN = "ZQ{}QZ"
-TOKEN_RE = re.compile(r"Z\s?Q\s?(\d+)\s?Q\s?Z")
+#: still reads back unambiguously; and short, because every extra SentencePiece
+#: piece is paid for in decoding time (ZQ1QZ cost 11% more tokens, X1X costs 1%).
+TOKEN = "X{}X"
+TOKEN_RE = re.compile(r"X\s?(\d+)\s?X")
 _TRAILING_PUNCT = re.compile(r"[\s.!?。！？…\"”’)）]*$")
 
 
@@ -49,7 +50,7 @@ def protect(msgid: str, glossary: Glossary, locale: str) -> Protected:
     for occ in glossary.find(msgid):
         target = occ.term.approved(locale)
         if target is not None:
-            # the whole match, suffix included: "TEUs" → ZQ1QZ → 标准箱
+            # the whole match, suffix included: "TEUs" → X1X → 标准箱
             spans.append((occ.start, occ.end, "fixed" if occ.term.type == "fixed" else "term",
                           target, None))
     for tag in markup.tags(msgid):

@@ -22,13 +22,13 @@ PAD = "~"
 
 class PseudoEngine:
     name = "pseudo"
-    chunk_size = 256
+    chunk_size = 32
 
     def identity(self) -> str:
         return "pseudo 1"
 
-    def translate(self, texts: list[str]) -> list[str]:
-        return [self._one(t) for t in texts]
+    def translate(self, texts: list[str]):
+        return (self._one(t) for t in texts)
 
     @staticmethod
     def _one(text: str) -> str:

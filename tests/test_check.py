@@ -1,0 +1,205 @@
+"""Issue 4: `l10n check` over copies of the real PO files, one planted violation each."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import polib
+import pytest
+
+import l10n_tool
+from conftest import REPO
+
+ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
+MEDIA = "media-delegation-visits-sw-china-for-green-development-along-the-yangtze-river"
+SCHEMA = json.loads((Path(l10n_tool.__file__).parent / "checks" / "report.schema.json").read_text())
+
+
+def po_file(project: Path, locale: str, slug: str) -> Path:
+    return project / "locales" / locale / f"{slug}.po"
+
+
+def edit(path: Path, msgid_start: str, change) -> int:
+    """Change one entry's msgstr through ``change(old) -> new``; return its msgid line."""
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.msgid.startswith(msgid_start))
+    new = change(entry.msgstr)
+    assert new != entry.msgstr, "the plant must change something"
+    entry.msgstr = new
+    po.save(str(path))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = polib.pofile(str(path))
+    for e in first:
+        if e.msgid == entry.msgid:
+            i = max(0, e.linenum - 2)
+            while not lines[i].startswith("msgid "):
+                i += 1
+            return i + 1
+    raise AssertionError
+
+
+def run_all_formats(l10n, project, *args):
+    out = {}
+    for fmt in ("text", "json", "github", "junit"):
+        out[fmt] = l10n(project, "check", "--all", "--format", fmt, *args, expect=None)
+    return out
+
+
+def test_clean_sample_locales_pass(project, l10n):
+    r = l10n(project, "check", "--all", "--format", "json")
+    report = json.loads(r.stdout)
+    jsonschema.validate(report, SCHEMA)
+    assert report["ok"] and report["summary"]["errors"] == 0 and report["summary"]["warnings"] == 0
+    assert report["summary"]["files"] == 4
+    assert "— OK" in l10n(project, "check", "--all").stdout
+
+
+def test_repository_locales_pass():
+    """The repository's own translations are clean (CI runs the same command)."""
+    from click.testing import CliRunner
+    from l10n_tool.cli import cli
+
+    r = CliRunner().invoke(cli, ["-C", str(REPO), "check", "--all"])
+    assert r.exit_code == 0, r.stdout
+
+
+PLANTS = {
+    "glossary-fixed": ("zh_Hans", ASIA, "He added that the New International Land-Sea Trade",
+                       lambda s: s.replace("（ILSTC）", "")),
+    "glossary-approved": ("zh_Hans", ASIA, "As a central city in Western China",
+                          lambda s: s.replace("长江经济带", "长江经济区")),
+    "placeholders": ("zh_Hans", ASIA, "<1>Shamshad Akhtar</1>", lambda s: s.replace("</1>", "")),
+    "numbers": ("zh_Hans", ASIA, "Up to now, more than 4,500", lambda s: s.replace("，占全国总量的23%", "")),
+    "consistency": ("zh_Hans", MEDIA, "I Agree", lambda s: "同意"),
+}
+
+
+@pytest.mark.parametrize("check_id", sorted(PLANTS))
+def test_each_planted_violation_is_found_in_every_format(project, l10n, check_id):
+    locale, slug, start, change = PLANTS[check_id]
+    path = po_file(project, locale, slug)
+    line = edit(path, start, change)
+    rel = f"locales/{locale}/{slug}.po"
+    out = run_all_formats(l10n, project)
+    expected_exit = 0 if check_id == "consistency" else 1          # consistency is a warning
+    assert {r.exit_code for r in out.values()} == {expected_exit}
+
+    report = json.loads(out["json"].stdout)
+    jsonschema.validate(report, SCHEMA)
+    mine = [f for f in report["findings"] if f["check"] == check_id]
+    assert [(f["file"], f["line"], f["locale"]) for f in mine] == [(rel, line, locale)]
+    assert mine[0]["msgid"].startswith(start[:30]) and mine[0]["expected"] and mine[0]["found"]
+    assert not [f for f in report["findings"] if f["severity"] != "info" and f is not mine[0]
+                and f["check"] != check_id]
+
+    text = out["text"].stdout
+    block = text.split(rel + "\n", 1)[1]
+    assert f"{line:>5}  {mine[0]['severity']:<7} {check_id}" in block
+
+    level = "error" if mine[0]["severity"] == "error" else "warning"
+    assert f"::{level} file={rel},line={line},title={check_id}::" in out["github"].stdout
+
+    suites = ET.fromstring(out["junit"].stdout.encode())
+    cases = [c for c in suites.iter("testcase") if c.get("classname") == f"{locale}.{check_id}"]
+    assert [(c.get("file"), c.get("line")) for c in cases] == [(rel, str(line))]
+    assert (cases[0].find("failure") is not None) == (level == "error")
+
+
+def test_glossary_consistency_warns_when_no_approved_rendering(project, l10n):
+    glossary = project / "glossary.csv"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        "Liangjiang New Area,translate,两江新区,", "Liangjiang New Area,translate,,"), encoding="utf-8")
+    r = l10n(project, "check", "-l", "zh_Hans", "--format", "json")
+    assert not [f for f in json.loads(r.stdout)["findings"] if f["check"] == "glossary-consistency"]
+    line = edit(po_file(project, "zh_Hans", MEDIA), "So far, almost 120 urban parks",
+                lambda s: s.replace("两江新区", "两江开发区"))
+    r = l10n(project, "check", "-l", "zh_Hans", "--format", "json")
+    found = [f for f in json.loads(r.stdout)["findings"] if f["check"] == "glossary-consistency"]
+    assert len(found) == 1 and found[0]["severity"] == "warning"
+    assert "most common: '两江新区'" in found[0]["message"]
+    assert r.exit_code == 0
+    assert l10n(project, "check", "-l", "zh_Hans", "--strict", expect=None).exit_code == 1
+    assert line > 0
+
+
+def test_glossary_file_problems_are_findings(project, l10n):
+    glossary = project / "glossary.csv"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "TEU,translate,标准箱,,again\n",
+                        encoding="utf-8")
+    r = l10n(project, "check", "--all", "--format", "json", expect=1)
+    found = [f for f in json.loads(r.stdout)["findings"] if f["check"] == "glossary-file"]
+    assert [(f["file"], f["line"]) for f in found] == [("glossary.csv", 26)]
+    assert "duplicate term 'TEU'" in found[0]["message"]
+
+
+def test_min_complete_turns_untranslated_into_errors(project, l10n):
+    r = l10n(project, "check", "-l", "de", "--format", "json")
+    info = [f for f in json.loads(r.stdout)["findings"] if f["check"] == "untranslated"]
+    assert {f["severity"] for f in info} == {"info"} and len(info) == 2
+    r = l10n(project, "check", "-l", "de", "--min-complete", "80", "--format", "json", expect=1)
+    errors = [f for f in json.loads(r.stdout)["findings"] if f["severity"] == "error"]
+    assert {(f["check"], f["file"]) for f in errors} == {
+        ("untranslated", f"locales/de/{ASIA}.po"), ("untranslated", f"locales/de/{MEDIA}.po")}
+
+
+def test_german_number_formats(project, l10n):
+    path = po_file(project, "de", ASIA)
+    po = polib.pofile(str(path))
+    assert "4.500" in next(e for e in po if e.msgid.startswith("Up to now")).msgstr
+    r = l10n(project, "check", "-l", "de", "--format", "json")          # 4.500 == 4,500
+    assert not [f for f in json.loads(r.stdout)["findings"] if f["check"] == "numbers"]
+    line = edit(path, "Up to now", lambda s: s.replace(", das sind 23 % aller Züge", ""))
+    r = l10n(project, "check", "-l", "de", "--format", "json", expect=1)
+    found = [f for f in json.loads(r.stdout)["findings"] if f["check"] == "numbers"]
+    assert [(f["line"], f["expected"]) for f in found] == [(line, "23")]
+
+
+@pytest.mark.parametrize("msgid,msgstr,ok", [
+    ("RMB 160 billion", "1600亿元人民币", True),
+    ("350,000 TEUs", "35万标准箱", True),
+    ("the 2nd dialogue", "第二届对话", True),
+    ("15.1 square meters", "15.1平方米", True),
+    ("RMB 160 billion", "160亿元人民币", False),
+    ("23% of the total", "占总量的", False),
+])
+def test_numbers_by_value_in_chinese(msgid, msgstr, ok):
+    from l10n_tool.checks.numbers import rule
+    from l10n_tool.locales import get_locale
+
+    class Ctx:
+        locale = get_locale("zh_Hans")
+    entry = polib.POEntry(msgid=msgid, msgstr=msgstr)
+    assert (list(rule(Ctx, entry)) == []) == ok
+
+
+def test_github_annotations_one_per_finding(project, l10n):
+    edit(po_file(project, "zh_Hans", ASIA), "<1>Shamshad Akhtar</1>",
+         lambda s: s.replace("1800", "1900").replace("</1>", ""))
+    out = run_all_formats(l10n, project)
+    findings = json.loads(out["json"].stdout)["findings"]
+    lines = out["github"].stdout.strip().splitlines()
+    assert len(lines) == len(findings) >= 3
+    assert all(l.startswith(("::error ", "::warning ", "::notice ")) for l in lines)
+
+
+def test_fuzzy_drafts_are_checked_as_warnings(project, l10n):
+    path = po_file(project, "zh_Hans", ASIA)
+    edit(path, "<1>Shamshad Akhtar</1>", lambda s: s.replace("</1>", ""))
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.msgid.startswith("<1>Shamshad Akhtar</1>"))
+    entry.flags.append("fuzzy")
+    po.save(str(path))
+    r = l10n(project, "check", "-l", "zh_Hans", "--format", "json")
+    found = [f for f in json.loads(r.stdout)["findings"] if f["check"] == "placeholders"]
+    assert [f["severity"] for f in found] == ["warning"]
+    l10n(project, "check", "-l", "zh_Hans", "--strict", expect=1)
+
+
+def test_unreadable_po_is_exit_2(project, l10n):
+    path = po_file(project, "zh_Hans", ASIA)
+    path.write_bytes(path.read_bytes().replace("我同意".encode(), b"\xff\xfe"))
+    r = l10n(project, "check", "--all", expect=2)
+    assert f"locales/zh_Hans/{ASIA}.po:" in r.stderr and "not UTF-8" in r.stderr
