@@ -40,14 +40,21 @@ def approved_rule(ctx, entry):
                    f"{term.term} must be rendered as {approved}")
 
 
+#: Shortest string that counts as a shared rendering. Two CJK characters are
+#: too easily shared by chance (两江新区 and 两江开发区 share 两江), so a term
+#: whose only agreed rendering is that short is reported: at warning level.
+MIN_RENDERING = 3
+
+
 def _candidates(text: str, spaced: bool) -> set[str]:
+    """Every string that could be the term's rendering in ``text``."""
     text = markup.strip(text)
     if spaced:
         words = re.findall(r"\w[\w'’-]*", text)
-        return {" ".join(words[i:i + n]) for n in range(1, 5) for i in range(len(words) - n + 1)
-                if len(" ".join(words[i:i + n])) >= 4}
+        grams = (" ".join(words[i:i + n]) for n in range(1, 5) for i in range(len(words) - n + 1))
+        return {g for g in grams if len(g) >= MIN_RENDERING}
     chars = re.sub(r"[\s\W]+", "\x00", text)
-    return {chars[i:i + n] for n in range(2, 13) for i in range(len(chars) - n + 1)
+    return {chars[i:i + n] for n in range(MIN_RENDERING, 13) for i in range(len(chars) - n + 1)
             if "\x00" not in chars[i:i + n]}
 
 

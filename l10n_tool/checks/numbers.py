@@ -3,7 +3,8 @@
 Numbers are compared as values, read with the target locale's separators
 from Babel, so 4,500 = 4.500 in German and 15.1 = 15,1; a scale word counts
 too (RMB 160 billion = 1600亿元 = 160 Milliarden). Years, ordinals and
-percentages are numbers like any other: a dropped 23% is an error.
+percentages are numbers like any other: a dropped 23% is an error. A scale
+word binds its number, so 160亿 for "160 billion" is a magnitude error.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from l10n_tool.checks.base import EntryCheck
 
 #: Scale words per language, longest first when matched.
 SCALES = {
-    "en": {"thousand": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9, "trillion": 12},
+    "en": {"thousand": 3, "million": 6, "mn": 6, "billion": 9, "bn": 9, "trillion": 12},
     "de": {"tausend": 3, "million": 6, "millionen": 6, "mio.": 6, "mio": 6, "milliarde": 9,
            "milliarden": 9, "mrd.": 9, "mrd": 9, "billion": 12, "billionen": 12},
     "fr": {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9},
@@ -52,8 +53,9 @@ def source_values(text: str, lang: str = "en") -> list[set[Decimal]]:
     out = []
     for m in SOURCE_NUMBER.finditer(text):
         value = Decimal(m.group(1).replace(",", "") + (m.group(2) or ""))
-        scale = _scale_after(text, m.end(), lang)
-        out.append({value, value.scaleb(scale)} if scale else {value})
+        # a scale word binds: "160 billion" is 1.6e11 and nothing else, so that
+        # 160亿 (1.6e10) is caught as the magnitude error it is
+        out.append({value.scaleb(_scale_after(text, m.end(), lang))})
     return out
 
 
@@ -97,9 +99,7 @@ def target_values(text: str, locale) -> set[Decimal]:
         for group, decimal in symbols:
             value = _parse(m.group(), group, decimal)
             if value is not None:
-                out.add(value)
-                if scale:
-                    out.add(value.scaleb(scale))
+                out.add(value.scaleb(scale))
     if locale.language in ("zh", "ja"):
         for m in CJK_NUMERAL.finditer(text):
             value = cjk_numeral(m.group())
