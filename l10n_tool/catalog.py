@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -290,7 +290,6 @@ class Stats:
     words_total: int = 0
     words_reviewed: int = 0
     words_fuzzy: int = 0
-    kinds_unreviewed: set = field(default_factory=set)
 
     @property
     def percent(self) -> float:
@@ -320,6 +319,4 @@ def stats(po: polib.POFile) -> Stats:
             s.words_fuzzy += n
         else:
             s.untranslated += 1
-        kinds = (entry.comment or "").split("\n")[0]
-        s.kinds_unreviewed.update(k.strip() for k in kinds.split(","))
     return s

@@ -15,7 +15,9 @@ import click
 
 from l10n_tool import __version__
 from l10n_tool.config import load_settings, with_overrides
+from l10n_tool.checks.report import FORMATS as REPORT_FORMATS
 from l10n_tool.errors import EXIT_FINDINGS, L10nError
+from l10n_tool.mt.engine import ENGINES
 from l10n_tool.project import Project, extract as do_extract, status as do_status, update as do_update
 
 
@@ -162,7 +164,7 @@ def serve(ctx, port, bind):
 
 @cli.command()
 @click.option("-l", "--locale", "locale", required=True, metavar="LOCALE", help="Target locale.")
-@click.option("--engine", type=click.Choice(["argos", "pseudo"]), default="argos", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINES), default="argos", show_default=True)
 @click.option("--beam", "beam_size", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Beam size; 1 is greedy and fastest, 4 is Argos's default.")
 @click.option("--threads", type=click.IntRange(0, 256), default=0,
@@ -184,7 +186,6 @@ def translate(ctx, locale, engine, beam_size, threads, batch_size, refresh_draft
     s = project.settings
     target = get_locale(locale)
     glossary = project.glossary()
-    project.catalogs(target.code, required=True)
     mt = create(engine, get_locale(s.source_locale).argos_code, target.argos_code,
                 beam_size, threads, batch_size)
     cache = MTCache(s.cache_dir / "mt.sqlite")
@@ -214,8 +215,8 @@ def translate(ctx, locale, engine, beam_size, threads, batch_size, refresh_draft
 
 @cli.command()
 @with_locales
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]),
-              default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
+              show_default=True)
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option("--min-complete", type=click.FloatRange(0, 100), default=None,
               help="Error when a page has a smaller share of reviewed entries (percent).")

@@ -27,7 +27,3 @@ class Document:
     path: Path                     # the source file
     units: list[Unit]
     skeleton: Any = field(default=None, repr=False)
-
-    @property
-    def title(self) -> str | None:
-        return next((u.text for u in self.units if u.kind == "title"), None)

@@ -90,10 +90,8 @@ def _term_regex(text: str, case_sensitive: bool, boundaries: bool) -> str:
 
 
 class Glossary:
-    def __init__(self, terms: list[Term], path: Path | None = None, digest: str = ""):
+    def __init__(self, terms: list[Term]):
         self.terms = terms
-        self.path = path
-        self.digest = digest
         ordered = sorted(terms, key=lambda t: -len(t.term))
         self._by_group = {f"t{i}": t for i, t in enumerate(ordered)}
         if ordered:
@@ -142,7 +140,7 @@ def parse(path: Path) -> tuple[Glossary, list[Problem]]:
     """Read and validate a glossary, returning every problem found."""
     path = Path(path)
     if not path.exists():
-        return Glossary([], path, ""), []
+        return Glossary([]), []
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -153,12 +151,12 @@ def parse(path: Path) -> tuple[Glossary, list[Problem]]:
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        return Glossary([], path, ""), []
+        return Glossary([]), []
     for required in ("term", "type"):
         if required not in header:
             problems.append(Problem(f"missing column {required!r}", 1))
     if problems:
-        return Glossary([], path, ""), problems
+        return Glossary([]), problems
     locale_columns: dict[int, str] = {}
     for i, name in enumerate(header):
         if name in ("term", "type", "note") or not name:
@@ -206,8 +204,7 @@ def parse(path: Path) -> tuple[Glossary, list[Problem]]:
             terms.append(t)
     except csv.Error as exc:
         problems.append(Problem(f"CSV error: {exc}", reader.line_num))
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    return Glossary(terms, path, digest), problems
+    return Glossary(terms), problems
 
 
 def load(path: Path) -> Glossary:

@@ -9,9 +9,6 @@ import polib
 from l10n_tool.glossary import Glossary, Problem
 from l10n_tool.locales import LocaleInfo
 
-SEVERITIES = ("error", "warning", "info")
-
-
 @dataclass(frozen=True)
 class Finding:
     check: str

@@ -484,12 +484,9 @@ def serialize(root: etree._Element) -> str:
     return lxml_html.tostring(root, doctype=doctype, encoding="unicode", method="html") + "\n"
 
 
-def visible_text(root: etree._Element) -> str:
-    """Whitespace-normalised text a reader sees, for comparisons in tests and checks."""
-    body = root.find("body")
-    target = body if body is not None else root
-    return _WS.sub(" ", "".join(target.itertext())).strip()
-
+#: Kinds whose text lands in an attribute or a text-only element: no markup at all.
+PLAIN_TEXT_KINDS = frozenset(ATTRIBUTES.values()) | frozenset(META_NAMES.values()) | \
+    {BLOCK_KINDS[t] for t in TEXT_ONLY_TAGS}
 
 #: Every unit kind this reader produces, for validating publish policies.
 KINDS = frozenset(BLOCK_KINDS.values()) | frozenset(ATTRIBUTES.values()) | \

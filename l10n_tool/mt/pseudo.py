@@ -9,7 +9,6 @@ exercised exactly as with a real model, in milliseconds.
 from __future__ import annotations
 
 import math
-import re
 
 from l10n_tool.mt.protect import TOKEN_RE
 
@@ -45,6 +44,3 @@ class PseudoEngine:
         pad = PAD * math.ceil(letters * EXPANSION)
         return f"[{''.join(out)} {pad}]" if pad else f"[{''.join(out)}]"
 
-
-def is_pseudo(text: str) -> bool:
-    return bool(re.fullmatch(r"\[.*\]", text, re.S))

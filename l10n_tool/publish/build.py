@@ -48,20 +48,17 @@ def publish(project: Project, locales: list[LocaleInfo], min_complete: float | N
 
     # 1. decide what goes live (reading every PO file before anything is built)
     catalogs = {loc.code: project.catalogs(loc.code) for loc in locales}
+    overrides = {k: v for k, v in (("min_complete", min_complete), ("include_fuzzy", include_fuzzy))
+                 if v is not None}
+    policies = {loc.code: replace(s.policy(loc.code), **overrides) for loc in locales}
     published: dict[str, list[LocaleInfo]] = {doc.slug: [source] for doc in docs}
     for loc in locales:
-        policy = s.policy(loc.code)
-        policy = replace(policy, **{k: v for k, v in (("min_complete", min_complete),
-                                                      ("include_fuzzy", include_fuzzy))
-                                    if v is not None})
-        validate(policy, loc.code)
+        validate(policies[loc.code], loc.code)
         for doc in docs:
-            d = decide(doc, catalogs[loc.code].get(doc.slug), loc.code, policy)
+            d = decide(doc, catalogs[loc.code].get(doc.slug), loc.code, policies[loc.code])
             result.decisions.append(d)
             if d.published:
                 published[doc.slug].append(loc)
-    fuzzy_ok = {loc.code: (include_fuzzy if include_fuzzy is not None
-                           else s.policy(loc.code).include_fuzzy) for loc in locales}
 
     # 2. render every published page
     files: dict[str, bytes] = {}
@@ -70,7 +67,8 @@ def publish(project: Project, locales: list[LocaleInfo], min_complete: float | N
         for loc in published[doc.slug]:
             po = catalogs.get(loc.code, {}).get(doc.slug)
             po_rel = project.rel(project.po_path(loc.code, doc.slug))
-            root, problems = localise(doc, po, po_rel, loc, source, fuzzy_ok.get(loc.code, False))
+            fuzzy_ok = loc.code in policies and policies[loc.code].include_fuzzy
+            root, problems = localise(doc, po, po_rel, loc, source, fuzzy_ok)
             result.problems.extend(problems)
             title = (root.findtext(".//title") or root.findtext(".//h1") or doc.slug).strip()
             roots[(loc.code, doc.slug)] = (root, site.Version(loc, doc.slug, title))

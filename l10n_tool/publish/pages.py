@@ -16,7 +16,7 @@ from lxml import etree
 
 from l10n_tool import markup
 from l10n_tool.document import Document, Unit
-from l10n_tool.formats.html import render
+from l10n_tool.formats.html import PLAIN_TEXT_KINDS, render
 from l10n_tool.locales import LocaleInfo
 
 
@@ -42,9 +42,7 @@ def localise(doc: Document, po: polib.POFile | None, po_path: str, locale: Local
         if "fuzzy" in entry.flags and not include_fuzzy:
             return None
         why = markup.compare(unit.text, entry.msgstr)
-        if why is None and unit.kind in ("alt text", "title attribute", "meta description",
-                                         "meta title", "aria label", "placeholder", "title") \
-                and markup.tags(entry.msgstr):
+        if why is None and unit.kind in PLAIN_TEXT_KINDS and markup.tags(entry.msgstr):
             why = "markup is not allowed here"
         if why is not None:
             problems.setdefault(entry.linenum, PageProblem(
