@@ -316,3 +316,24 @@ def test_glossary_comments_reach_translators(project, l10n):
     de = polib.pofile(str(project / "locales" / "de" / f"{ASIA}.po"))
     bri = next(e for e in de if "(BRI)" in e.msgid)
     assert "glossary: BRI (translate; no approved de rendering yet)" in bri.comment
+
+
+def test_pivots_through_english_without_a_direct_pair(tiny_model, l10n, bare_project, tmp_path):
+    pyproject = bare_project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('source_locale = "en"', 'source_locale = "de"'))
+    l10n(bare_project, "models", "install", str(tiny_model["archive"]))          # en→zh
+    de_en = tmp_path / "de-en" / "translate-de_en-tiny"
+    shutil.copytree(tiny_model["folder"], de_en)
+    meta = json.loads((de_en / "metadata.json").read_text())
+    meta.update(from_code="de", to_code="en", code="translate-de_en-tiny")
+    del meta["target_prefix"]
+    (de_en / "metadata.json").write_text(json.dumps(meta))
+    l10n(bare_project, "models", "install", str(de_en))
+    for page in ("rich", MEDIA):          # one page is enough, and the toy model is slow to stop
+        (bare_project / "source" / f"{page}.html").unlink()
+    l10n(bare_project, "update", "-l", "zh_Hans")
+    r = l10n(bare_project, "translate", "-l", "zh_Hans", "--beam", "1", "--threads", "1")
+    assert "translated by argos translate-de_en-tiny 0.1 beam=1 + argos translate-en_zh-tiny 0.1 beam=1" \
+        in r.stdout
+    po = polib.pofile(str(bare_project / "locales" / "zh_Hans" / f"{ASIA}.po"))
+    assert all(e.msgstr and "fuzzy" in e.flags for e in po if e.msgid)
