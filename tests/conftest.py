@@ -38,8 +38,9 @@ def project(tmp_path) -> Path:
 
 @pytest.fixture
 def bare_project(tmp_path) -> Path:
-    """The sample sources and the rich test page, with no locales yet."""
-    return copy_project(tmp_path / "bare", with_locales=False, extra_pages=[DATA / "rich.html"])
+    """The sample sources and the two test pages, with no locales yet."""
+    return copy_project(tmp_path / "bare", with_locales=False,
+                        extra_pages=[DATA / "rich.html", DATA / "messy.html"])
 
 
 class Result:

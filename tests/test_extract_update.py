@@ -83,6 +83,22 @@ def test_extract_rich_page_rules(bare_project, l10n):
     assert not [i for i in ids if any(s in i for s in skipped)]
 
 
+def test_extract_messy_real_world_page(bare_project, l10n):
+    l10n(bare_project, "extract")
+    units = {e.msgid: e.comment.splitlines()[0] for e in pot(bare_project, "messy")}
+    assert units["Messy page title"] == "title"                       # white space collapsed
+    assert units["Messy page for sharing"] == "meta title"            # og:title
+    assert units["Area of 15.1\u00a0m² and\u00a0more, <1>TEU</1> counts."] == "lead"  # &nbsp; kept
+    assert units["Twenty-foot equivalent unit"] == "title attribute"  # abbr title
+    assert units["Card headline"] == "heading"                        # a link wrapping blocks
+    assert units["First option"] == units["Second option"] == "option"
+    assert units["Embedded video"] == "title attribute"               # iframe title
+    assert units["Type a word"] == "placeholder"
+    assert units["<1/>Starts with a break and has a comment."] == "paragraph"
+    assert not [u for u in units if any(s in u for s in
+                                        ("not a unit", "SVG text", "Enable JavaScript", "Template"))]
+
+
 def test_extract_paragraphs_option_keeps_whole_paragraphs(bare_project, l10n):
     l10n(bare_project, "extract", "--paragraphs")
     ids = [e.msgid for e in pot(bare_project, ASIA)]

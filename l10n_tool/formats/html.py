@@ -32,12 +32,15 @@ INLINE_TAGS = {
 #: code-like content and embedded objects.
 ATOMIC_TAGS = {
     "br", "wbr", "img", "input", "code", "kbd", "samp", "var", "svg", "math",
-    "picture", "video", "audio", "iframe", "object", "embed", "canvas", "select",
+    "picture", "video", "audio", "iframe", "object", "embed", "canvas",
     "textarea", "script", "noscript", "template", "style",
 }
 #: Content that is never translated.
 SKIP_TAGS = {"script", "style", "pre", "code", "template", "svg", "math", "noscript",
-             "textarea", "iframe", "object", "canvas", "head"}
+             "textarea", "iframe", "object", "canvas", "video", "audio", "head"}
+#: Of those, elements whose attributes still speak to readers (an iframe's
+#: title, a textarea's placeholder, an svg's aria-label) and are translated.
+ATTRIBUTES_ONLY_TAGS = {"svg", "math", "textarea", "iframe", "object", "canvas", "video", "audio"}
 #: Elements whose text cannot hold child elements, so fallback cannot be marked.
 TEXT_ONLY_TAGS = {"title", "option"}
 
@@ -54,7 +57,9 @@ META_NAMES = {"description": "meta description", "og:title": "meta title",
               "og:description": "meta description", "twitter:title": "meta title",
               "twitter:description": "meta description"}
 
-_WS = re.compile(r"\s+")
+#: HTML's collapsible white space: not \s, which would also eat &nbsp; (U+00A0).
+HTML_SPACE = " \t\n\r\f"
+_WS = re.compile(f"[{HTML_SPACE}]+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 
 
@@ -130,14 +135,16 @@ def _parse_tree(text: str, path: Path) -> etree._Element:
     return root
 
 
+def _no_translate(el) -> bool:
+    """Marked by the author as not to be translated, attributes included."""
+    return (el.get("translate", "").strip().lower() == "no"
+            or "notranslate" in (el.get("class") or "").split())
+
+
 def _skipped(el) -> bool:
     if not isinstance(el.tag, str):
         return True
-    if el.get("translate", "").strip().lower() == "no":
-        return True
-    if "notranslate" in (el.get("class") or "").split():
-        return True
-    return el.tag in SKIP_TAGS and el.tag != "head"
+    return _no_translate(el) or (el.tag in SKIP_TAGS and el.tag != "head")
 
 
 class _Walker:
@@ -177,6 +184,8 @@ class _Walker:
                 self.walk_head(child)
             return
         if _skipped(el):
+            if el.tag in ATTRIBUTES_ONLY_TAGS and not _no_translate(el):
+                self.attributes(el)
             return
         self.attributes(el)
         if el.tag in TEXT_ONLY_TAGS:
@@ -203,7 +212,7 @@ class _Walker:
             self.attribute(el, attr, kind)
 
     def attribute(self, el, attr: str, kind: str) -> None:
-        value = _WS.sub(" ", el.get(attr) or "").strip()
+        value = _WS.sub(" ", el.get(attr) or "").strip(HTML_SPACE)
         if value:
             self.items.append(_Attr(el, attr, Unit(value, kind, el.sourceline or 1)))
 
@@ -232,15 +241,18 @@ class _Walker:
         current.whole_parent = not has_block
         self.finish_run(current, "".join(parts), line)
         for child in children:
-            if self.is_inline(child) and isinstance(child.tag, str) and not _skipped(child):
+            if self.is_inline(child):
                 self.inline_attributes(child)
 
     def inline_attributes(self, el) -> None:
+        if not isinstance(el.tag, str) or _no_translate(el):
+            return
+        if _skipped(el) and el.tag not in ATTRIBUTES_ONLY_TAGS:
+            return
         self.attributes(el)
-        if el.tag not in ATOMIC_TAGS:
+        if el.tag not in ATOMIC_TAGS and not _skipped(el):
             for child in el:
-                if isinstance(child.tag, str) and not _skipped(child):
-                    self.inline_attributes(child)
+                self.inline_attributes(child)
 
     def inline_markup(self, run: _Run, el) -> str:
         if not isinstance(el.tag, str):
@@ -258,13 +270,13 @@ class _Walker:
 
     def finish_run(self, run: _Run, raw: str, line: int) -> None:
         if not markup.strip(raw).strip():
-            return
+            return  # nothing to read: white space, &nbsp; or markup alone
         norm = _WS.sub(" ", raw)
-        stripped = norm.strip()
-        lead = len(norm) - len(norm.lstrip())
-        run.lead_ws = raw[: len(raw) - len(raw.lstrip())] if lead else ""
-        run.trail_ws = raw[len(raw.rstrip()):] if norm != norm.rstrip() else ""
-        line += raw[: len(raw) - len(raw.lstrip())].count("\n")
+        stripped = norm.strip(HTML_SPACE)
+        lead = raw[: len(raw) - len(raw.lstrip(HTML_SPACE))]
+        run.lead_ws = lead
+        run.trail_ws = raw[len(raw.rstrip(HTML_SPACE)):]
+        line += lead.count("\n")
         kind = BLOCK_KINDS.get(run.parent.tag, "text") if run.after is None or \
             run.parent.tag in ("li", "dd", "td", "th", "blockquote") else "text"
         if self.segment == "sentences" and run.parent.tag not in TEXT_ONLY_TAGS:
@@ -480,8 +492,11 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
 
 
 def serialize(root: etree._Element) -> str:
+    # The whole tree, as utf-8 bytes: serialising the root element alone makes
+    # libxml2 drop <meta http-equiv="Content-Type">.
     doctype = root.getroottree().docinfo.doctype or "<!DOCTYPE html>"
-    return lxml_html.tostring(root, doctype=doctype, encoding="unicode", method="html") + "\n"
+    data = etree.tostring(root.getroottree(), method="html", encoding="utf-8", doctype=doctype)
+    return data.decode("utf-8").rstrip("\n") + "\n"
 
 
 #: Kinds whose text lands in an attribute or a text-only element: no markup at all.
