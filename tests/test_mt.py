@@ -337,3 +337,18 @@ def test_pivots_through_english_without_a_direct_pair(tiny_model, l10n, bare_pro
         in r.stdout
     po = polib.pofile(str(bare_project / "locales" / "zh_Hans" / f"{ASIA}.po"))
     assert all(e.msgstr and "fuzzy" in e.flags for e in po if e.msgid)
+
+
+def test_progress_bar_on_a_terminal_only(bare_project, l10n, tmp_path):
+    if shutil.which("script") is None:
+        pytest.skip("util-linux `script` is needed for a pseudo-terminal")
+    l10n(bare_project, "update", "-l", "de", "-l", "fr")
+    env = dict(os.environ, PYTHONPATH=str(REPO), COLUMNS="100")
+    cmd = f"{sys.executable} -m l10n_tool -C {bare_project} translate --engine pseudo -l"
+    tty = subprocess.run(["script", "-qec", f"{cmd} fr", "/dev/null"], env=env,
+                         capture_output=True, text=True)
+    assert tty.returncode == 0, tty.stdout
+    assert "translating fr" in tty.stdout and "100%" in tty.stdout
+    piped = subprocess.run(cmd.split() + ["de"], env=env, capture_output=True, text=True)
+    assert piped.returncode == 0 and "translating" not in piped.stdout + piped.stderr
+    assert piped.stdout.count("\n") == 1 and " 0 from cache, " in piped.stdout  # one-line summary
