@@ -168,8 +168,7 @@ def serve(ctx, port, bind):
 @click.option("--beam", "beam_size", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Beam size; 1 is greedy and fastest, 4 is Argos's default.")
 @click.option("--threads", type=click.IntRange(0, 256), default=0,
-              help="CPU threads for CTranslate2, each decoding its own batch "
-                   "(0: one per available core).")
+              help="CPU threads for CTranslate2 (0: one per available core).")
 @click.option("--batch-size", type=click.IntRange(1, 1024), default=32, show_default=True,
               help="Units per CTranslate2 batch.")
 @click.option("--refresh-drafts", is_flag=True,
