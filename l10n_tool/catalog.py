@@ -8,6 +8,7 @@ pages) is filled in as an exact match.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from dataclasses import dataclass
@@ -65,8 +66,8 @@ def _lint(text: str, path: Path) -> None:
         stripped = line.strip()
         if not stripped or (stripped.startswith("#") and not stripped.startswith("#~")):
             continue
-        if stripped.startswith("#~") and not stripped[2:].strip():
-            continue
+        if stripped.startswith("#~") and (not stripped[2:].strip() or stripped.startswith("#~|")):
+            continue  # a bare "#~", or an obsolete entry's previous msgid
         if not _PO_LINE.match(stripped):
             raise L10nError(f"PO syntax error: {stripped[:60]!r}", path, number)
 
@@ -74,12 +75,21 @@ def _lint(text: str, path: Path) -> None:
 def load(path: Path) -> polib.POFile:
     """Read a PO/POT file, turning every syntax problem into an L10nError."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise L10nError("no such file", path) from None
+    # the header names the charset; legacy files may use another than UTF-8
+    m = re.search(rb"charset=([\w.-]+)", data[:4096])
+    charset = m.group(1).decode("ascii") if m and m.group(1).upper() != b"CHARSET" else "utf-8"
+    try:
+        text = data.decode(charset).lstrip("\ufeff")
+    except LookupError:
+        raise L10nError(f"unknown charset {charset!r}", path,
+                        data[: m.start()].count(b"\n") + 1) from None
     except UnicodeDecodeError as exc:
-        line = Path(path).read_bytes()[: exc.start].count(b"\n") + 1
-        raise L10nError("not UTF-8", path, line) from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise L10nError(f"not valid {charset}" if charset.lower().replace("-", "") != "utf8"
+                        else "not UTF-8", path, line) from None
     _lint(text, path)
     try:
         po = polib.pofile(text, check_for_duplicates=True)
@@ -110,7 +120,10 @@ def _strip_dates(text: str) -> str:
 
 
 def save(po: polib.POFile, path: Path) -> bool:
-    """Write atomically; skip when only the date headers would change."""
+    """Write atomically, always as UTF-8; skip when only the date headers would change."""
+    content_type = po.metadata.get("Content-Type", "")
+    if "charset=utf-8" not in content_type.lower():
+        po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     text = str(po) + "\n" if not str(po).endswith("\n") else str(po)
     try:
         if _strip_dates(path.read_text(encoding="utf-8")) == _strip_dates(text):
@@ -247,10 +260,11 @@ def merge(pot: polib.POFile, po: polib.POFile | None, locale: LocaleInfo,
         result.new -= 1
 
     for e in old_entries:
-        if key(e) in used or not (e.msgstr or e.tcomment):
+        translated = e.msgstr or any(e.msgstr_plural.values())
+        if key(e) in used or not (translated or e.tcomment):
             continue
-        gone = polib.POEntry(msgid=e.msgid, msgctxt=e.msgctxt, msgstr=e.msgstr,
-                             flags=list(e.flags), tcomment=e.tcomment, obsolete=True)
+        gone = copy.copy(e)     # every field a translator wrote, plural forms included
+        gone.obsolete, gone.occurrences, gone.comment = True, [], ""
         out.append(gone)
         if not e.obsolete:
             result.obsolete += 1

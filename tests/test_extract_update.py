@@ -230,3 +230,24 @@ def test_status_counts(project, l10n):
 
 def pot_entries(project: Path, slug: str) -> list:
     return [e for e in polib.pofile(str(project / "locales" / "templates" / f"{slug}.pot"))]
+
+
+def test_update_keeps_what_foreign_po_files_hold(project, l10n, tmp_path):
+    """A PO file from another tool: a windows-1252 header, a plural entry,
+    an obsolete entry with its previous msgid. Nothing in it may be lost."""
+    po_path = project / "locales" / "de" / f"{ASIA}.po"
+    text = po_path.read_text(encoding="utf-8")
+    text = text.replace("charset=UTF-8", "charset=windows-1252")
+    text += ('\n#, fuzzy\nmsgctxt "menu"\nmsgid "One file"\nmsgid_plural "%d files"\n'
+             'msgstr[0] "Eine Datei"\nmsgstr[1] "%d Dateien"\n'
+             '\n#~| msgid "Old text"\n#~ msgid "Removed text"\n#~ msgstr "Entfernter Text"\n')
+    po_path.write_bytes(text.encode("cp1252"))
+    l10n(project, "update", "-l", "de")
+    po = polib.pofile(str(po_path))
+    assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    assert entry(po, "I Agree", exact=True).msgstr == "Ich stimme zu"
+    assert next(e for e in po if e.msgid.startswith("Asia-Europe")).msgstr.startswith("Asiatisch-europäische")
+    plural = next(e for e in po.obsolete_entries() if e.msgid == "One file")
+    assert plural.msgstr_plural == {0: "Eine Datei", 1: "%d Dateien"} and plural.msgctxt == "menu"
+    assert next(e for e in po.obsolete_entries() if e.msgid == "Removed text").msgstr == "Entfernter Text"
+    msgfmt_check(po_path)
