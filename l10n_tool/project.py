@@ -88,9 +88,10 @@ class Project:
 
 # --------------------------------------------------------------------------- steps
 
-def extract(project: Project) -> list[tuple[Path, bool, int]]:
+def extract(project: Project, glossary: glossary_mod.Glossary | None = None
+            ) -> list[tuple[Path, bool, int]]:
     """Write one POT per source page; returns (path, changed, units)."""
-    glossary = project.glossary()
+    glossary = glossary if glossary is not None else project.glossary()
     pots = [(project.template_path(doc.slug), templates(project, doc, glossary, None))
             for doc in project.documents()]
     return [(path, catalog.save(pot, path), len(pot)) for path, pot in pots]
@@ -114,11 +115,15 @@ class UpdateResult:
 
 
 def update(project: Project, locales: list[LocaleInfo]) -> list[UpdateResult]:
-    """Merge fresh templates into every PO file of ``locales``."""
-    extract(project)
-    docs = project.documents()
+    """Merge fresh templates into every PO file of ``locales``.
+
+    Every input (pages, glossary, PO files) is read before anything is
+    written, so bad input anywhere leaves every file as it was.
+    """
     glossary = project.glossary()
     existing = {loc.code: project.catalogs(loc.code) for loc in locales}
+    docs = project.documents()
+    extract(project, glossary)
     out = []
     for loc in locales:
         memory = catalog.translation_memory(existing[loc.code].values())
@@ -139,9 +144,9 @@ def status(project: Project, locales: list[LocaleInfo]) -> list[dict]:
         for doc in project.documents():
             po = pos.get(doc.slug)
             if po is None:
-                st = catalog.Stats(total=len({u.text for u in doc.units}),
-                                   untranslated=len({u.text for u in doc.units}),
-                                   words_total=sum(catalog.words(t) for t in {u.text for u in doc.units}))
+                msgids = {u.text for u in doc.units}
+                st = catalog.Stats(total=len(msgids), untranslated=len(msgids),
+                                   words_total=sum(catalog.words(t) for t in msgids))
             else:
                 st = catalog.stats(po)
             rows.append({"locale": loc.code, "page": doc.slug,

@@ -210,10 +210,13 @@ def test_po_syntax_error_names_file_and_line_and_changes_nothing(project, l10n):
     target = next(i for i, l in enumerate(lines) if l.startswith('msgstr "我同意"'))
     lines[target] = 'msgstr "我同意'          # unterminated: polib alone would drop the entry
     po_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    before = {p: p.read_bytes() for p in (project / "locales").rglob("*.po")}
+    page = project / "source" / f"{ASIA}.html"     # a source change the POT would pick up
+    page.write_text(page.read_text(encoding="utf-8").replace("Esko Aho thought", "Esko Aho held"),
+                    encoding="utf-8")
+    before = {p: p.read_bytes() for p in (project / "locales").rglob("*.po*")}
     r = l10n(project, "update", "-l", "zh_Hans", expect=2)
     assert f"locales/zh_Hans/{MEDIA}.po:{target + 1}: PO syntax error" in r.stderr
-    assert {p: p.read_bytes() for p in (project / "locales").rglob("*.po")} == before
+    assert {p: p.read_bytes() for p in (project / "locales").rglob("*.po*")} == before
 
 
 def test_status_counts(project, l10n):
