@@ -73,23 +73,17 @@ def publish(project: Project, locales: list[LocaleInfo], min_complete: float | N
             title = (root.findtext(".//title") or root.findtext(".//h1") or doc.slug).strip()
             roots[(loc.code, doc.slug)] = (root, site.Version(loc, doc.slug, title))
 
-    # 3. link the versions to each other
-    slugs = {doc.slug for doc in docs}
-    groups = []
-    defaults = {}
-    for doc in docs:
-        group = [roots[(loc.code, doc.slug)][1] for loc in published[doc.slug]]
-        groups.append(group)
-        defaults[doc.slug] = group[0]
+    # 3. link the versions to each other (the source version first: it is x-default)
+    versions = {doc.slug: [roots[(loc.code, doc.slug)][1] for loc in published[doc.slug]]
+                for doc in docs}
     for (code, slug), (root, here) in roots.items():
         def article_target(other: str, code=code) -> str | None:
-            if other not in slugs:
+            if other not in versions:
                 return None
-            codes = [loc.code for loc in published[other]]
+            codes = [v.locale.code for v in versions[other]]
             return f"{code if code in codes else source.code}/{other}.html"
         site.rewrite_urls(root, here, article_target)
-        versions = next(g for g in groups if g[0].slug == slug)
-        site.decorate_page(root, here, versions, defaults[slug], s.base_url)
+        site.decorate_page(root, here, versions[slug], s.base_url)
         files[here.path] = serialize(root).encode("utf-8")
 
     # 4. indexes, sitemap, assets
@@ -99,9 +93,8 @@ def publish(project: Project, locales: list[LocaleInfo], min_complete: float | N
         pages = [roots[(loc.code, d.slug)][1] for d in docs if loc in published[d.slug]]
         idx = site.locale_index(loc, s.site_name, pages, live_locales, source, s.base_url)
         files[f"{loc.code}/index.html"] = serialize(idx).encode("utf-8")
-    counts = [(loc, sum(1 for d in docs if loc in published[d.slug])) for loc in live_locales]
-    files["index.html"] = serialize(site.root_index(s.site_name, counts, source)).encode("utf-8")
-    files["sitemap.xml"] = site.sitemap(groups, defaults, s.base_url)
+    files["index.html"] = serialize(site.root_index(s.site_name, live_locales)).encode("utf-8")
+    files["sitemap.xml"] = site.sitemap(list(versions.values()), s.base_url)
     for asset in _assets(s.source_dir):
         files[asset.relative_to(s.source_dir).as_posix()] = asset.read_bytes()
 

@@ -47,19 +47,19 @@ def _head(root) -> etree._Element:
     return head
 
 
-def _alternates(root, here_path: str, versions: list[Version], default: Version | None,
-                base_url: str, paths=lambda v: v.path) -> None:
+def _alternates(root, here_path: str, versions: list[Version], default: Version,
+                base_url: str) -> None:
+    """Canonical and hreflang links, replacing any the source page carried."""
     head = _head(root)
     for old in head.findall("link"):
-        if (old.get("rel") or "").lower() in ("alternate", "canonical") and \
-                (old.get("hreflang") or (old.get("rel") or "").lower() == "canonical"):
+        rel = (old.get("rel") or "").lower()
+        if rel == "canonical" or (rel == "alternate" and old.get("hreflang")):
             head.remove(old)
     links = [E.link(rel="canonical", href=absolute(base_url, here_path))]
-    links += [E.link(rel="alternate", hreflang=v.locale.bcp47, href=absolute(base_url, paths(v)))
+    links += [E.link(rel="alternate", hreflang=v.locale.bcp47, href=absolute(base_url, v.path))
               for v in versions]
-    if default is not None:
-        links.append(E.link(rel="alternate", hreflang="x-default",
-                            href=absolute(base_url, paths(default))))
+    links.append(E.link(rel="alternate", hreflang="x-default",
+                        href=absolute(base_url, default.path)))
     indent = head[-1].tail if len(head) else "\n"
     for link in links:
         if len(head):
@@ -90,9 +90,9 @@ def _insert_switcher(root, nav) -> None:
     body.insert(0, nav)
 
 
-def decorate_page(root, here: Version, versions: list[Version], default: Version,
-                  base_url: str) -> None:
-    _alternates(root, here.path, versions, default, base_url)
+def decorate_page(root, here: Version, versions: list[Version], base_url: str) -> None:
+    """``versions`` of the article, the source version first (the x-default)."""
+    _alternates(root, here.path, versions, versions[0], base_url)
     targets = [(v.locale, f"../{v.path}") for v in versions]
     _insert_switcher(root, switcher(here.locale, targets))
 
@@ -162,16 +162,17 @@ def locale_index(locale: LocaleInfo, site_name: str, pages: list[Version],
     return root
 
 
-def root_index(site_name: str, locales: list[tuple[LocaleInfo, int]], default: LocaleInfo):
-    """The language picker: every language named in its own script."""
+def root_index(site_name: str, locales: list[LocaleInfo]):
+    """The language picker: every language named in its own script (source first)."""
     items = [E.li(E.a(loc.native_name, href=f"{loc.code}/index.html", hreflang=loc.bcp47,
-                      lang=loc.bcp47, dir=loc.direction)) for loc, _ in locales]
-    return _page(default, site_name, [E.main(E.h1(site_name),
-                                             E.ul(*items, {"class": "l10n-languages"}))])
+                      lang=loc.bcp47, dir=loc.direction)) for loc in locales]
+    return _page(locales[0], site_name, [E.main(E.h1(site_name),
+                                                E.ul(*items, {"class": "l10n-languages"}))])
 
 
-def sitemap(groups: list[list[Version]], defaults: dict[str, Version], base_url: str) -> bytes:
-    """``sitemap.xml`` with an ``xhtml:link`` alternate set on every URL."""
+def sitemap(groups: list[list[Version]], base_url: str) -> bytes:
+    """``sitemap.xml`` with an ``xhtml:link`` alternate set on every URL; each
+    group is one article's versions, the source version (x-default) first."""
     urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS, "xhtml": XHTML_NS})
     for group in groups:
         for v in group:
@@ -180,8 +181,6 @@ def sitemap(groups: list[list[Version]], defaults: dict[str, Version], base_url:
             for alt in group:
                 etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate",
                                  hreflang=alt.locale.bcp47, href=absolute(base_url, alt.path))
-            default = defaults.get(v.slug)
-            if default is not None:
-                etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate",
-                                 hreflang="x-default", href=absolute(base_url, default.path))
+            etree.SubElement(url, f"{{{XHTML_NS}}}link", rel="alternate",
+                             hreflang="x-default", href=absolute(base_url, group[0].path))
     return etree.tostring(urlset, xml_declaration=True, encoding="UTF-8", pretty_print=True)
