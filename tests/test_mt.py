@@ -110,7 +110,7 @@ def test_argos_translate_fills_only_untranslated_entries(tiny_model, l10n, proje
                 continue
             if (p, e.msgid) in cleared:
                 assert e.msgstr and "fuzzy" in e.flags
-                assert "mt: argos: argos translate-en_zh-tiny 0.1 beam=2" in e.tcomment
+                assert "mt: argos translate-en_zh-tiny 0.1 beam=2" in e.tcomment
                 assert ">>zh<<" not in e.msgstr and ">>cmn_Hans<<" not in e.msgstr
             else:
                 assert (e.msgstr, e.flags) == reviewed[(p, e.msgid)]
@@ -197,7 +197,6 @@ def test_pseudo_locale_en_xa_publishes_accented_pages(bare_project, l10n):
 
 class LossyEngine:
     """A test engine that loses, repeats and reorders protection tokens."""
-    name = "lossy"
     chunk_size = 8
 
     def identity(self):

@@ -22,8 +22,6 @@ DEFAULT_BEAM = 2
 
 
 class ArgosEngine:
-    name = "argos"
-
     def __init__(self, package_dir: Path, beam_size: int = DEFAULT_BEAM, threads: int = 0,
                  max_batch_size: int = 32, device: str = "cpu", replace_unknowns: bool = True):
         import ctranslate2
@@ -81,7 +79,6 @@ class ArgosEngine:
 
 class PivotEngine:
     """Two engines in a row, through English, when no direct pair exists."""
-    name = "argos"
 
     def __init__(self, first, second):
         self.first, self.second = first, second

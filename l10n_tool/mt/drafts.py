@@ -78,11 +78,11 @@ def translate_locale(project: Project, locale: LocaleInfo, engine, glossary: Glo
     summary = DraftSummary(locale.code)
     started = time.perf_counter()
     pos = project.catalogs(locale.code, required=True)
-    entries: dict[str, list[tuple[str, polib.POEntry]]] = {}
-    for slug, po in pos.items():
+    entries: dict[str, list[polib.POEntry]] = {}    # msgid → its entries in every page
+    for po in pos.values():
         for entry in po:
             if _wanted(entry, refresh):
-                entries.setdefault(entry.msgid, []).append((slug, entry))
+                entries.setdefault(entry.msgid, []).append(entry)
     summary.pending = len(entries)
     identity = engine.identity()
     gdigest = glossary.locale_digest(locale.code)
@@ -92,7 +92,6 @@ def translate_locale(project: Project, locale: LocaleInfo, engine, glossary: Glo
     misses = sorted((m for m in entries if keys[m] not in results), key=len)
     if on_total:
         on_total(len(misses))
-    provenance = f"{engine.name}: {identity}"
     rows: list = []
     try:
         protected = {m: protect(m, glossary, locale.code) for m in misses}
@@ -114,8 +113,8 @@ def translate_locale(project: Project, locale: LocaleInfo, engine, glossary: Glo
             text, notes = results[keys[msgid]]
             if notes.get("problems"):
                 summary.problems += 1
-            for _, entry in users:
-                _apply(entry, text, notes, provenance)
+            for entry in users:
+                _apply(entry, text, notes, identity)
         for slug, po in pos.items():
             path = project.po_path(locale.code, slug)
             if catalog.save(po, path):

@@ -10,11 +10,9 @@ from typing import Iterable, Iterator, Protocol
 
 
 class Engine(Protocol):
-    #: Short engine name for provenance comments: "argos", "pseudo".
-    name: str
-
     def identity(self) -> str:
-        """Model, version and decoding settings: anything that changes output."""
+        """Engine, model, version and decoding settings: anything that changes
+        output. It keys the cache and is the provenance written on every draft."""
 
     #: How many finished units the drafts step commits to the cache at a time.
     chunk_size: int

@@ -20,7 +20,6 @@ PAD = "~"
 
 
 class PseudoEngine:
-    name = "pseudo"
     chunk_size = 32
 
     def identity(self) -> str:
