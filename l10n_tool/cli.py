@@ -235,8 +235,7 @@ def check(ctx, locales, all_locales, fmt, strict, min_complete, output):
         write_atomic(output, report + "\n")
     elif report:
         click.echo(report)
-    failing = run.count("error") + (run.count("warning") if strict else 0)
-    if failing:
+    if run.failed(strict):
         ctx.exit(EXIT_FINDINGS)
 
 

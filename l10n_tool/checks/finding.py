@@ -24,6 +24,10 @@ class Finding:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def fails(self, strict: bool = False) -> bool:
+        """Whether this finding makes `l10n check` exit 1."""
+        return self.severity == "error" or (strict and self.severity == "warning")
+
 
 @dataclass
 class CatalogFile:

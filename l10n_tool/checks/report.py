@@ -10,7 +10,6 @@ import json
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
-from l10n_tool.checks.finding import Finding
 from l10n_tool.checks.runner import CheckRun
 
 SCHEMA_VERSION = 1
@@ -19,10 +18,6 @@ FORMATS = ("text", "json", "github", "junit")
 
 def render(run: CheckRun, fmt: str, strict: bool = False) -> str:
     return {"text": text, "json": as_json, "github": github, "junit": junit}[fmt](run, strict)
-
-
-def _failing(f: Finding, strict: bool) -> bool:
-    return f.severity == "error" or (strict and f.severity == "warning")
 
 
 def text(run: CheckRun, strict: bool = False) -> str:
@@ -38,18 +33,17 @@ def text(run: CheckRun, strict: bool = False) -> str:
                 lines.append(f"         msgid: {f.msgid}")
             if f.severity != "info":
                 lines.append(f"         expected: {f.expected}   found: {f.found}")
-    errors = sum(1 for f in run.findings if _failing(f, strict))
     lines.append(f"{len(run.files)} files, {run.entries} entries: {run.count('error')} errors, "
                  f"{run.count('warning')} warnings, {run.count('info')} info"
                  + (" (--strict: warnings fail)" if strict else "")
-                 + (" — FAILED" if errors else " — OK"))
+                 + (" — FAILED" if run.failed(strict) else " — OK"))
     return "\n".join(lines)
 
 
 def as_json(run: CheckRun, strict: bool = False) -> str:
     return json.dumps({
         "version": SCHEMA_VERSION,
-        "ok": not any(_failing(f, strict) for f in run.findings),
+        "ok": not run.failed(strict),
         "summary": {"files": len(run.files), "entries": run.entries,
                     "errors": run.count("error"), "warnings": run.count("warning"),
                     "info": run.count("info")},
@@ -70,7 +64,7 @@ def github(run: CheckRun, strict: bool = False) -> str:
     level = {"error": "error", "warning": "warning", "info": "notice"}
     out = []
     for f in run.findings:
-        lvl = "error" if _failing(f, strict) else level[f.severity]
+        lvl = "error" if f.fails(strict) else level[f.severity]
         msg = f"{f.message} [{f.locale}] msgid: {f.msgid}" if f.msgid else f.message
         out.append(f"::{lvl} file={_escape_prop(f.file)},line={f.line},"
                    f"title={_escape_prop(f.check)}::{_escape_data(msg)}")
@@ -86,7 +80,7 @@ def junit(run: CheckRun, strict: bool = False) -> str:
     total = failures = 0
     for path in sorted(set(run.files) | set(by_file)):
         items = by_file.get(path, [])
-        fails = [f for f in items if _failing(f, strict)]
+        fails = [f for f in items if f.fails(strict)]
         suite = ET.SubElement(root, "testsuite", name=path, tests=str(max(1, len(items))),
                               failures=str(len(fails)), errors="0", skipped="0")
         if not items:
@@ -95,7 +89,7 @@ def junit(run: CheckRun, strict: bool = False) -> str:
             case = ET.SubElement(suite, "testcase", classname=f"{f.locale}.{f.check}",
                                  name=f"{path}:{f.line} {f.check}", file=path, line=str(f.line))
             body = f"{f.message}\nmsgid: {f.msgid}\nexpected: {f.expected}\nfound: {f.found}"
-            if _failing(f, strict):
+            if f.fails(strict):
                 ET.SubElement(case, "failure", message=f.message, type=f.check).text = body
             else:
                 ET.SubElement(case, "system-out").text = f"{f.severity}: {body}"

@@ -27,6 +27,9 @@ class CheckRun:
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
+    def failed(self, strict: bool = False) -> bool:
+        return any(f.fails(strict) for f in self.findings)
+
 
 def run_checks(project: Project, locales: list[LocaleInfo],
                min_complete: float | None = None) -> CheckRun:
