@@ -23,6 +23,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from l10n_tool.errors import L10nError
@@ -101,9 +102,6 @@ class Glossary:
         else:
             self._source_re = None
 
-    def __len__(self) -> int:
-        return len(self.terms)
-
     def find(self, text: str) -> list[Occurrence]:
         """Occurrences of terms in source text, longest first, no overlaps."""
         if self._source_re is None:
@@ -126,14 +124,10 @@ def count_in_target(text: str, rendering: str, locale: str, verbatim: bool) -> i
     return len(_target_regex(rendering, case_sensitive, spaced).findall(text))
 
 
-_TARGET_RES: dict = {}
-
-
+@lru_cache(maxsize=4096)
 def _target_regex(rendering: str, case_sensitive: bool, spaced: bool) -> re.Pattern:
-    k = (rendering, case_sensitive, spaced)
-    if k not in _TARGET_RES:
-        _TARGET_RES[k] = re.compile(_term_regex(rendering, case_sensitive, spaced))
-    return _TARGET_RES[k]
+    """Compiled once per rendering: the checks ask for the same few thousands of times."""
+    return re.compile(_term_regex(rendering, case_sensitive, spaced))
 
 
 def parse(path: Path) -> tuple[Glossary, list[Problem]]:
