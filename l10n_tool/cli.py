@@ -17,6 +17,7 @@ from l10n_tool import __version__
 from l10n_tool.config import load_settings, with_overrides
 from l10n_tool.checks.report import FORMATS as REPORT_FORMATS
 from l10n_tool.errors import EXIT_FINDINGS, L10nError
+from l10n_tool.locales import get_locale
 from l10n_tool.mt.engine import ENGINES
 from l10n_tool.project import Project, extract as do_extract, status as do_status, update as do_update
 
@@ -55,9 +56,12 @@ def with_locales(fn):
               help="Override [tool.l10n] source_dir.")
 @click.option("--glossary", type=click.Path(path_type=Path), default=None,
               help="Override [tool.l10n] glossary.")
+@click.option("--locales-dir", type=click.Path(path_type=Path), default=None,
+              help="Override [tool.l10n] locales_dir.")
+@click.option("--source-locale", default=None, help="Override [tool.l10n] source_locale.")
 @click.version_option(__version__, prog_name="l10n")
 @click.pass_context
-def cli(ctx, project_dir, source_dir, glossary):
+def cli(ctx, project_dir, source_dir, glossary, locales_dir, source_locale):
     """Translate news articles offline: extract, update, translate, check, publish."""
     try:
         settings = load_settings(project_dir)
@@ -65,9 +69,16 @@ def cli(ctx, project_dir, source_dir, glossary):
         click.echo(f"error: {exc}", err=True)
         ctx.exit(exc.exit_code)
     root = settings.root
-    settings = with_overrides(settings,
-                              source_dir=(root / source_dir) if source_dir else None,
-                              glossary=(root / glossary) if glossary else None)
+    try:
+        settings = with_overrides(
+            settings,
+            source_dir=(root / source_dir) if source_dir else None,
+            glossary=(root / glossary) if glossary else None,
+            locales_dir=(root / locales_dir) if locales_dir else None,
+            source_locale=get_locale(source_locale).code if source_locale else None)
+    except L10nError as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(exc.exit_code)
     ctx.obj = Project(settings)
 
 
@@ -176,7 +187,6 @@ def serve(ctx, port, bind):
 @click.pass_context
 def translate(ctx, locale, engine, beam_size, threads, batch_size, refresh_drafts):
     """Fill untranslated entries with fuzzy machine-translated drafts (offline)."""
-    from l10n_tool.locales import get_locale
     from l10n_tool.mt.cache import MTCache
     from l10n_tool.mt.drafts import translate_locale
     from l10n_tool.mt.engine import create

@@ -254,3 +254,11 @@ def test_update_keeps_what_foreign_po_files_hold(project, l10n, tmp_path):
     assert plural.msgstr_plural == {0: "Eine Datei", 1: "%d Dateien"} and plural.msgctxt == "menu"
     assert next(e for e in po.obsolete_entries() if e.msgid == "Removed text").msgstr == "Entfernter Text"
     msgfmt_check(po_path)
+
+
+def test_options_override_the_project_settings(bare_project, l10n):
+    l10n(bare_project, "--locales-dir", "po", "update", "-l", "de")
+    assert (bare_project / "po" / "de" / f"{ASIA}.po").exists()
+    assert not (bare_project / "locales").exists()
+    r = l10n(bare_project, "--source-locale", "xx_QQ", "extract", expect=2)
+    assert "unknown locale 'xx_QQ'" in r.stderr
