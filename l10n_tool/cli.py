@@ -63,23 +63,14 @@ def with_locales(fn):
 @click.pass_context
 def cli(ctx, project_dir, source_dir, glossary, locales_dir, source_locale):
     """Translate news articles offline: extract, update, translate, check, publish."""
-    try:
-        settings = load_settings(project_dir)
-    except L10nError as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(exc.exit_code)
+    settings = load_settings(project_dir)
     root = settings.root
-    try:
-        settings = with_overrides(
-            settings,
-            source_dir=(root / source_dir) if source_dir else None,
-            glossary=(root / glossary) if glossary else None,
-            locales_dir=(root / locales_dir) if locales_dir else None,
-            source_locale=get_locale(source_locale).code if source_locale else None)
-    except L10nError as exc:
-        click.echo(f"error: {exc}", err=True)
-        ctx.exit(exc.exit_code)
-    ctx.obj = Project(settings)
+    ctx.obj = Project(with_overrides(
+        settings,
+        source_dir=(root / source_dir) if source_dir else None,
+        glossary=(root / glossary) if glossary else None,
+        locales_dir=(root / locales_dir) if locales_dir else None,
+        source_locale=get_locale(source_locale).code if source_locale else None))
 
 
 @cli.command()

@@ -262,3 +262,11 @@ def test_options_override_the_project_settings(bare_project, l10n):
     assert not (bare_project / "locales").exists()
     r = l10n(bare_project, "--source-locale", "xx_QQ", "extract", expect=2)
     assert "unknown locale 'xx_QQ'" in r.stderr
+
+
+def test_broken_project_settings_name_file_and_line(bare_project, l10n):
+    settings = bare_project / "pyproject.toml"
+    settings.write_text(settings.read_text() + "\n[tool.l10n.publish.de\n")
+    line = settings.read_text().count("\n")
+    r = l10n(bare_project, "status", expect=2)
+    assert f"pyproject.toml:{line}: invalid TOML" in r.stderr and r.stderr.count("\n") == 1
