@@ -121,8 +121,9 @@ def test_glossary_consistency_warns_when_no_approved_rendering(project, l10n):
     assert len(found) == 1 and found[0]["severity"] == "warning"
     assert "most common: '两江新区'" in found[0]["message"]
     assert r.exit_code == 0
+    assert (found[0]["file"], found[0]["line"]) == (f"locales/zh_Hans/{MEDIA}.po", line)
+    assert (found[0]["expected"], found[0]["found"]) == ("两江新区", "目前，两江开发区已建成城市公园近120个。")
     assert l10n(project, "check", "-l", "zh_Hans", "--strict", expect=None).exit_code == 1
-    assert line > 0
 
 
 def test_glossary_file_problems_are_findings(project, l10n):

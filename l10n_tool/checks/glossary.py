@@ -59,7 +59,8 @@ def _candidates(text: str, spaced: bool) -> set[str]:
 
 
 def consistency_rule(ctx):
-    """Terms with no approved rendering yet, rendered differently across entries."""
+    """Terms with no approved rendering yet, rendered differently across entries:
+    each entry that lacks the most common rendering is reported."""
     spaced = ctx.locale.language not in NO_SPACE_LANGUAGES
     uses = defaultdict(list)
     for f in ctx.files:
@@ -73,16 +74,17 @@ def consistency_rule(ctx):
         if len(items) < 2:
             continue
         sets = [_candidates(e.msgstr, spaced) for _, e in items]
-        common = set.intersection(*sets)
-        if common:
+        if set.intersection(*sets):
             continue
         counts = Counter(c for s in sets for c in s)
         best = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))[0] if counts else ""
-        path, entry = items[-1]
-        yield Finding("glossary-consistency", "warning", ctx.locale.code, path, entry.linenum,
-                      shorten(entry.msgid), "one rendering", f"{len(items)} entries disagree",
-                      f"{term.term} is rendered in different ways in {len(items)} entries; "
-                      f"approve one in the glossary (most common: {best!r})")
+        for (path, entry), candidates in zip(items, sets):
+            if best in candidates:
+                continue
+            yield Finding("glossary-consistency", "warning", ctx.locale.code, path, entry.linenum,
+                          shorten(entry.msgid), best, shorten(entry.msgstr, 40),
+                          f"{term.term} is rendered differently here than in {counts[best]} other "
+                          f"entries; approve one in the glossary (most common: {best!r})")
 
 
 def file_rule(ctx):
