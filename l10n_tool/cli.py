@@ -49,6 +49,19 @@ def with_locales(fn):
     return fn
 
 
+paragraphs_option = click.option(
+    "--paragraphs", is_flag=True,
+    help='Keep whole paragraphs as units, no sentence split (or segment = "paragraphs" in '
+         '[tool.l10n]).')
+
+
+def _segmented(ctx: click.Context, paragraphs: bool) -> Project:
+    project = _project(ctx)
+    if paragraphs:
+        project.settings = with_overrides(project.settings, segment="paragraphs")
+    return project
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Project folder (default: the current folder).")
@@ -74,23 +87,22 @@ def cli(ctx, project_dir, source_dir, glossary, locales_dir, source_locale):
 
 
 @cli.command()
-@click.option("--paragraphs", is_flag=True, help="Keep whole paragraphs as units (no sentence split).")
+@paragraphs_option
 @click.pass_context
 def extract(ctx, paragraphs):
     """Write locales/templates/<page>.pot from source/*.html."""
-    project = _project(ctx)
-    if paragraphs:
-        project.settings = with_overrides(project.settings, segment="paragraphs")
+    project = _segmented(ctx, paragraphs)
     for path, changed, count in do_extract(project):
         click.echo(f"{project.rel(path)}: {count} units{'' if changed else ' (unchanged)'}")
 
 
 @cli.command()
 @with_locales
+@paragraphs_option
 @click.pass_context
-def update(ctx, locales, all_locales):
-    """Create or merge locales/<locale>/<page>.po from the templates."""
-    project = _project(ctx)
+def update(ctx, locales, all_locales, paragraphs):
+    """Extract again, then create or merge locales/<locale>/<page>.po."""
+    project = _segmented(ctx, paragraphs)
     for r in do_update(project, project.locales(locales, all_locales)):
         m = r.result
         state = "created" if m.created else ("updated" if r.written else "unchanged")

@@ -100,10 +100,13 @@ def test_extract_messy_real_world_page(bare_project, l10n):
 
 
 def test_extract_paragraphs_option_keeps_whole_paragraphs(bare_project, l10n):
+    whole = ("On December 2, the 2nd Asia-Europe Cooperation Dialogue was held in Chongqing. "
+             "It gathered")
     l10n(bare_project, "extract", "--paragraphs")
-    ids = [e.msgid for e in pot(bare_project, ASIA)]
-    assert any(i.startswith("On December 2, the 2nd Asia-Europe Cooperation Dialogue was held in "
-                            "Chongqing. It gathered") for i in ids)
+    assert any(e.msgid.startswith(whole) for e in pot(bare_project, ASIA))
+    l10n(bare_project, "update", "-l", "de", "--paragraphs")
+    po = polib.pofile(str(bare_project / "locales" / "de" / f"{ASIA}.po"))
+    assert any(e.msgid.startswith(whole) for e in po)
 
 
 def test_msgids_stable_when_an_unrelated_paragraph_changes(bare_project, l10n):
