@@ -351,3 +351,17 @@ def test_progress_bar_on_a_terminal_only(bare_project, l10n, tmp_path):
     piped = subprocess.run(cmd.split() + ["de"], env=env, capture_output=True, text=True)
     assert piped.returncode == 0 and "translating" not in piped.stdout + piped.stderr
     assert piped.stdout.count("\n") == 1 and " 0 from cache, " in piped.stdout  # one-line summary
+
+
+def test_source_text_that_looks_like_a_token_survives():
+    from l10n_tool.mt.protect import protect, restore
+    from l10n_tool.mt.pseudo import PseudoEngine
+
+    glossary = load_glossary(REPO / "glossary.csv")
+    msgid = "The X5X camera from <1>ILSTC</1> costs 2 X 3X less."
+    p = protect(msgid, glossary, "de")
+    assert restore(p, p.text) == (msgid, [], [])          # a model that copies its input
+    out = next(iter(PseudoEngine().translate([p.text])))
+    text, repairs, problems = restore(p, out)
+    assert "X5X" in text and "X 3X" in text and "<1>ILSTC</1>" in text
+    assert not repairs and not problems

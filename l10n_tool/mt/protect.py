@@ -27,7 +27,7 @@ _TRAILING_PUNCT = re.compile(r"[\s.!?。！？…\"”’)）]*$")
 @dataclass(frozen=True)
 class Token:
     number: int
-    kind: str          # open | close | empty | fixed | term
+    kind: str          # open | close | empty | fixed | term | literal
     restore: str       # what goes back into the text
     pair: int | None = None  # for open/close: the other token's number
 
@@ -55,6 +55,10 @@ def protect(msgid: str, glossary: Glossary, locale: str) -> Protected:
                           target, None))
     for tag in markup.tags(msgid):
         spans.append((tag.start, tag.end, tag.kind, str(tag), tag.id))
+    # source text that happens to look like a token ("model X5X") is masked too,
+    # so that it cannot be mistaken for one on the way back
+    for m in TOKEN_RE.finditer(msgid):
+        spans.append((m.start(), m.end(), "literal", m.group(), None))
     spans.sort(key=lambda s: s[0])
     for start, end, kind, restore_as, tag_id in spans:
         if start < pos:
@@ -135,7 +139,7 @@ def restore(p: Protected, output: str) -> tuple[str, list[str], list[str]]:
                 problems.append(f"placeholder pair {tok.restore}…</{tok.restore[1:]} lost by MT; "
                                 "put it back around the right words")
         else:
-            what = "fixed term" if tok.kind == "fixed" else "approved term"
+            what = {"fixed": "fixed term", "term": "approved term"}.get(tok.kind, "text")
             problems.append(f"{what} {tok.restore} lost by MT")
 
     # a close tag before its open tag: swap them
