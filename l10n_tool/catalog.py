@@ -54,6 +54,11 @@ def is_mt_draft(entry: polib.POEntry) -> bool:
             and any(line.startswith(MT_PREFIX) for line in (entry.tcomment or "").splitlines()))
 
 
+def live_entries(po: polib.POFile | None) -> dict[str, polib.POEntry]:
+    """A page's current (not obsolete) entries by msgid; empty when it has no PO file."""
+    return {e.msgid: e for e in po if not e.obsolete} if po is not None else {}
+
+
 def words(text: str) -> int:
     return len(re.findall(r"\w+", markup.strip(text)))
 

@@ -46,7 +46,8 @@ def _starts_sentence(rest: str) -> bool:
 
 
 def _is_abbreviation(before: str, rest: str, lang: str) -> bool:
-    token = markup.strip(before).split()[-1] if markup.strip(before).split() else ""
+    words = markup.strip(before).split()
+    token = words[-1] if words else ""
     word = token.lstrip("\"'“‘«([").rstrip(".")
     low = word.lower()
     if low in ABBREVIATIONS.get(lang, set()):

@@ -14,7 +14,7 @@ from pathlib import Path
 import polib
 from lxml import etree
 
-from l10n_tool import markup
+from l10n_tool import catalog, markup
 from l10n_tool.document import Document, Unit
 from l10n_tool.formats.html import PLAIN_TEXT_KINDS, render
 from l10n_tool.locales import LocaleInfo
@@ -32,7 +32,7 @@ class PageProblem:
 
 def localise(doc: Document, po: polib.POFile | None, po_path: str, locale: LocaleInfo,
              source: LocaleInfo, include_fuzzy: bool) -> tuple[etree._Element, list[PageProblem]]:
-    index = {e.msgid: e for e in po if not e.obsolete} if po is not None else {}
+    index = catalog.live_entries(po)
     problems: dict[int, PageProblem] = {}
 
     def lookup(unit: Unit) -> str | None:

@@ -36,7 +36,7 @@ def validate(policy: PublishPolicy, locale: str) -> None:
 
 def decide(doc: Document, po: polib.POFile | None, locale: str,
            policy: PublishPolicy) -> Decision:
-    entries = {e.msgid: e for e in po if not e.obsolete} if po is not None else {}
+    entries = catalog.live_entries(po)
 
     def live(msgid: str) -> bool:
         e = entries.get(msgid)
