@@ -52,7 +52,8 @@ def main() -> None:
     from l10n_tool.mt.cache import MTCache
     from l10n_tool.mt.drafts import translate_locale
     from l10n_tool.mt.engine import create
-    from l10n_tool.project import Project, update
+    from l10n_tool.project import Project
+    from l10n_tool.steps.update import update
 
     pkg = models.install(Path(args.model))
     target = get_locale("zh_Hans")

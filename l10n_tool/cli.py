@@ -19,7 +19,10 @@ from l10n_tool.checks.report import FORMATS as REPORT_FORMATS
 from l10n_tool.errors import EXIT_FINDINGS, L10nError
 from l10n_tool.locales import get_locale
 from l10n_tool.mt.engine import ENGINES
-from l10n_tool.project import Project, extract as do_extract, status as do_status, update as do_update
+from l10n_tool.project import Project
+from l10n_tool.steps.extract import extract as do_extract
+from l10n_tool.steps.status import status as do_status
+from l10n_tool.steps.update import update as do_update
 
 
 class _Group(click.Group):

@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-import polib
-
+from l10n_tool import catalog
 from l10n_tool.checks.finding import Context, Finding
 
 #: (ctx, entry) → iterable of (expected, found, message) for one problem each
-EntryRule = Callable[[Context, polib.POEntry], Iterable[tuple[str, str, str]]]
+EntryRule = Callable[[Context, catalog.Entry], Iterable[tuple[str, str, str]]]
 LocaleRule = Callable[[Context], Iterable[Finding]]
 
 

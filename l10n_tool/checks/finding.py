@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-import polib
-
+from l10n_tool import catalog
 from l10n_tool.glossary import Glossary, Problem
 from l10n_tool.locales import LocaleInfo
 
@@ -32,7 +31,7 @@ class Finding:
 @dataclass
 class CatalogFile:
     path: str              # relative, as reported
-    po: polib.POFile
+    po: catalog.Catalog
 
 
 @dataclass

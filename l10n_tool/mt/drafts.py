@@ -14,8 +14,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-import polib
-
 from l10n_tool import catalog
 from l10n_tool.glossary import Glossary
 from l10n_tool.locales import LocaleInfo
@@ -36,7 +34,7 @@ class DraftSummary:
     interrupted: bool = False
 
 
-def _wanted(entry: polib.POEntry, refresh: bool) -> bool:
+def _wanted(entry: catalog.Entry, refresh: bool) -> bool:
     if entry.obsolete:
         return False
     if not entry.msgstr:
@@ -44,7 +42,7 @@ def _wanted(entry: polib.POEntry, refresh: bool) -> bool:
     return refresh and catalog.is_mt_draft(entry)
 
 
-def _apply(entry: polib.POEntry, text: str, notes: dict, provenance: str) -> None:
+def _apply(entry: catalog.Entry, text: str, notes: dict, provenance: str) -> None:
     kept = [line for line in (entry.tcomment or "").splitlines()
             if not line.startswith((catalog.MT_PREFIX, catalog.MT_PROBLEM_PREFIX))]
     lines = kept + [f"{catalog.MT_PREFIX} {provenance}"]
@@ -78,7 +76,7 @@ def translate_locale(project: Project, locale: LocaleInfo, engine, glossary: Glo
     summary = DraftSummary(locale.code)
     started = time.perf_counter()
     pos = project.catalogs(locale.code, required=True)
-    entries: dict[str, list[polib.POEntry]] = {}    # msgid → its entries in every page
+    entries: dict[str, list[catalog.Entry]] = {}    # msgid → its entries in every page
     for po in pos.values():
         for entry in po:
             if _wanted(entry, refresh):

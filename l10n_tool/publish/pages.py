@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import polib
 from lxml import etree
 
-from l10n_tool import catalog, markup
+from l10n_tool import catalog
 from l10n_tool.document import Document, Unit
 from l10n_tool.formats.html import PLAIN_TEXT_KINDS, render
 from l10n_tool.locales import LocaleInfo
@@ -30,26 +29,18 @@ class PageProblem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-def localise(doc: Document, po: polib.POFile | None, po_path: str, locale: LocaleInfo,
+def localise(doc: Document, po: catalog.Catalog | None, po_path: str, locale: LocaleInfo,
              source: LocaleInfo, include_fuzzy: bool) -> tuple[etree._Element, list[PageProblem]]:
     index = catalog.live_entries(po)
     problems: dict[int, PageProblem] = {}
 
     def lookup(unit: Unit) -> str | None:
         entry = index.get(unit.text)
-        if entry is None or not entry.msgstr:
-            return None
-        if "fuzzy" in entry.flags and not include_fuzzy:
-            return None
-        why = markup.compare(unit.text, entry.msgstr)
-        if why is None and unit.kind in PLAIN_TEXT_KINDS and markup.tags(entry.msgstr):
-            why = "markup is not allowed here"
-        if why is not None:
+        verdict = catalog.usable(entry, include_fuzzy, unit.kind in PLAIN_TEXT_KINDS)
+        if verdict.problem:
             problems.setdefault(entry.linenum, PageProblem(
-                po_path, entry.linenum, f"placeholders do not match the msgid ({why}); "
-                                        f"source text used instead"))
-            return None
-        return entry.msgstr
+                po_path, entry.linenum, f"{verdict.problem}; source text used instead"))
+        return verdict.text
 
     is_source = locale.code == source.code
     root = render(doc, (lambda unit: None) if is_source else lookup,

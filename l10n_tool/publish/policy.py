@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import polib
-
 from l10n_tool import catalog
 from l10n_tool.config import PublishPolicy
 from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
-from l10n_tool.formats.html import KINDS
+from l10n_tool.formats.html import KINDS, PLAIN_TEXT_KINDS
 
 
 @dataclass(frozen=True)
@@ -34,15 +32,14 @@ def validate(policy: PublishPolicy, locale: str) -> None:
                         f"{', '.join(unknown)}; known: {', '.join(sorted(KINDS))}")
 
 
-def decide(doc: Document, po: polib.POFile | None, locale: str,
+def decide(doc: Document, po: catalog.Catalog | None, locale: str,
            policy: PublishPolicy) -> Decision:
     entries = catalog.live_entries(po)
+    plain = {u.text for u in doc.units if u.kind in PLAIN_TEXT_KINDS}
 
     def live(msgid: str) -> bool:
-        e = entries.get(msgid)
-        if e is None or not e.msgstr:
-            return False
-        return catalog.is_reviewed(e) or (policy.include_fuzzy and "fuzzy" in e.flags)
+        return catalog.usable(entries.get(msgid), policy.include_fuzzy,
+                              msgid in plain).text is not None
 
     msgids = list(dict.fromkeys(u.text for u in doc.units))
     done = sum(1 for m in msgids if live(m))

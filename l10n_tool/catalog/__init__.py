@@ -1,0 +1,20 @@
+"""Gettext catalogs: the only layer that touches polib.
+
+``state`` is the one model of an entry's state and the one "usable on a
+published page" rule; ``io`` reads and writes PO files; ``template`` builds
+POTs from documents; ``merge`` follows ``msgmerge --previous``; ``stats``
+counts. Other layers import what they need from here.
+"""
+
+from l10n_tool.catalog.io import header, load, save
+from l10n_tool.catalog.merge import MergeResult, merge, translation_memory
+from l10n_tool.catalog.state import (MT_PREFIX, MT_PROBLEM_PREFIX, Catalog, Entry, State, Usable,
+                                     is_mt_draft, is_reviewed, is_translated, key, live_entries,
+                                     state, translations, usable)
+from l10n_tool.catalog.stats import Stats, stats, words
+from l10n_tool.catalog.template import template
+
+__all__ = ["MT_PREFIX", "MT_PROBLEM_PREFIX", "Catalog", "Entry", "MergeResult", "State", "Stats",
+           "Usable", "header", "is_mt_draft", "is_reviewed", "is_translated", "key",
+           "live_entries", "load", "merge", "save", "state", "stats", "template",
+           "translation_memory", "translations", "usable", "words"]

@@ -1,0 +1,38 @@
+"""Templates: one POT per source document, one entry per distinct text."""
+
+from __future__ import annotations
+
+import polib
+
+from l10n_tool.catalog.io import header
+from l10n_tool.document import Document
+
+def template(document: Document, source_ref: str, project: str,
+             annotate=None) -> polib.POFile:
+    """Build the POT for one document.
+
+    ``annotate(text)`` may return extra extracted comments for a unit (the
+    glossary terms it uses); same-text units share one entry.
+    """
+    pot = polib.POFile(wrapwidth=78)
+    pot.metadata = header(None, project)
+    by_key: dict[str, polib.POEntry] = {}
+    for unit in document.units:
+        entry = by_key.get(unit.text)
+        if entry is None:
+            notes = list(unit.notes) + list(annotate(unit.text) if annotate else [])
+            entry = polib.POEntry(msgid=unit.text, msgstr="", occurrences=[],
+                                  comment="\n".join([unit.kind] + notes))
+            by_key[unit.text] = entry
+            pot.append(entry)
+        else:
+            kinds = entry.comment.split("\n")
+            if unit.kind not in kinds[0].split(", "):
+                kinds[0] = f"{kinds[0]}, {unit.kind}"
+                entry.comment = "\n".join(kinds)
+        ref = (source_ref, str(unit.line))
+        if ref not in entry.occurrences:
+            entry.occurrences.append(ref)
+    return pot
+
+
