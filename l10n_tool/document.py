@@ -19,6 +19,9 @@ class Unit:
     kind: str                      # headline, heading, paragraph, caption, alt text…
     line: int                      # line in the source file, for #: references
     notes: tuple[str, ...] = ()    # extracted comments for translators
+    #: "article": the page's own catalog; "chrome": site template text (menus,
+    #: footers, share widgets), one site-wide catalog translated once for every page
+    scope: str = "article"
 
 
 @dataclass
@@ -27,3 +30,6 @@ class Document:
     path: Path                     # the source file
     units: list[Unit]
     skeleton: Any = field(default=None, repr=False)
+    format: str = "html"           # the name in l10n_tool.formats.REGISTRY
+    #: what the reader noticed but could work around (a wrong declared charset)
+    warnings: list[str] = field(default_factory=list)

@@ -14,8 +14,13 @@ from l10n_tool import catalog, glossary as glossary_mod
 from l10n_tool.config import Settings
 from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
-from l10n_tool.formats.html import read_document
+from l10n_tool import formats
 from l10n_tool.locales import LocaleInfo, get_locale
+
+
+#: The site-wide catalog: chrome text (menus, footers, share widgets) shared by
+#: every page, translated once. The leading underscore keeps it apart from page slugs.
+SITE_SLUG = "_site"
 
 
 @dataclass
@@ -33,6 +38,9 @@ class Project:
     def template_path(self, slug: str) -> Path:
         return self.settings.templates_dir / f"{slug}.pot"
 
+    def site_template_path(self) -> Path:
+        return self.template_path(SITE_SLUG)
+
     def po_path(self, locale: str, slug: str) -> Path:
         return self.settings.locales_dir / locale / f"{slug}.po"
 
@@ -40,16 +48,17 @@ class Project:
         src = self.settings.source_dir
         if not src.is_dir():
             raise L10nError("source folder not found", src)
-        files = sorted(p for p in src.iterdir() if p.suffix.lower() in (".html", ".htm"))
+        files = sorted(p for p in src.iterdir() if p.suffix.lower() in formats.suffixes())
         if not files:
-            raise L10nError("no .html files in the source folder", src)
+            raise L10nError(f"no source pages ({', '.join(formats.suffixes())}) in the source folder", src)
         return files
 
     # -- inputs
     def documents(self) -> list[Document]:
         if self._documents is None:
             s = self.settings
-            self._documents = [read_document(p, get_locale(s.source_locale).language, s.segment)
+            self._documents = [formats.for_path(p).read(p, get_locale(s.source_locale).language,
+                                                        s.segment)
                                for p in self.source_files()]
         return self._documents
 

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from l10n_tool.formats.html import serialize
+from l10n_tool import formats
 from l10n_tool.fsutil import replace_dir
 from l10n_tool.locales import LocaleInfo, get_locale
 from l10n_tool.project import Project
@@ -43,6 +43,7 @@ def publish(project: Project, locales: list[LocaleInfo], min_complete: float | N
     s = project.settings
     source = get_locale(s.source_locale)
     docs = project.documents()
+    docs_by_slug = {doc.slug: doc for doc in docs}
     out = Path(out_dir or s.output_dir)
     result = PublishResult(out)
 
@@ -84,9 +85,10 @@ def publish(project: Project, locales: list[LocaleInfo], min_complete: float | N
             return f"{code if code in codes else source.code}/{other}.html"
         site.rewrite_urls(root, here, article_target)
         site.decorate_page(root, here, versions[slug], s.base_url)
-        files[here.path] = serialize(root).encode("utf-8")
+        files[here.path] = formats.get(docs_by_slug[slug].format).serialize(root).encode("utf-8")
 
-    # 4. indexes, sitemap, assets
+    # 4. indexes, sitemap, assets (our own HTML pages)
+    serialize = formats.get("html").serialize
     live_locales = [source] + [loc for loc in locales
                                if any(loc in published[d.slug] for d in docs)]
     for loc in live_locales:

@@ -15,7 +15,7 @@ from lxml import etree
 
 from l10n_tool import catalog
 from l10n_tool.document import Document, Unit
-from l10n_tool.formats.html import PLAIN_TEXT_KINDS, render
+from l10n_tool import formats
 from l10n_tool.locales import LocaleInfo
 
 
@@ -31,19 +31,20 @@ class PageProblem:
 
 def localise(doc: Document, po: catalog.Catalog | None, po_path: str, locale: LocaleInfo,
              source: LocaleInfo, include_fuzzy: bool) -> tuple[etree._Element, list[PageProblem]]:
+    fmt = formats.get(doc.format)
     index = catalog.live_entries(po)
     problems: dict[int, PageProblem] = {}
 
     def lookup(unit: Unit) -> str | None:
         entry = index.get(unit.text)
-        verdict = catalog.usable(entry, include_fuzzy, unit.kind in PLAIN_TEXT_KINDS)
+        verdict = catalog.usable(entry, include_fuzzy, unit.kind in fmt.plain_text_kinds)
         if verdict.problem:
             problems.setdefault(entry.linenum, PageProblem(
                 po_path, entry.linenum, f"{verdict.problem}; source text used instead"))
         return verdict.text
 
     is_source = locale.code == source.code
-    root = render(doc, (lambda unit: None) if is_source else lookup,
+    root = fmt.render(doc, (lambda unit: None) if is_source else lookup,
                   lang_attr=locale.bcp47, direction=locale.direction,
                   joiner=locale.sentence_joiner,
                   fallback_lang=None if is_source else source.bcp47)

@@ -13,7 +13,7 @@ from l10n_tool import catalog
 from l10n_tool.config import PublishPolicy
 from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
-from l10n_tool.formats.html import KINDS, PLAIN_TEXT_KINDS
+from l10n_tool import formats
 
 
 @dataclass(frozen=True)
@@ -26,16 +26,16 @@ class Decision:
 
 
 def validate(policy: PublishPolicy, locale: str) -> None:
-    unknown = sorted(set(policy.required) - KINDS)
+    unknown = sorted(set(policy.required) - formats.all_kinds())
     if unknown:
         raise L10nError(f"[tool.l10n.publish.{locale}] required: unknown unit kind(s) "
-                        f"{', '.join(unknown)}; known: {', '.join(sorted(KINDS))}")
+                        f"{', '.join(unknown)}; known: {', '.join(sorted(formats.all_kinds()))}")
 
 
 def decide(doc: Document, po: catalog.Catalog | None, locale: str,
            policy: PublishPolicy) -> Decision:
     entries = catalog.live_entries(po)
-    plain = {u.text for u in doc.units if u.kind in PLAIN_TEXT_KINDS}
+    plain = {u.text for u in doc.units if u.kind in formats.get(doc.format).plain_text_kinds}
 
     def live(msgid: str) -> bool:
         return catalog.usable(entries.get(msgid), policy.include_fuzzy,
