@@ -1,0 +1,461 @@
+"""Article vs site chrome, and what a reader never sees.
+
+A news page is one article wrapped in site furniture (menus, footers, cookie
+banners, share bars, related-links lists). Translators should get the
+article in the page's own catalog and the furniture once, in the site-wide
+catalog; text nobody sees (``display:none``, ``<template>``, tracking
+pixels) should not reach them at all. The format reader asks this module
+once per page, then asks each element in O(1): everything is decided up
+front, in one pass over the tree, so the walker pays nothing per unit.
+
+The article is found the way Mozilla Readability finds it (paragraph text,
+commas, link density, class-name hints), because its output is our ground
+truth and because it works on pages whose markup says nothing; markup that
+does say something (``itemprop=articleBody``, ``<article>``) and the
+project's own CSS selectors come first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+
+from lxml import etree
+
+from l10n_tool.errors import L10nError
+
+ARTICLE = "article"
+CHROME = "chrome"
+
+
+# --------------------------------------------------------------------------- settings
+
+@dataclass(frozen=True)
+class ExtractRules:
+    """``[tool.l10n.extract]``: CSS selectors that override detection.
+
+    ``article`` names the article container; ``include`` is always article
+    (even inside a nav or aside); ``exclude`` is never queued and is copied
+    through untouched, like hidden content.
+    """
+    article: Optional[str] = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+def _compile(selector: str, key: str, path) -> Any:
+    from lxml.cssselect import CSSSelector
+    try:
+        from cssselect import SelectorError
+    except ImportError:  # pragma: no cover - cssselect is a dependency
+        SelectorError = Exception
+    try:
+        return CSSSelector(selector, translator="html")
+    except (SelectorError, ValueError, TypeError, etree.XPathError) as exc:
+        raise L10nError(f"[tool.l10n.extract] {key}: bad CSS selector {selector!r}: {exc}",
+                        path) from None
+
+
+def rules_from_table(table: dict, path=None) -> ExtractRules:
+    """Validate ``[tool.l10n.extract]`` once, where the user can be told the file."""
+    if table is None:
+        return ExtractRules()
+    if not isinstance(table, dict):
+        raise L10nError("[tool.l10n.extract] must be a table", path)
+    known = {"article", "include", "exclude"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise L10nError(f"[tool.l10n.extract] unknown key {unknown[0]!r}; known: "
+                        f"{', '.join(sorted(known))}", path)
+    article = table.get("article")
+    if article is not None:
+        if not isinstance(article, str) or not article.strip():
+            raise L10nError("[tool.l10n.extract] article must be a CSS selector string", path)
+        _compile(article, "article", path)
+        article = article.strip()
+    lists = {}
+    for key in ("include", "exclude"):
+        value = table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, (list, tuple)) or not all(
+                isinstance(v, str) and v.strip() for v in value):
+            raise L10nError(f"[tool.l10n.extract] {key} must be a list of CSS selector strings",
+                            path)
+        for v in value:
+            _compile(v, key, path)
+        lists[key] = tuple(v.strip() for v in value)
+    return ExtractRules(article, lists["include"], lists["exclude"])
+
+
+# --------------------------------------------------------------------------- result
+
+@dataclass
+class Classification:
+    """Per-element answers, precomputed: ``hidden`` and ``scope`` are O(1)."""
+    _hidden: set = field(default_factory=set, repr=False)
+    _scope: dict = field(default_factory=dict, repr=False)
+    #: the elements chosen as the article's container(s), for benchmarks and debugging
+    containers: list = field(default_factory=list, repr=False)
+
+    def hidden(self, el) -> bool:
+        """Never shown to a reader (or excluded by the project): copied through, never queued."""
+        return el in self._hidden
+
+    def scope(self, el) -> str:
+        """``"article"`` (the page's own catalog) or ``"chrome"`` (the site catalog)."""
+        found = self._scope.get(el)
+        if found is not None:
+            return found
+        # An element made after classification (or a foreign one): ask its ancestors.
+        for anc in el.iterancestors():
+            found = self._scope.get(anc)
+            if found is not None:
+                return found
+        return ARTICLE if not self.containers else CHROME
+
+
+# --------------------------------------------------------------------------- hidden
+
+_STYLE_HIDDEN = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\s*(?:!important)?\s*(?:;|$)",
+    re.I)
+#: Never rendered, whatever their content.
+_NEVER_RENDERED = {"template", "script", "style", "noscript"}
+
+
+def _own_hidden(el) -> bool:
+    tag = el.tag
+    if tag in _NEVER_RENDERED:
+        return True
+    if el.get("hidden") is not None and el.get("hidden", "").lower() != "until-found":
+        return True
+    style = el.get("style")
+    if style and _STYLE_HIDDEN.search(style):
+        return True
+    if tag == "input" and (el.get("type") or "").lower() == "hidden":
+        return True
+    if tag == "dialog" and el.get("open") is None:
+        return True
+    if tag == "img" and _tiny(el.get("width")) and _tiny(el.get("height")):
+        return True  # a tracking pixel
+    return False
+
+
+def _tiny(value: Optional[str]) -> bool:
+    if value is None:
+        return False
+    m = re.match(r"\s*(\d+)", value)
+    return bool(m) and int(m.group(1)) <= 1
+
+
+def _aria_hidden(el) -> bool:
+    return (el.get("aria-hidden") or "").strip().lower() == "true" and \
+        "fallback-image" not in (el.get("class") or "")
+
+
+# --------------------------------------------------------------------------- scoring
+
+_UNLIKELY = re.compile(
+    r"-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|"
+    r"gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|"
+    r"sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|consent|"
+    r"newsletter|subscribe|share|sharing|promo|outbrain|taboola|signup|paywall", re.I)
+_MAYBE = re.compile(r"and|article|body|column|content|main|mathjax|shadow", re.I)
+_POSITIVE = re.compile(
+    r"article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story",
+    re.I)
+_NEGATIVE = re.compile(
+    r"-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|"
+    r"masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|"
+    r"sponsor|shopping|tags|widget", re.I)
+#: Class/id words of site furniture inside an article container.
+_FURNITURE = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|subscription|signup|"
+    r"cookie|consent|gdpr|comments?|disqus|breadcrumbs?|promo|advert|ads?|sponsor(?:ed)?|"
+    r"outbrain|taboola|recommend(?:ed|ations)?|more-stories|read-more|tags|toolbar|"
+    r"print|follow|author-bio|paywall)(?:$|[\s_-])", re.I)
+_FURNITURE_TAGS = {"nav", "aside", "form", "footer", "header", "menu", "select", "button"}
+_ROLE_FURNITURE = {"navigation", "banner", "contentinfo", "complementary", "search",
+                   "dialog", "alertdialog", "menu", "menubar", "toolbar"}
+_BLOCKS = {"address", "article", "aside", "blockquote", "details", "dialog", "dd", "div",
+           "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+           "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "nav", "ol", "p",
+           "pre", "section", "table", "ul"}
+_SCORED = {"p", "td", "pre", "section", "h2", "h3", "h4", "h5", "h6"}
+_WS = re.compile(r"\s+")
+
+
+def _class_id(el) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def _class_weight(el) -> int:
+    weight = 0
+    for value in (el.get("class"), el.get("id")):
+        if value:
+            if _NEGATIVE.search(value):
+                weight -= 25
+            if _POSITIVE.search(value):
+                weight += 25
+    return weight
+
+
+class _Texts:
+    """Visible text and link text per element, computed once bottom-up."""
+
+    def __init__(self, body, hidden: set):
+        self.text: dict = {}
+        self.link: dict = {}
+        self.commas: dict = {}
+        self.hidden = hidden
+        self._fill(body)
+
+    def _fill(self, root) -> None:
+        # Iterative post-order: real pages nest deeper than Python's recursion limit.
+        stack = [(root, False)]
+        while stack:
+            el, done = stack.pop()
+            if not done:
+                stack.append((el, True))
+                for child in el:
+                    if isinstance(child.tag, str) and child not in self.hidden:
+                        stack.append((child, False))
+                continue
+            own = len(_WS.sub(" ", el.text or "").strip())
+            commas = (el.text or "").count(",")
+            text, link = own, 0
+            for child in el:
+                tail = child.tail or ""
+                text += len(_WS.sub(" ", tail).strip())
+                commas += tail.count(",") + tail.count("，") + tail.count("、")
+                if isinstance(child.tag, str) and child in self.text:
+                    text += self.text[child]
+                    link += self.link[child]
+                    commas += self.commas[child]
+            if el.tag == "a":
+                link = text
+            self.text[el] = text
+            self.link[el] = link
+            self.commas[el] = commas
+
+    def density(self, el) -> float:
+        t = self.text.get(el, 0)
+        return self.link.get(el, 0) / t if t else 0.0
+
+
+def _initial_score(el) -> float:
+    tag = el.tag
+    score = {"div": 5, "pre": 3, "td": 3, "blockquote": 3, "address": -3, "ol": -3,
+             "ul": -3, "dl": -3, "dd": -3, "dt": -3, "li": -3, "form": -3, "h1": -5,
+             "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5, "th": -5}.get(tag, 0)
+    return score + _class_weight(el)
+
+
+def _unlikely(el) -> bool:
+    ci = _class_id(el)
+    if el.get("role") in _ROLE_FURNITURE:
+        return True
+    if el.tag in ("body", "a", "article", "main"):
+        return False
+    return bool(_UNLIKELY.search(ci)) and not _MAYBE.search(ci)
+
+
+def _top_candidate(body, texts: _Texts) -> tuple[Optional[Any], dict]:
+    scores: dict = {}
+    skip: set = set()
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el not in texts.text:
+            continue
+        parent = el.getparent()
+        if parent in skip or _unlikely(el) and el.tag not in ("html", "body"):
+            skip.add(el)
+            continue
+        tag = el.tag
+        if tag in _SCORED or (tag == "div" and not any(
+                isinstance(c.tag, str) and c.tag in _BLOCKS for c in el)):
+            n = texts.text[el]
+            if n < 25:
+                continue
+            content = 1 + texts.commas[el] + min(n // 100, 3)
+            for level, anc in enumerate(el.iterancestors()):
+                if level >= 5 or not isinstance(anc.tag, str):
+                    break
+                if anc not in scores:
+                    scores[anc] = _initial_score(anc)
+                div = 1 if level == 0 else 2 if level == 1 else level * 3
+                scores[anc] += content / div
+    best, best_score = None, 0.0
+    final = {}
+    for el, score in scores.items():
+        s = score * (1 - texts.density(el))
+        final[el] = s
+        if best is None or s > best_score:
+            best, best_score = el, s
+    return best, final
+
+
+def _with_siblings(top, final: dict, texts: _Texts) -> list:
+    """Readability's sibling pass: the article often spans several sibling blocks."""
+    parent = top.getparent()
+    if parent is None:
+        return [top]
+    threshold = max(10.0, final.get(top, 0) * 0.2)
+    chosen = []
+    top_class = top.get("class")
+    for sib in parent:
+        if not isinstance(sib.tag, str) or sib not in texts.text:
+            continue
+        if sib is top:
+            chosen.append(sib)
+            continue
+        bonus = final.get(top, 0) * 0.2 if top_class and sib.get("class") == top_class else 0
+        if final.get(sib, -1e9) + bonus >= threshold:
+            chosen.append(sib)
+        elif sib.tag == "p":
+            n = texts.text[sib]
+            d = texts.density(sib)
+            if n > 80 and d < 0.25 or 0 < n <= 80 and d == 0 and \
+                    re.search(r"\.( |$)", _WS.sub(" ", sib.text_content())):
+                chosen.append(sib)
+    return chosen
+
+
+def _semantic(body, texts: _Texts) -> Optional[Any]:
+    """Markup that names the article: schema.org articleBody, else one <article>."""
+    for el in body.iter():
+        if isinstance(el.tag, str) and "articleBody" in (el.get("itemprop") or "").split() \
+                and texts.text.get(el, 0) >= 200:
+            return el
+    return None
+
+
+# --------------------------------------------------------------------------- furniture
+
+def _furniture(el, texts: _Texts) -> bool:
+    """Site furniture inside the article container: share bars, related links, forms."""
+    tag = el.tag
+    if tag in _FURNITURE_TAGS and tag != "header":
+        return True
+    if el.get("role") in _ROLE_FURNITURE:
+        return True
+    ci = _class_id(el)
+    if ci.strip() and _FURNITURE.search(ci) and not _MAYBE.search(ci):
+        return True
+    if tag in ("ul", "ol", "div", "section", "table") and texts.text.get(el, 0):
+        # A block that is mostly links (a related-stories list) is furniture.
+        if texts.density(el) > 0.5 and texts.text[el] < 1000:
+            return True
+    return False
+
+
+def _select(root, selectors: Iterable[str]) -> list:
+    out = []
+    for sel in selectors:
+        out.extend(_compile(sel, "selector", None)(root))
+    return out
+
+
+# --------------------------------------------------------------------------- entry point
+
+def classify(root, rules: Optional[ExtractRules] = None) -> Classification:
+    """Decide, for every element of a page, whether it is hidden and whose catalog it feeds."""
+    rules = rules or ExtractRules()
+    result = Classification()
+    hidden = result._hidden
+    body = root.find("body") if root.tag == "html" else root
+    if body is None:
+        body = root
+
+    excluded = set(_select(root, rules.exclude)) if rules.exclude else set()
+    included = set(_select(root, rules.include)) if rules.include else set()
+
+    # 1. hidden: own attributes, then inherited (aria-hidden decided after the article).
+    aria = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        parent = el.getparent()
+        if parent is not None and parent in hidden or el in excluded or _own_hidden(el):
+            hidden.add(el)
+        elif _aria_hidden(el):
+            aria.append(el)
+
+    texts = _Texts(body, hidden)
+
+    # 2. the article container(s)
+    containers: list = []
+    if rules.article:
+        containers = [e for e in _select(root, [rules.article]) if e not in hidden]
+    if not containers:
+        sem = _semantic(body, texts)
+        if sem is not None:
+            containers = [sem]
+    if not containers:
+        top, final = _top_candidate(body, texts)
+        if top is not None:
+            containers = _with_siblings(top, final, texts)
+    result.containers = containers
+
+    # aria-hidden hides decoration and duplicates; a wrapper that holds the
+    # article (a page saved with a modal open) is not hidden content.
+    inside = set()
+    for c in containers:
+        inside.add(c)
+        inside.update(c.iterancestors())
+    for el in aria:
+        if el in hidden or el in inside:
+            continue
+        for sub in el.iter():
+            if isinstance(sub.tag, str):
+                hidden.add(sub)
+
+    # 3. scope of every element
+    scope = result._scope
+    in_container = set()
+    for c in containers:
+        for el in c.iter():
+            if isinstance(el.tag, str):
+                in_container.add(el)
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        parent = el.getparent()
+        if el in included:
+            scope[el] = ARTICLE
+        elif parent is not None and parent in included:
+            scope[el] = ARTICLE
+        elif el.tag == "head" or (parent is not None and parent.tag == "head"):
+            scope[el] = ARTICLE  # title, meta description, og:title describe the article
+        elif el in in_container:
+            if el not in containers and parent is not None and scope.get(parent) == CHROME:
+                scope[el] = CHROME
+            elif el not in containers and _furniture(el, texts):
+                scope[el] = CHROME
+            else:
+                scope[el] = ARTICLE
+        elif not containers:
+            scope[el] = ARTICLE if parent is None or scope.get(parent, ARTICLE) == ARTICLE \
+                and not _furniture(el, texts) else CHROME
+        else:
+            scope[el] = CHROME
+    _headline(body, result, texts)
+    return result
+
+
+def _headline(body, result: Classification, texts: _Texts) -> None:
+    """The article's h1 (and byline) often sit above its container: still the article."""
+    scope = result._scope
+    if any(scope.get(h) == ARTICLE for h in body.iter("h1")):
+        return
+    for h in body.iter("h1"):
+        if h in result._hidden or texts.text.get(h, 0) == 0:
+            continue
+        if any(a.tag in ("nav", "footer", "aside") or a.get("role") in _ROLE_FURNITURE
+               for a in h.iterancestors()):
+            continue
+        for el in h.iter():
+            if isinstance(el.tag, str):
+                scope[el] = ARTICLE
+        return
