@@ -90,24 +90,92 @@ def _term_regex(text: str, case_sensitive: bool, boundaries: bool) -> str:
     return f"{before}{body}{after}"
 
 
+def _is_word(ch: str) -> bool:
+    """Python's regex ``\\w``: letters, digits and the underscore."""
+    return ch.isalnum() or ch == "_"
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """Lower-case, whitespace runs as one space; and, for each character of the
+    result, its index in ``text`` (so matches map back to the original)."""
+    out: list[str] = []
+    where: list[int] = []
+    space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not space:
+                out.append(" ")
+                where.append(i)
+            space = True
+            continue
+        space = False
+        low = ch.lower()
+        out.append(low if len(low) == 1 else ch)
+        where.append(i)
+    return "".join(out), where
+
+
+def _after_suffix(text: str, end: int) -> int | None:
+    """Where a match ending at ``end`` stops once a possessive or plural suffix
+    is taken (as ``SUFFIX`` would, greedily); None if a word goes on."""
+    for suffix in ("'s", "’s", "es", "s", ""):
+        if text.startswith(suffix, end):
+            stop = end + len(suffix)
+            if stop >= len(text) or not _is_word(text[stop]):
+                return stop
+    return None
+
+
 class Glossary:
+    """Terms and a matcher linear in the text's length, whatever the glossary's size.
+
+    One Aho–Corasick automaton (pyahocorasick) over the case- and
+    space-normalised terms finds every candidate in one pass; each candidate
+    is then held to the rules above (boundaries, suffix, case for acronyms)
+    and overlaps are resolved leftmost-longest, exactly as one alternation
+    regex of all terms, longest first, would: real term bases hold tens of
+    thousands of terms, and that regex was quadratic in practice.
+    """
+
     def __init__(self, terms: list[Term]):
         self.terms = terms
-        ordered = sorted(terms, key=lambda t: -len(t.term))
-        self._by_group = {f"t{i}": t for i, t in enumerate(ordered)}
-        if ordered:
-            alternatives = "|".join(
-                f"(?P<t{i}>{_term_regex(t.term, t.acronym, True)})" for i, t in enumerate(ordered))
-            self._source_re = re.compile(alternatives)
-        else:
-            self._source_re = None
+        self._rank = {t: i for i, t in enumerate(sorted(terms, key=lambda t: -len(t.term)))}
+        self._automaton = None
+        if terms:
+            import ahocorasick
+
+            by_key: dict[str, list[Term]] = {}
+            for t in terms:
+                by_key.setdefault(_normalise(t.term)[0], []).append(t)
+            automaton = ahocorasick.Automaton()
+            for k, ts in by_key.items():
+                automaton.add_word(k, (len(k), ts))
+            automaton.make_automaton()
+            self._automaton = automaton
 
     def find(self, text: str) -> list[Occurrence]:
-        """Occurrences of terms in source text, longest first, no overlaps."""
-        if self._source_re is None:
+        """Occurrences of terms in source text, leftmost first, longest term wins, no overlaps."""
+        if self._automaton is None or not text:
             return []
-        return [Occurrence(self._by_group[m.lastgroup], m.start(), m.end())
-                for m in self._source_re.finditer(text)]
+        norm, where = _normalise(text)
+        candidates = []
+        for last, (length, terms) in self._automaton.iter(norm):
+            start, end = where[last - length + 1], where[last] + 1
+            if start > 0 and _is_word(text[start - 1]):
+                continue
+            stop = _after_suffix(text, end)
+            if stop is None:
+                continue
+            for t in terms:
+                if not t.acronym or " ".join(text[start:end].split()) == t.term:
+                    candidates.append((start, self._rank[t], stop, t))
+        candidates.sort(key=lambda c: (c[0], c[1]))
+        out, reached = [], 0
+        for start, _, stop, term in candidates:
+            if start >= reached:
+                out.append(Occurrence(term, start, stop))
+                reached = stop
+        return out
 
     def locale_digest(self, locale: str) -> str:
         """Hash of what the glossary says for one locale, for MT cache keys."""
