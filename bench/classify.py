@@ -4,10 +4,11 @@ For each page of the real-pages corpus, ``expected.html`` is the article
 Readability extracts from ``source.html``. Words are compared as bags
 (multisets of lower-cased word tokens; CJK: one token per character):
 
-* precision: share of the words in the page's own catalog (scope article)
-  that are article words;
+* precision: share of the words in the page's own catalog (scope article,
+  each distinct msgid once, as in a PO file) that are article words;
 * recall: share of article words that are in a catalog at all (article or
-  chrome scope), i.e. not hidden or dropped.
+  chrome scope), i.e. not hidden or dropped; text in <pre>/<code>/<svg>,
+  which is never a unit by design, counts as kept.
 
 Units come from the real extraction path, ``formats.get("html").read``.
 Until the HTML reader asks the classifier, ``--direct`` (and the fallback
@@ -43,22 +44,54 @@ _UNREAD = {"script", "style", "noscript", "template", "svg", "math", "pre", "cod
            "textarea", "iframe", "object", "canvas", "video", "audio", "head"}
 
 
+_INVISIBLE = {"script", "style", "noscript", "template", "head"}
+
+
 def words(text: str) -> Counter:
     return Counter(t.lower() for t in _TOKEN.findall(text))
 
 
-def expected_words(path: Path) -> Counter:
-    root = lxml_html.fromstring(path.read_bytes())
+def _text_words(root, unread: bool = False) -> Counter:
+    """Words of the text a reader sees (``unread``: shown but never translated, like code)."""
     bag: Counter = Counter()
-    for el in root.iter():
-        if not isinstance(el.tag, str) or el.tag in _UNREAD:
+    stack = [(root, False)]
+    while stack:
+        el, under = stack.pop()
+        if not isinstance(el.tag, str):
             continue
-        if el.text:
+        if el.tag in _INVISIBLE:
+            continue
+        under = under or el.tag in _UNREAD
+        if under == unread and el.text:
             bag += words(el.text)
         for child in el:
-            if child.tail:
+            stack.append((child, under))
+            if under == unread and child.tail:
                 bag += words(child.tail)
     return bag
+
+
+def _parse_source(source: Path):
+    """The page as the reader parses it (its charset decoder when there is one)."""
+    data = source.read_bytes()
+    try:
+        from l10n_tool.formats.charset import decode
+        text = decode(data, source).text
+    except ImportError:
+        text = data.decode("utf-8", errors="replace")
+    return lxml_html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))
+
+
+def expected_words(path: Path) -> Counter:
+    # Readability writes its output as UTF-8 with no charset declaration.
+    return _text_words(lxml_html.fromstring(path.read_text(encoding="utf-8")))
+
+
+def untranslatable_words(source: Path) -> Counter:
+    """Words in <pre>, <code>, <svg>…: never a unit by design, so not a classification miss."""
+    root = _parse_source(source)
+    body = root.find("body")
+    return _text_words(body, unread=True) if body is not None else Counter()
 
 
 @dataclass
@@ -80,8 +113,7 @@ def _units_real(source: Path):
 def _units_direct(source: Path):
     """Walk the tree here: each text node belongs to the element that holds it."""
     from lxml import etree
-    data = source.read_bytes()
-    root = lxml_html.document_fromstring(data)
+    root = _parse_source(source)
     c = cls.classify(root, None)
     out = []
     head = root.find("head")
@@ -123,16 +155,22 @@ def score_page(folder: Path, direct: bool = False) -> PageScore:
         _units_real(folder / "source.html")
     article: Counter = Counter()
     everything: Counter = Counter()
+    in_catalog: set = set()
     for text, scope in units:
         bag = words(text)
         everything += bag
-        if scope == cls.ARTICLE:
+        msgid = " ".join(text.split())
+        # A catalog holds each msgid once: <title> and og:title are one entry.
+        if scope == cls.ARTICLE and msgid not in in_catalog:
+            in_catalog.add(msgid)
             article += bag
     n_article = sum(article.values())
     n_truth = sum(truth.values())
     matched = sum((article & truth).values())
     precision = matched / n_article if n_article else (1.0 if not n_truth else 0.0)
-    recall = sum((everything & truth).values()) / n_truth if n_truth else 1.0
+    # Code and preformatted text are never units, by design: kept, not lost.
+    kept = everything + untranslatable_words(folder / "source.html")
+    recall = sum((kept & truth).values()) / n_truth if n_truth else 1.0
     return PageScore(folder.name, precision, recall, n_article, n_truth, mode)
 
 

@@ -286,14 +286,45 @@ def _top_candidate(body, texts: _Texts) -> tuple[Optional[Any], dict]:
                     scores[anc] = _initial_score(anc)
                 div = 1 if level == 0 else 2 if level == 1 else level * 3
                 scores[anc] += content / div
-    best, best_score = None, 0.0
-    final = {}
-    for el, score in scores.items():
-        s = score * (1 - texts.density(el))
-        final[el] = s
-        if best is None or s > best_score:
-            best, best_score = el, s
-    return best, final
+    final = {el: score * (1 - texts.density(el)) for el, score in scores.items()}
+    ranked = sorted(final, key=final.get, reverse=True)[:5]
+    if not ranked:
+        return None, final
+    return _refine(ranked, final, body), final
+
+
+def _refine(ranked: list, final: dict, body):
+    """Readability's climb: content split over sibling blocks unites in their ancestor."""
+    top = ranked[0]
+    top_score = final[top] or 1e-9
+    # Several near-best candidates under one ancestor: the ancestor is the article.
+    alternatives = [set(c.iterancestors()) for c in ranked[1:]
+                    if final[c] / top_score >= 0.75]
+    if len(alternatives) >= 3:
+        anc = top.getparent()
+        while anc is not None and anc is not body:
+            if sum(anc in a for a in alternatives) >= 3:
+                top = anc
+                break
+            anc = anc.getparent()
+    # A parent scoring higher than its child holds more of the content.
+    anc, last = top.getparent(), final.get(top, 0)
+    threshold = last / 3
+    while anc is not None and anc is not body:
+        if anc in final:
+            if final[anc] < threshold:
+                break
+            if final[anc] > last:
+                top = anc
+                break
+            last = final[anc]
+        anc = anc.getparent()
+    # An only child stands for its parent.
+    anc = top.getparent()
+    while anc is not None and anc is not body and \
+            sum(1 for c in anc if isinstance(c.tag, str)) == 1:
+        top, anc = anc, anc.getparent()
+    return top
 
 
 def _with_siblings(top, final: dict, texts: _Texts) -> list:
@@ -444,18 +475,33 @@ def classify(root, rules: Optional[ExtractRules] = None) -> Classification:
     return result
 
 
+_BYLINE = re.compile(r"byline|dateline|(?:^|[\s_-])author(?:$|[\s_-])", re.I)
+
+
+def _in_furniture(el) -> bool:
+    return any(a.tag in ("nav", "footer", "aside", "form")
+               or a.get("role") in _ROLE_FURNITURE for a in el.iterancestors())
+
+
+def _mark(el, scope: dict) -> None:
+    for sub in el.iter():
+        if isinstance(sub.tag, str):
+            scope[sub] = ARTICLE
+
+
 def _headline(body, result: Classification, texts: _Texts) -> None:
-    """The article's h1 (and byline) often sit above its container: still the article."""
+    """The article's h1 and byline often sit above its container: still the article."""
     scope = result._scope
-    if any(scope.get(h) == ARTICLE for h in body.iter("h1")):
-        return
-    for h in body.iter("h1"):
-        if h in result._hidden or texts.text.get(h, 0) == 0:
+    if not any(scope.get(h) == ARTICLE for h in body.iter("h1")):
+        for h in body.iter("h1"):
+            if h not in result._hidden and texts.text.get(h, 0) and not _in_furniture(h):
+                _mark(h, scope)
+                break
+    for el in body.iter():
+        if not isinstance(el.tag, str) or scope.get(el) == ARTICLE or el in result._hidden:
             continue
-        if any(a.tag in ("nav", "footer", "aside") or a.get("role") in _ROLE_FURNITURE
-               for a in h.iterancestors()):
-            continue
-        for el in h.iter():
-            if isinstance(el.tag, str):
-                scope[el] = ARTICLE
-        return
+        marker = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("rel"),
+                                        el.get("itemprop"))))
+        if marker and _BYLINE.search(marker) and 0 < texts.text.get(el, 0) <= 200 \
+                and texts.density(el) < 1 and not _in_furniture(el):
+            _mark(el, scope)

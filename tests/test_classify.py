@@ -1,0 +1,217 @@
+"""Article vs site chrome vs hidden, on small hand-written pages and the real corpus."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from l10n_tool.errors import L10nError
+from l10n_tool.formats import classify as cls
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO.parent / "shared" / "corpus" / "real-pages"
+
+PARA = ("The council voted on Tuesday to expand the harbour, a project that has divided "
+        "the town for years, and construction is expected to begin next spring. ")
+
+PAGE = f"""<!DOCTYPE html>
+<html><head><title>Harbour vote</title>
+<meta name="description" content="The council voted to expand the harbour.">
+</head><body>
+<header class="site-header"><a href="/">Daily Bugle</a>
+  <nav><ul><li><a href="/world">World</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+</header>
+<div id="cookie-banner"><p>We use cookies to improve your experience.</p>
+  <button>Accept all</button></div>
+<main>
+  <h1 id="headline">Council backs harbour expansion</h1>
+  <p class="byline">By Jane Doe, Harbour Town</p>
+  <div class="story">
+    <p id="p1">{PARA * 2}</p>
+    <p id="p2">{PARA * 3}</p>
+    <div class="share-tools"><a href="#">Share on Facebook</a> <a href="#">Tweet</a></div>
+    <p id="p3">{PARA * 2}</p>
+    <p id="gone" style="color: red; display: none !important">Secret tracking text</p>
+    <p id="attr" hidden>Not yet published correction</p>
+    <div id="aria" aria-hidden="true"><span id="icon">★</span></div>
+    <template><p id="tpl">Template text</p></template>
+    <ul class="related-links"><li><a href="/a">Another story</a></li>
+      <li><a href="/b">Yet another story</a></li></ul>
+  </div>
+</main>
+<aside><h2 id="popular">Most popular</h2><p>Sidebar text, somewhat long, with commas, here.</p></aside>
+<footer><p id="copyright">© Daily Bugle. All rights reserved.</p></footer>
+</body></html>
+"""
+
+
+def parse(text: str):
+    return lxml_html.document_fromstring(text)
+
+
+def by_id(root, ident: str):
+    found = root.xpath(f'//*[@id="{ident}"]')
+    assert found, ident
+    return found[0]
+
+
+@pytest.fixture
+def page():
+    root = parse(PAGE)
+    return root, cls.classify(root, None)
+
+
+def test_article_text_is_article(page):
+    root, c = page
+    for ident in ("p1", "p2", "p3", "headline"):
+        assert c.scope(by_id(root, ident)) == cls.ARTICLE, ident
+    assert c.scope(root.find(".//p[@class='byline']")) == cls.ARTICLE
+
+
+def test_head_metadata_belongs_to_the_article(page):
+    root, c = page
+    assert c.scope(root.find("head/title")) == cls.ARTICLE
+    assert c.scope(root.find("head/meta[@name='description']")) == cls.ARTICLE
+
+
+def test_site_furniture_is_chrome(page):
+    root, c = page
+    assert c.scope(root.find(".//nav//a")) == cls.CHROME
+    assert c.scope(root.find(".//header/a")) == cls.CHROME
+    assert c.scope(by_id(root, "cookie-banner").find("p")) == cls.CHROME
+    assert c.scope(root.find(".//button")) == cls.CHROME
+    assert c.scope(by_id(root, "popular")) == cls.CHROME
+    assert c.scope(by_id(root, "copyright")) == cls.CHROME
+
+
+def test_furniture_inside_the_article_is_chrome(page):
+    root, c = page
+    assert c.scope(root.find(".//div[@class='share-tools']/a")) == cls.CHROME
+    assert c.scope(root.find(".//ul[@class='related-links']/li")) == cls.CHROME
+
+
+def test_hidden_elements(page):
+    root, c = page
+    for ident in ("gone", "attr", "aria", "icon"):
+        assert c.hidden(by_id(root, ident)), ident
+    assert c.hidden(root.find(".//template"))
+    for ident in ("p1", "headline", "copyright"):
+        assert not c.hidden(by_id(root, ident)), ident
+
+
+def test_hidden_is_inherited_and_aria_hidden_wrapper_of_the_article_is_not():
+    # A page saved while a modal was open: aria-hidden on the wrapper of everything.
+    root = parse(f"""<html><body><div id="wrap" aria-hidden="true">
+        <div style="visibility:hidden"><p id="inner">Hidden <b id="deep">deep</b></p></div>
+        <article><p id="body1">{PARA * 3}</p><p>{PARA * 2}</p></article></div>
+        <img id="pixel" src="t.gif" width="1" height="1" alt="">
+        <img id="photo" src="p.jpg" width="640" height="1" alt="A photo">
+        </body></html>""")
+    c = cls.classify(root)
+    assert c.hidden(by_id(root, "inner")) and c.hidden(by_id(root, "deep"))
+    assert not c.hidden(by_id(root, "wrap"))
+    assert not c.hidden(by_id(root, "body1"))
+    assert c.scope(by_id(root, "body1")) == cls.ARTICLE
+    assert c.hidden(by_id(root, "pixel"))
+    assert not c.hidden(by_id(root, "photo"))
+
+
+def test_density_finds_the_article_without_semantic_markup():
+    links = "".join(f'<li><a href="/{i}">Section number {i}</a></li>' for i in range(30))
+    root = parse(f"""<html><body>
+        <div id="top"><ul>{links}</ul></div>
+        <div id="x1"><div id="x2"><p id="a">{PARA * 2}</p><p id="b">{PARA * 2}</p>
+        <p id="c">{PARA}</p></div></div>
+        <div id="bottom"><p>Contact us</p></div></body></html>""")
+    c = cls.classify(root)
+    for ident in ("a", "b", "c"):
+        assert c.scope(by_id(root, ident)) == cls.ARTICLE
+    assert c.scope(root.find(".//li")) == cls.CHROME
+    assert c.scope(by_id(root, "bottom").find("p")) == cls.CHROME
+
+
+def test_articlebody_markup_wins_over_density():
+    root = parse(f"""<html><body>
+        <div id="side"><p>{PARA * 4}</p></div>
+        <div itemprop="articleBody"><p id="real">{PARA * 2}</p></div></body></html>""")
+    c = cls.classify(root)
+    assert c.scope(by_id(root, "real")) == cls.ARTICLE
+    assert c.scope(by_id(root, "side").find("p")) == cls.CHROME
+
+
+def test_selectors_override_detection(page):
+    root = parse(PAGE)
+    rules = cls.rules_from_table({"article": "aside", "include": ["footer p"],
+                                  "exclude": ["#p2", ".byline"]}, "pyproject.toml")
+    c = cls.classify(root, rules)
+    assert c.scope(by_id(root, "popular")) == cls.ARTICLE
+    assert c.scope(by_id(root, "copyright")) == cls.ARTICLE
+    assert c.scope(by_id(root, "p1")) == cls.CHROME
+    assert c.hidden(by_id(root, "p2"))
+    assert c.hidden(root.find(".//p[@class='byline']"))
+    assert not c.hidden(by_id(root, "p1"))
+
+
+def test_article_selector_matching_nothing_falls_back_to_detection():
+    root = parse(PAGE)
+    c = cls.classify(root, cls.ExtractRules(article=".no-such-thing"))
+    assert c.scope(by_id(root, "p1")) == cls.ARTICLE
+    assert c.scope(root.find(".//nav//a")) == cls.CHROME
+
+
+def test_element_made_after_classification_asks_its_ancestors(page):
+    root, c = page
+    from lxml import etree
+    new = etree.SubElement(by_id(root, "p1"), "span")
+    assert c.scope(new) == cls.ARTICLE
+    assert not c.hidden(new)
+
+
+def test_rules_from_table_validates():
+    assert cls.rules_from_table({}, "p") == cls.ExtractRules()
+    rules = cls.rules_from_table({"article": " main ", "include": "figure",
+                                  "exclude": [".ad", "#promo"]}, "p")
+    assert rules == cls.ExtractRules("main", ("figure",), (".ad", "#promo"))
+    bad = [({"article": 3}, "article"), ({"include": [1]}, "include"),
+           ({"exclude": ["div[["]}, "bad CSS selector"), ({"article": "p >> >"}, "bad CSS"),
+           ({"artcle": "main"}, "unknown key 'artcle'"), ([], "must be a table")]
+    for table, message in bad:
+        with pytest.raises(L10nError) as info:
+            cls.rules_from_table(table, "pyproject.toml")
+        assert message in info.value.message
+        assert info.value.path == "pyproject.toml"
+
+
+def test_deeply_nested_page_does_not_recurse():
+    # Deeper than Python's recursion limit (the HTML parser caps depth, so build it).
+    from lxml import etree
+    root = parse("<html><body></body></html>")
+    el = root.find("body")
+    for _ in range(3000):
+        el = etree.SubElement(el, "div")
+    p = etree.SubElement(el, "p")
+    p.text = PARA * 2
+    c = cls.classify(root)
+    assert c.scope(p) == cls.ARTICLE and not c.hidden(p)
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench_classify", REPO / "bench" / "classify.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="real-pages corpus not present")
+def test_real_pages_meet_the_targets():
+    bench = _bench()
+    scores = bench.run(CORPUS)
+    assert len(scores) >= 40
+    precision, recall = bench.means(scores)
+    assert precision >= 0.90, [(s.name, round(s.precision, 3)) for s in scores]
+    assert recall >= 0.97, [(s.name, round(s.recall, 3)) for s in scores]
