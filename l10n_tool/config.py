@@ -3,17 +3,27 @@
 Read once at start-up into a frozen ``Settings``; the CLI applies option
 overrides with ``dataclasses.replace`` and passes the result down, so no
 module reads configuration on its own.
+
+Every key is checked for its type and allowed values here, because TOML
+happily holds ``include_fuzzy = "false"`` (a true string) or ``locales =
+"de"`` (a string the code would iterate letter by letter); a wrong value is
+one ``pyproject.toml:LINE`` error, never a surprising default or a traceback
+somewhere downstream. Sub-tables owned by other layers (extract, check, mt)
+are kept raw and parsed by their owners.
 """
 
 from __future__ import annotations
 
+import difflib
+import importlib.util
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Callable
 
 from l10n_tool.errors import L10nError
-from l10n_tool.locales import get_locale
+from l10n_tool.locales import LocaleInfo, get_locale
 
 SEGMENT_MODES = ("sentences", "paragraphs")
 
@@ -41,6 +51,20 @@ class Settings:
     base_url: str = "http://localhost:8000/"
     default_policy: PublishPolicy = PublishPolicy()
     policies: dict[str, PublishPolicy] = field(default_factory=dict)
+    #: PO line width for the catalog writer, as msgcat's --width; 0 = no wrapping
+    po_wrap: int = 79
+    #: the glossary was named (in [tool.l10n] or by --glossary), so it must exist;
+    #: a project that never mentions one may simply have none
+    glossary_explicit: bool = False
+    #: [tool.l10n.extract]: selector rules from formats.classify when present, else raw
+    extract: Any = field(default_factory=dict)
+    #: [tool.l10n.check] and [tool.l10n.mt], parsed by the checks and MT layers
+    check: dict = field(default_factory=dict)
+    mt: dict = field(default_factory=dict)
+    #: pyproject.toml, for messages about the settings themselves
+    path: Path | None = None
+    #: notes for the user about how a value was read (a locale alias resolved)
+    notes: tuple[str, ...] = ()
 
     @property
     def templates_dir(self) -> Path:
@@ -50,60 +74,245 @@ class Settings:
         return self.policies.get(locale, self.default_policy)
 
 
-def _policy(table: dict, base: PublishPolicy, where: str) -> PublishPolicy:
-    unknown = set(table) - {"min_complete", "include_fuzzy", "required"}
-    if unknown:
-        raise L10nError(f"unknown publish setting(s) {sorted(unknown)} in [{where}]")
-    try:
-        return PublishPolicy(
-            min_complete=float(table.get("min_complete", base.min_complete)),
-            include_fuzzy=bool(table.get("include_fuzzy", base.include_fuzzy)),
-            required=tuple(table.get("required", base.required)),
-        )
-    except (TypeError, ValueError) as exc:
-        raise L10nError(f"bad publish setting in [{where}]: {exc}") from None
+# --------------------------------------------------------------------------- TOML lines
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def _split_key(text: str) -> tuple[str, ...]:
+    parts = re.findall(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([A-Za-z0-9_-]+)', text)
+    return tuple(a or b or c for a, b, c in parts)
+
+
+class _Lines:
+    """Where each table and key of a TOML document is, for ``file:line`` messages.
+
+    tomllib keeps no positions, so the text is scanned: table headers set the
+    current table, ``key =`` lines (dotted keys included) are recorded under it.
+    """
+
+    def __init__(self, text: str):
+        self.where: dict[tuple[str, ...], int] = {}
+        table: tuple[str, ...] = ()
+        for number, line in enumerate(text.splitlines(), start=1):
+            m = _HEADER.match(line)
+            if m:
+                table = _split_key(m.group(1))
+                self.where.setdefault(table, number)
+                continue
+            m = re.match(r'^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
+                         r'(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=', line)
+            if m:
+                key = table + _split_key(m.group(1))
+                for i in range(len(table) + 1, len(key) + 1):
+                    self.where.setdefault(key[:i], number)
+
+    def line(self, *key: str) -> int | None:
+        """The line of ``key``, else of the nearest enclosing table."""
+        while key:
+            if key in self.where:
+                return self.where[key]
+            key = key[:-1]
+        return None
+
+
+# --------------------------------------------------------------------------- typed reading
+
+class _Reader:
+    def __init__(self, path: Path, lines: _Lines):
+        self.path = path
+        self.lines = lines
+        self.notes: list[str] = []
+
+    def error(self, key: tuple[str, ...], message: str) -> L10nError:
+        return L10nError(message, self.path, self.lines.line(*key))
+
+    def unknown(self, table: dict, known: set[str], where: tuple[str, ...],
+                skip: Callable[[str, Any], bool] = lambda k, v: False) -> None:
+        for name in table:
+            if name in known or skip(name, table[name]):
+                continue
+            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else \
+                f" (known: {', '.join(sorted(known))})"
+            raise self.error(where + (name,),
+                             f"unknown setting {name!r} in [{'.'.join(where)}]{hint}")
+
+    def string(self, table: dict, name: str, default: str, where: tuple[str, ...],
+               allowed: tuple[str, ...] = ()) -> str:
+        value = table.get(name, default)
+        if not isinstance(value, str):
+            raise self.error(where + (name,), f"{name} must be a string (in quotes), "
+                             f"not {_describe(value)}")
+        if allowed and value not in allowed:
+            raise self.error(where + (name,), f"{name} must be one of "
+                             f"{', '.join(map(repr, allowed))}, not {value!r}")
+        return value
+
+    def boolean(self, table: dict, name: str, default: bool, where: tuple[str, ...]) -> bool:
+        value = table.get(name, default)
+        if not isinstance(value, bool):
+            hint = f" (write {value.lower()} without quotes)" \
+                if isinstance(value, str) and value.lower() in ("true", "false") else ""
+            raise self.error(where + (name,), f"{name} must be true or false, "
+                             f"not {_describe(value)}{hint}")
+        return value
+
+    def number(self, table: dict, name: str, default: float, where: tuple[str, ...],
+               low: float, high: float | None, integer: bool = False) -> float:
+        value = table.get(name, default)
+        kinds = (int,) if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise self.error(where + (name,), f"{name} must be {'an integer' if integer else 'a number'}"
+                             f", not {_describe(value)}")
+        if value < low or (high is not None and value > high):
+            bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            raise self.error(where + (name,), f"{name} must be {bounds}, not {value!r}")
+        return value
+
+    def strings(self, table: dict, name: str, default: tuple, where: tuple[str, ...],
+                example: str) -> tuple[str, ...]:
+        value = table.get(name, default)
+        if isinstance(value, str):
+            items = ", ".join('"%s"' % v.strip() for v in value.split(",") if v.strip())
+            raise self.error(where + (name,), f"{name} must be a list, e.g. {name} = "
+                             f"[{items or example}], not the string {value!r}")
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise self.error(where + (name,), f"{name} must be a list of strings, "
+                             f"not {_describe(value)}")
+        return tuple(value)
+
+    def table(self, table: dict, name: str, where: tuple[str, ...]) -> dict:
+        value = table.get(name, {})
+        if not isinstance(value, dict):
+            raise self.error(where + (name,), f"{name} must be a table "
+                             f"([{'.'.join(where + (name,))}]), not {_describe(value)}")
+        return value
+
+    def locale(self, code: str, key: tuple[str, ...]) -> LocaleInfo:
+        info = get_locale(code, str(self.path), self.lines.line(*key))
+        if info.alias_of:
+            self.notes.append(f"{self.path.name}: locale {code!r} is {info.code}; "
+                              f"using locales/{info.code}/")
+        return info
+
+
+def _describe(value: Any) -> str:
+    kind = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    shown = repr(value) if not isinstance(value, dict) else "{…}"
+    return f"{kind} ({shown[:40]})"
+
+
+# --------------------------------------------------------------------------- the tables
+
+_PUBLISH_KEYS = {"min_complete", "include_fuzzy", "required"}
+_TOP_KEYS = {"source_dir", "source_locale", "locales", "locales_dir", "glossary", "output_dir",
+             "cache_dir", "segment", "site_name", "base_url", "po_wrap",
+             "publish", "extract", "check", "mt"}
+
+
+def _policy(r: _Reader, table: dict, base: PublishPolicy, where: tuple[str, ...]) -> PublishPolicy:
+    r.unknown(table, _PUBLISH_KEYS, where, skip=lambda k, v: isinstance(v, dict) and
+              where == ("tool", "l10n", "publish"))
+    return PublishPolicy(
+        min_complete=float(r.number(table, "min_complete", base.min_complete, where, 0, 100)),
+        include_fuzzy=r.boolean(table, "include_fuzzy", base.include_fuzzy, where),
+        required=r.strings(table, "required", base.required, where, '"title"'),
+    )
+
+
+def _extract_rules(table: dict, path: Path) -> Any:
+    """Selector rules via the classify helper when that module is installed."""
+    if importlib.util.find_spec("l10n_tool.formats.classify") is None:
+        return dict(table)
+    from l10n_tool.formats import classify
+    rules_from_table = getattr(classify, "rules_from_table", None)
+    return rules_from_table(table, path) if rules_from_table else dict(table)
+
+
+def find_project(root: Path | None = None) -> Path:
+    """The folder holding ``pyproject.toml``: ``root`` itself, or the current folder.
+
+    No search upwards: ``-C DIR`` or the current folder is the project, so a
+    command never writes into a parent folder the user did not mean.
+    """
+    root = (root or Path.cwd()).resolve()
+    if not (root / "pyproject.toml").is_file():
+        raise L10nError(f"no pyproject.toml with [tool.l10n] in {root}")
+    return root
 
 
 def load_settings(root: Path | None = None) -> Settings:
     """Read ``pyproject.toml`` in ``root`` (default: the current folder)."""
-    root = (root or Path.cwd()).resolve()
+    root = find_project(root)
     path = root / "pyproject.toml"
-    table: dict = {}
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            m = re.search(r"line (\d+)", str(exc))
-            raise L10nError(f"invalid TOML: {exc}", path, int(m.group(1)) if m else None) from None
-        table = data.get("tool", {}).get("l10n", {})
-    publish = dict(table.pop("publish", {}))
-    known = {"source_dir", "source_locale", "locales", "locales_dir", "glossary",
-             "output_dir", "cache_dir", "segment", "site_name", "base_url"}
-    unknown = set(table) - known
-    if unknown:
-        raise L10nError(f"unknown setting(s) {sorted(unknown)} in [tool.l10n]", path)
-    per_locale = {k: v for k, v in publish.items() if isinstance(v, dict)}
-    default_policy = _policy({k: v for k, v in publish.items() if k not in per_locale},
-                             PublishPolicy(), "tool.l10n.publish")
-    policies = {get_locale(k, str(path)).code: _policy(v, default_policy, f"tool.l10n.publish.{k}")
-                for k, v in per_locale.items()}
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise L10nError("not UTF-8", path, path.read_bytes()[: exc.start].count(b"\n") + 1) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise L10nError(f"invalid TOML: {exc}", path, int(m.group(1)) if m else None) from None
+    r = _Reader(path, _Lines(text))
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict) or not isinstance(tool.get("l10n"), dict):
+        raise L10nError(f"no pyproject.toml with [tool.l10n] in {root}")
+    table = tool["l10n"]
+    top = ("tool", "l10n")
+    r.unknown(table, _TOP_KEYS, top)
+
+    publish = r.table(table, "publish", top)
+    pub = top + ("publish",)
+    default_policy = _policy(r, publish, PublishPolicy(), pub)
+    policies = {}
+    for name, value in publish.items():
+        if isinstance(value, dict):
+            policies[r.locale(name, pub + (name,)).code] = _policy(r, value, default_policy,
+                                                                    pub + (name,))
+
+    def folder(name: str, default: str) -> Path:
+        value = r.string(table, name, default, top)
+        if not value.strip() or "\0" in value:
+            raise r.error(top + (name,), f"{name} must name a folder, not {value!r}")
+        return root / value
+
+    locales = []
+    for code in r.strings(table, "locales", (), top, '"de"'):
+        info = r.locale(code, top + ("locales",))
+        if info.code not in locales:
+            locales.append(info.code)
+    glossary = r.string(table, "glossary", "glossary.csv", top)
+    segment = r.string(table, "segment", "sentences", top, SEGMENT_MODES)
+    extract = r.table(table, "extract", top)
     settings = Settings(
         root=root,
-        source_dir=root / table.get("source_dir", "source"),
-        source_locale=get_locale(table.get("source_locale", "en"), str(path)).code,
-        locales=tuple(get_locale(c, str(path)).code for c in table.get("locales", [])),
-        locales_dir=root / table.get("locales_dir", "locales"),
-        glossary=root / table.get("glossary", "glossary.csv"),
-        output_dir=root / table.get("output_dir", "public"),
-        cache_dir=root / table.get("cache_dir", ".l10n-cache"),
-        segment=table.get("segment", "sentences"),
-        site_name=table.get("site_name", "l10n_tool site"),
-        base_url=table.get("base_url", "http://localhost:8000/"),
+        source_dir=folder("source_dir", "source"),
+        source_locale=r.locale(r.string(table, "source_locale", "en", top),
+                               top + ("source_locale",)).code,
+        locales=tuple(locales),
+        locales_dir=folder("locales_dir", "locales"),
+        glossary=root / glossary,
+        glossary_explicit="glossary" in table,
+        output_dir=folder("output_dir", "public"),
+        cache_dir=folder("cache_dir", ".l10n-cache"),
+        segment=segment,
+        site_name=r.string(table, "site_name", "l10n_tool site", top),
+        base_url=r.string(table, "base_url", "http://localhost:8000/", top),
         default_policy=default_policy,
         policies=policies,
+        po_wrap=int(r.number(table, "po_wrap", 79, top, 0, None, integer=True)),
+        extract=_extract_rules(extract, path),
+        check=dict(r.table(table, "check", top)),
+        mt=dict(r.table(table, "mt", top)),
+        path=path,
+        notes=tuple(r.notes),
     )
-    if settings.segment not in SEGMENT_MODES:
-        raise L10nError(f"segment must be one of {SEGMENT_MODES}, not {settings.segment!r}", path)
+    if settings.source_locale in settings.locales:
+        raise r.error(top + ("locales",), f"{settings.source_locale} is the source locale; "
+                      "it cannot be a target in locales")
     return settings
 
 

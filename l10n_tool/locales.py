@@ -7,10 +7,11 @@ switcher, Argos language codes) reads the resulting ``LocaleInfo``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.messages.plurals import get_plural
 
 from l10n_tool.errors import L10nError
@@ -37,6 +38,8 @@ class LocaleInfo:
     plural_forms: str    # nplurals=1; plural=0;
     argos_code: str      # zh
     pseudo: bool = False
+    #: the code as given when it was an alias (zh_CN for zh_Hans), for a note
+    alias_of: str | None = field(default=None, compare=False)
 
     @property
     def sentence_joiner(self) -> str:
@@ -65,9 +68,11 @@ def get_locale(code: str, source: str | None = None, line: int | None = None) ->
         loc = Locale.parse(raw)
     except (UnknownLocaleError, ValueError, TypeError):
         raise L10nError(f"unknown locale {code!r} (Babel does not know it)", source, line) from None
+    loc = _folder_locale(raw, loc)
     canonical = str(loc)
     parts = [loc.language, loc.script, loc.territory, loc.variant]
     return LocaleInfo(
+        alias_of=raw if canonical != raw else None,
         code=canonical,
         bcp47="-".join(p for p in parts if p),
         language=loc.language,
@@ -77,3 +82,25 @@ def get_locale(code: str, source: str | None = None, line: int | None = None) ->
         plural_forms=get_plural(loc).plural_forms,
         argos_code=ARGOS_CODES.get(canonical, loc.language),
     )
+
+
+def _folder_locale(raw: str, loc: Locale) -> Locale:
+    """The shortest code naming what ``raw`` means, so ``zh_CN`` and ``zh_Hans``
+    share one folder instead of creating a stray ``zh_Hans_CN/`` beside it.
+
+    Babel expands aliases (zh_CN → zh_Hans_CN, iw → he_IL); a territory that
+    the user did not write, or that is only the script's likely default (CN
+    for Simplified Chinese, TW for Traditional), is dropped again. Explicit
+    regional variants (pt_BR, zh_Hant_HK, zh_Hans_SG) are kept.
+    """
+    given = raw.split("_")
+    if loc.territory is None or loc.variant:
+        return loc
+    if loc.territory not in given[1:]:
+        return Locale(loc.language, script=loc.script)
+    if loc.script and loc.script not in given[1:]:
+        subtags = get_global("likely_subtags")
+        full = f"{loc.language}_{loc.script}_{loc.territory}"
+        if full in (subtags.get(f"{loc.language}_{loc.script}"), subtags.get(loc.language)):
+            return Locale(loc.language, script=loc.script)
+    return loc

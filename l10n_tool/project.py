@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from l10n_tool import catalog, glossary as glossary_mod
+from l10n_tool.catalog.concurrent import save_merged
 from l10n_tool.config import Settings
 from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
 from l10n_tool import formats
 from l10n_tool.locales import LocaleInfo, get_locale
+from l10n_tool.problems import Problem
 
 
 #: The site-wide catalog: chrome text (menus, footers, share widgets) shared by
@@ -27,6 +30,12 @@ SITE_SLUG = "_site"
 class Project:
     settings: Settings
     _documents: list[Document] | None = field(default=None, repr=False)
+    _page_problems: list[Problem] = field(default_factory=list, repr=False)
+    #: how the CLI shows a note (an alias resolved, a renamed page); silent in the library
+    note: Callable[[str], None] = field(default=lambda message: None, repr=False)
+    #: each PO file's bytes as this run read it (None: absent), so a save can
+    #: merge with whatever a person wrote to the file since
+    _read: dict[Path, bytes | None] = field(default_factory=dict, repr=False)
 
     # -- paths
     def rel(self, path: Path) -> str:
@@ -55,15 +64,53 @@ class Project:
 
     # -- inputs
     def documents(self) -> list[Document]:
+        """The readable source pages; see ``documents_and_problems`` for the rest."""
+        return self.documents_and_problems()[0]
+
+    def documents_and_problems(self) -> tuple[list[Document], list[Problem]]:
+        """Every readable page, and one problem per page that is not.
+
+        A page that cannot be read (or whose slug clashes with another page's,
+        or with a file the site itself writes) is left out of every step and
+        reported as ``file:line: reason``, so one bad page never stops the site.
+        """
         if self._documents is None:
             s = self.settings
-            self._documents = [formats.for_path(p).read(p, get_locale(s.source_locale).language,
-                                                        s.segment)
-                               for p in self.source_files()]
-        return self._documents
+            lang = get_locale(s.source_locale).language
+            docs: list[Document] = []
+            problems: list[Problem] = []
+            by_slug: dict[str, Path] = {}
+            for path in self.source_files():
+                clash = by_slug.get(path.stem) if path.stem != SITE_SLUG else path
+                if path.stem == "index" or clash is not None:
+                    why = ("the site writes its own index.html; rename the page" if clash is None
+                           else f"same page name as {self.rel(clash)}; rename one of them")
+                    problems.append(Problem(why, self.rel(path), None, "error", "page"))
+                    continue
+                try:
+                    doc = formats.for_path(path).read(path, lang, s.segment)
+                except L10nError as exc:
+                    problems.append(Problem(exc.message, self.rel(exc.path or path), exc.line,
+                                            "error", "page"))
+                    continue
+                by_slug[path.stem] = path
+                docs.append(doc)
+            self._documents, self._page_problems = docs, problems
+        return self._documents, self._page_problems
 
     def glossary(self) -> glossary_mod.Glossary:
+        self.check_glossary()
         return glossary_mod.load(self.settings.glossary)
+
+    def check_glossary(self) -> None:
+        """A glossary the settings name must exist: a silently missing one turns
+        the CI gate green without a single glossary check."""
+        path, s = self.settings.glossary, self.settings
+        if path.is_dir():
+            raise L10nError("glossary is a folder, not a CSV file", path)
+        if s.glossary_explicit and not path.exists():
+            where = "--glossary or [tool.l10n] glossary"
+            raise L10nError(f"glossary not found (named by {where})", path)
 
     def locales(self, codes: tuple[str, ...] = (), all_locales: bool = False) -> list[LocaleInfo]:
         """Validated target locales from ``-l`` options, or the configured ones."""
@@ -75,19 +122,47 @@ class Project:
         out = []
         for code in chosen:
             info = get_locale(code)
+            if info.alias_of and code in codes:
+                self.note(f"locale {code} is {info.code}; using {self.rel(self.settings.locales_dir / info.code)}/")
             if info.code == self.settings.source_locale:
                 raise L10nError(f"{info.code} is the source locale")
             if info.code not in out:
                 out.append(info)
         return out
 
+    def locale_catalogs(self, locale: str) -> dict[str, catalog.Catalog]:
+        """Every PO file in ``locales/<locale>/`` by slug, whether or not its page
+        still exists (a renamed page's catalog is memory for the new one)."""
+        folder = self.settings.locales_dir / locale
+        if not folder.is_dir():
+            return {}
+        return {p.stem: self._load_po(p) for p in sorted(folder.glob("*.po"))}
+
+    def _load_po(self, path: Path) -> catalog.Catalog:
+        """Load a PO file and remember its bytes, for the merge with disk at save time."""
+        if path.is_dir():
+            raise L10nError("a folder where a PO file should be", path)
+        self._read[path] = path.read_bytes()
+        return catalog.load(path)
+
     def catalogs(self, locale: str, required: bool = False) -> dict[str, catalog.Catalog]:
         """The locale's PO files by slug; all are read before anything is written."""
         out = {}
         for doc in self.documents():
             path = self.po_path(locale, doc.slug)
-            if path.exists():
-                out[doc.slug] = catalog.load(path)
-            elif required:
-                raise L10nError(f"no PO file; run `l10n update -l {locale}` first", path)
+            if path.exists() or path.is_dir():
+                out[doc.slug] = self._load_po(path)
+            else:
+                self._read[path] = None
+                if required:
+                    raise L10nError(f"no PO file; run `l10n update -l {locale}` first", path)
         return out
+
+    def save_po(self, path: Path, po: catalog.Catalog) -> bool:
+        """Save a PO file this run read through ``catalogs()``: a person's save
+        made meanwhile is merged in and wins (see ``catalog.concurrent``)."""
+        if path not in self._read:
+            self._read[path] = path.read_bytes() if path.is_file() else None
+        written = save_merged(path, po, self._read[path])
+        self._read[path] = path.read_bytes() if path.is_file() else None
+        return written

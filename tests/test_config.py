@@ -1,0 +1,241 @@
+"""Issues 12 and 13: typed settings, one-line errors, locale aliases, a named glossary."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from l10n_tool.config import load_settings
+
+ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
+
+
+def set_settings(project: Path, text: str) -> int:
+    """Append ``text`` to the project's [tool.l10n] area; returns the line of its last line."""
+    path = project / "pyproject.toml"
+    body = path.read_text(encoding="utf-8").rstrip("\n") + "\n" + text.strip("\n") + "\n"
+    path.write_text(body, encoding="utf-8")
+    return body.count("\n")
+
+
+def one_error_line(r) -> str:
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), r
+    assert "Traceback" not in r.stderr + r.stdout
+    return lines[0]
+
+
+def replace_setting(project: Path, old: str, new: str) -> int:
+    path = project / "pyproject.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return text[: text.index(new)].count("\n") + 1 + new.rstrip("\n").count("\n")
+
+
+# --------------------------------------------------------------------------- typed settings
+
+WRONG_TYPES = [
+    ('locales = ["zh_Hans", "de"]', 'locales = "de"', "locales must be a list"),
+    ('locales = ["zh_Hans", "de"]', "locales = [1, 2]", "locales must be a list of strings"),
+    ('source_dir = "source"', "source_dir = 3", "source_dir must be a string"),
+    ('source_locale = "en"', "source_locale = true", "source_locale must be a string"),
+    ('locales_dir = "locales"', "locales_dir = []", "locales_dir must be a string"),
+    ('glossary = "glossary.csv"', "glossary = false", "glossary must be a string"),
+    ('output_dir = "public"', "output_dir = {x = 1}", "output_dir must be a string"),
+    ('cache_dir = ".l10n-cache"', "cache_dir = 1.5", "cache_dir must be a string"),
+    ('site_name = "iChongqing"', "site_name = 2026", "site_name must be a string"),
+    ('site_name = "iChongqing"', 'segment = "words"', "segment must be one of 'sentences', 'paragraphs'"),
+    ('site_name = "iChongqing"', "base_url = 8000", "base_url must be a string"),
+    ('site_name = "iChongqing"', 'po_wrap = "79"', "po_wrap must be an integer"),
+    ('site_name = "iChongqing"', "po_wrap = -3", "po_wrap must be at least 0"),
+    ("include_fuzzy = false", 'include_fuzzy = "false"', "include_fuzzy must be true or false"),
+    ("min_complete = 0\n", 'min_complete = "80"\n', "min_complete must be a number"),
+    ("min_complete = 0\n", "min_complete = 120\n", "min_complete must be between 0 and 100"),
+    ("required = []", 'required = "title"', "required must be a list"),
+    ('site_name = "iChongqing"', "mt = 3", "mt must be a table"),
+]
+
+
+@pytest.mark.parametrize("old,new,message", WRONG_TYPES)
+def test_wrong_setting_is_one_line_error_at_its_line(bare_project, l10n, old, new, message):
+    line = replace_setting(bare_project, old, new)
+    r = l10n(bare_project, "status", expect=2)
+    error = one_error_line(r)
+    assert f"pyproject.toml:{line}: {message}" in error, error
+    assert not (bare_project / "locales").exists()
+
+
+def test_string_false_is_not_true(bare_project, l10n):
+    """The bug behind unreviewed MT going live: "false" is a non-empty string."""
+    replace_setting(bare_project, "include_fuzzy = false", 'include_fuzzy = "false"')
+    error = one_error_line(l10n(bare_project, "publish", "--all", expect=2))
+    assert "write false without quotes" in error
+    assert not (bare_project / "public").exists()
+
+
+def test_locales_string_names_the_fix_not_a_letter(bare_project, l10n):
+    replace_setting(bare_project, 'locales = ["zh_Hans", "de"]', 'locales = "de"')
+    error = one_error_line(l10n(bare_project, "update", expect=2))
+    assert "unknown locale 'd'" not in error
+    assert 'locales = ["de"]' in error
+
+
+@pytest.mark.parametrize("text,where,suggestion", [
+    ('lcoales = ["de"]', "[tool.l10n]", "did you mean 'locales'?"),
+    ("[tool.l10n.publish.de]\nmin_complet = 80", "[tool.l10n.publish.de]", "did you mean 'min_complete'?"),
+])
+def test_unknown_key_suggests_the_close_match(bare_project, l10n, text, where, suggestion):
+    path = bare_project / "pyproject.toml"
+    if text.startswith("[tool.l10n.publish.de]"):
+        line = replace_setting(bare_project, "[tool.l10n.publish.de]\nmin_complete = 80", text)
+    else:
+        line = replace_setting(bare_project, 'site_name = "iChongqing"',
+                               'site_name = "iChongqing"\n' + text)
+    error = one_error_line(l10n(bare_project, "status", expect=2))
+    assert f"pyproject.toml:{line}: unknown setting" in error and where in error
+    assert suggestion in error, path.read_text()
+
+
+def test_sub_tables_are_kept_for_their_owners(bare_project):
+    set_settings(bare_project, """
+[tool.l10n.check]
+disable = ["consistency"]
+
+[tool.l10n.mt]
+engine = "pseudo"
+
+[tool.l10n.mt.argos]
+beam = 4
+""")
+    replace_setting(bare_project, 'site_name = "iChongqing"', 'site_name = "iChongqing"\npo_wrap = 0')
+    s = load_settings(bare_project)
+    assert s.check == {"disable": ["consistency"]}
+    assert s.mt == {"engine": "pseudo", "argos": {"beam": 4}}
+    assert s.po_wrap == 0
+    assert s.policy("zh_Hans").required == ("title", "headline", "lead")
+    assert s.policy("de").min_complete == 80 and s.policy("fr") == s.default_policy
+
+
+def test_po_wrap_defaults_to_msgcat_width(bare_project):
+    assert load_settings(bare_project).po_wrap == 79
+
+
+# --------------------------------------------------------------------------- outside a project
+
+def test_outside_a_project_is_one_clear_line(tmp_path, l10n):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for args in (("status",), ("update", "-l", "de"), ("check", "--all")):
+        error = one_error_line(l10n(empty, *args, expect=2))
+        assert error == f"error: no pyproject.toml with [tool.l10n] in {empty.resolve()}"
+    (empty / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    error = one_error_line(l10n(empty, "extract", expect=2))
+    assert "no pyproject.toml with [tool.l10n]" in error
+
+
+def test_commands_that_need_no_project_work_anywhere(tmp_path, l10n):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "no packages installed" in l10n(empty, "models", "list").stdout
+    assert "Usage" in l10n(empty, "--help").stdout
+    assert "Usage" in l10n(empty, "update", "--help").stdout
+    assert "l10n" in l10n(empty, "--version").stdout
+
+
+# --------------------------------------------------------------------------- glossary and paths
+
+def test_named_glossary_that_is_missing_stops_the_gate(project, l10n):
+    (project / "glossary.csv").unlink()
+    for args in (("check", "--all"), ("translate", "-l", "de", "--engine", "pseudo"),
+                 ("update", "-l", "de")):
+        error = one_error_line(l10n(project, *args, expect=2))
+        assert "glossary.csv: glossary not found" in error
+
+
+def test_glossary_option_naming_a_missing_file_is_an_error(project, l10n):
+    error = one_error_line(l10n(project, "--glossary", "terms.csv", "check", "--all", expect=2))
+    assert "terms.csv: glossary not found" in error
+
+
+def test_glossary_that_is_a_folder(project, l10n):
+    (project / "glossary.csv").unlink()
+    (project / "glossary.csv").mkdir()
+    error = one_error_line(l10n(project, "check", "--all", expect=2))
+    assert "glossary.csv: glossary is a folder" in error
+
+
+def test_project_without_any_glossary_setting_needs_none(bare_project, l10n):
+    replace_setting(bare_project, 'glossary = "glossary.csv"\n', "")
+    (bare_project / "glossary.csv").unlink()
+    l10n(bare_project, "update", "-l", "de")
+
+
+def test_po_path_that_is_a_folder(project, l10n):
+    po = project / "locales" / "de" / f"{ASIA}.po"
+    po.unlink()
+    po.mkdir()
+    error = one_error_line(l10n(project, "update", "-l", "de", expect=2))
+    assert f"locales/de/{ASIA}.po" in error
+
+
+# --------------------------------------------------------------------------- locale aliases
+
+@pytest.mark.parametrize("given,folder", [("zh_CN", "zh_Hans"), ("zh-TW", "zh_Hant")])
+def test_locale_alias_resolves_with_a_note(bare_project, l10n, given, folder):
+    r = l10n(bare_project, "update", "-l", given)
+    assert f"note: locale {given} is {folder}; using locales/{folder}/" in r.stderr
+    assert sorted(p.name for p in (bare_project / "locales").iterdir()) == [folder, "templates"]
+
+
+def test_plain_and_regional_locales_stay_as_written(bare_project, l10n):
+    r = l10n(bare_project, "update", "-l", "pt", "-l", "pt_BR")
+    assert "note:" not in r.stderr
+    assert sorted(p.name for p in (bare_project / "locales").iterdir()) == ["pt", "pt_BR", "templates"]
+
+
+def test_alias_in_settings_is_noted(bare_project, l10n):
+    replace_setting(bare_project, 'locales = ["zh_Hans", "de"]', 'locales = ["zh_CN", "de"]')
+    r = l10n(bare_project, "update")
+    assert "locale 'zh_CN' is zh_Hans" in r.stderr
+    assert (bare_project / "locales" / "zh_Hans").is_dir()
+    assert not (bare_project / "locales" / "zh_Hans_CN").exists()
+
+
+# --------------------------------------------------------------------------- the error boundary
+
+def test_ctrl_c_during_start_up_is_one_line_and_exit_130(bare_project, l10n, monkeypatch):
+    import l10n_tool.cli as cli_mod
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli_mod, "load_settings", interrupted)
+    r = l10n(bare_project, "status", expect=130)
+    assert one_error_line(r) == "error: interrupted"
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EACCES])
+def test_os_errors_on_write_are_one_line(project, l10n, monkeypatch, code):
+    """A fault-injecting layer: the final rename of every atomic write fails."""
+    real = os.replace
+
+    def failing(src, dst, *a, **k):
+        if str(dst).endswith((".po", ".pot", ".html", ".txt")):
+            raise OSError(code, os.strerror(code), str(dst))
+        return real(src, dst, *a, **k)
+    po = project / "locales" / "de" / f"{ASIA}.po"
+    po.write_text(po.read_text(encoding="utf-8").replace("msgstr", "msgstr", 1))
+    before = {p: p.read_bytes() for p in project.rglob("*.po")}
+    (project / "source" / f"{ASIA}.html").write_text(
+        (project / "source" / f"{ASIA}.html").read_text(encoding="utf-8").replace(
+            "</body>", "<p>A sentence added for this test.</p></body>"), encoding="utf-8")
+    monkeypatch.setattr(os, "replace", failing)
+    for args in (("update", "-l", "de"), ("check", "--all", "-o", "report.txt")):
+        error = one_error_line(l10n(project, *args, expect=2))
+        assert os.strerror(code) in error
+    assert {p: p.read_bytes() for p in project.rglob("*.po")} == before
+    assert not list(project.rglob("*.tmp"))
