@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import sqlite3
 from pathlib import Path
 
 import click
@@ -16,7 +17,8 @@ import click
 from l10n_tool import __version__
 from l10n_tool.config import load_settings, with_overrides
 from l10n_tool.checks.report import FORMATS as REPORT_FORMATS
-from l10n_tool.errors import EXIT_FINDINGS, L10nError
+from l10n_tool.errors import EXIT_FINDINGS, EXIT_USAGE, L10nError
+from l10n_tool.lock import project_lock
 from l10n_tool.locales import get_locale
 from l10n_tool.mt.engine import ENGINES
 from l10n_tool.project import Project
@@ -25,13 +27,57 @@ from l10n_tool.steps.status import status as do_status
 from l10n_tool.steps.update import update as do_update
 
 
+#: commands that write catalogs or the site, so two of them must not overlap
+LOCKING_COMMANDS = {"extract", "update", "translate", "publish"}
+#: commands that read the glossary: a named but missing one must stop them
+GLOSSARY_COMMANDS = {"extract", "update", "translate", "check"}
+#: commands that work without a project
+PROJECTLESS_COMMANDS = {"models"}
+
+
+def _where(path, ctx: click.Context) -> str:
+    project = ctx.find_object(Project)
+    return project.rel(Path(path)) if project is not None else str(path)
+
+
+def _one_line(exc: BaseException, ctx: click.Context) -> tuple[str, int]:
+    """The message and exit code for a failure, one line, no traceback."""
+    if isinstance(exc, L10nError):
+        return str(exc), exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted", 130
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+        if exc.filename is None:
+            return reason, EXIT_USAGE
+        where = _where(exc.filename, ctx)
+        if exc.filename2 is not None:
+            where += f" -> {_where(exc.filename2, ctx)}"
+        return f"{where}: {reason}", EXIT_USAGE
+    if isinstance(exc, sqlite3.Error):
+        project = ctx.find_object(Project)
+        where = f"{_where(project.settings.cache_dir, ctx)}: " if project is not None else ""
+        return f"{where}database error: {exc}", EXIT_USAGE
+    if isinstance(exc, UnicodeDecodeError):
+        return (f"not valid {exc.encoding}: {exc.reason} (byte 0x{exc.object[exc.start]:02x} "
+                f"at offset {exc.start})", EXIT_USAGE)
+    raise exc
+
+
 class _Group(click.Group):
+    """The one error boundary: whatever a command raises that a user can cause
+    (bad input, a full or read-only disk, a locked database, Ctrl-C) ends as one
+    ``error: file[:line]: message`` line and an exit code, never a traceback."""
+
     def invoke(self, ctx):
+        # the group callback must know whether the subcommand only asks for --help
+        ctx.meta["l10n.args"] = [*getattr(ctx, "_protected_args", ()), *ctx.args]
         try:
             return super().invoke(ctx)
-        except L10nError as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
+        except (L10nError, OSError, sqlite3.Error, UnicodeDecodeError, KeyboardInterrupt) as exc:
+            message, code = _one_line(exc, ctx)
+            click.echo(f"error: {message}", err=True)
+            ctx.exit(code)
 
 
 def _project(ctx: click.Context) -> Project:
@@ -75,18 +121,33 @@ def _segmented(ctx: click.Context, paragraphs: bool) -> Project:
 @click.option("--locales-dir", type=click.Path(path_type=Path), default=None,
               help="Override [tool.l10n] locales_dir.")
 @click.option("--source-locale", default=None, help="Override [tool.l10n] source_locale.")
+@click.option("--wait", is_flag=True,
+              help="When another l10n command is writing this project, wait for it to finish "
+                   "instead of stopping.")
 @click.version_option(__version__, prog_name="l10n")
 @click.pass_context
-def cli(ctx, project_dir, source_dir, glossary, locales_dir, source_locale):
+def cli(ctx, project_dir, source_dir, glossary, locales_dir, source_locale, wait):
     """Translate news articles offline: extract, update, translate, check, publish."""
+    command = ctx.invoked_subcommand
+    if command in PROJECTLESS_COMMANDS or any(a in ("-h", "--help") for a in ctx.meta.get("l10n.args", ())):
+        return
     settings = load_settings(project_dir)
     root = settings.root
-    ctx.obj = Project(with_overrides(
+    project = ctx.obj = Project(with_overrides(
         settings,
         source_dir=(root / source_dir) if source_dir else None,
         glossary=(root / glossary) if glossary else None,
+        glossary_explicit=True if glossary else None,
         locales_dir=(root / locales_dir) if locales_dir else None,
         source_locale=get_locale(source_locale).code if source_locale else None))
+    project.note = lambda message: click.echo(f"note: {message}", err=True)
+    for message in settings.notes:
+        project.note(message)
+    if command in GLOSSARY_COMMANDS:
+        project.check_glossary()
+    if command in LOCKING_COMMANDS:
+        lock = project_lock(project.settings.cache_dir, command).acquire(wait)
+        ctx.call_on_close(lock.release)
 
 
 @cli.command()
