@@ -1,7 +1,9 @@
 """Article vs chrome classification against Mozilla Readability's extraction.
 
 For each page of the real-pages corpus, ``expected.html`` is the article
-Readability extracts from ``source.html``. Words are compared as bags
+Readability extracts from ``source.html``: its text and the reader-facing
+attributes it kept (alt, title, aria-label) are the article's words.
+Words are compared as bags
 (multisets of lower-cased word tokens; CJK: one token per character):
 
 * precision: share of the words in the page's own catalog (scope article,
@@ -51,6 +53,12 @@ def words(text: str) -> Counter:
     return Counter(t.lower() for t in _TOKEN.findall(text))
 
 
+def _read_attributes(el) -> list[str]:
+    """Attribute text a reader meets (alt, tooltips), which the HTML reader extracts too."""
+    return [el.get(a) for a in ("title", "aria-label", "placeholder", "alt")
+            if el.get(a) and (a != "alt" or el.tag in ("img", "area", "input"))]
+
+
 def _text_words(root, unread: bool = False) -> Counter:
     """Words of the text a reader sees (``unread``: shown but never translated, like code)."""
     bag: Counter = Counter()
@@ -64,6 +72,8 @@ def _text_words(root, unread: bool = False) -> Counter:
         under = under or el.tag in _UNREAD
         if under == unread and el.text:
             bag += words(el.text)
+        if not unread:
+            bag += words(" ".join(_read_attributes(el)))
         for child in el:
             stack.append((child, under))
             if under == unread and child.tail:
@@ -122,7 +132,8 @@ def _units_direct(source: Path):
             if el.tag == "title" and el.text:
                 out.append((el.text, c.scope(el)))
             elif el.tag == "meta" and (el.get("name") or el.get("property") or "").lower() in (
-                    "description", "og:title", "og:description"):
+                    "description", "og:title", "og:description", "twitter:title",
+                    "twitter:description"):
                 out.append((el.get("content") or "", c.scope(el)))
     body = root.find("body")
     if body is None:
@@ -133,6 +144,7 @@ def _units_direct(source: Path):
             return
         if el.text:
             out.append((el.text, c.scope(el)))
+        out.extend((value, c.scope(el)) for value in _read_attributes(el))
         for child in el:
             visit(child)
             if child.tail:

@@ -122,7 +122,7 @@ _STYLE_HIDDEN = re.compile(
     r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\s*(?:!important)?\s*(?:;|$)",
     re.I)
 #: Never rendered, whatever their content.
-_NEVER_RENDERED = {"template", "script", "style", "noscript"}
+_NEVER_RENDERED = {"template", "script", "style"}
 
 
 def _own_hidden(el) -> bool:
@@ -138,8 +138,12 @@ def _own_hidden(el) -> bool:
         return True
     if tag == "dialog" and el.get("open") is None:
         return True
-    if tag == "img" and _tiny(el.get("width")) and _tiny(el.get("height")):
-        return True  # a tracking pixel
+    if tag == "img":
+        if _tiny(el.get("width")) and _tiny(el.get("height")):
+            return True  # a tracking pixel
+        if not (el.get("alt") or "").strip() and any(a.tag == "noscript"
+                                                    for a in el.iterancestors()):
+            return True  # a no-script beacon: nothing for a reader
     return False
 
 
@@ -362,6 +366,21 @@ def _semantic(body, texts: _Texts) -> Optional[Any]:
     return None
 
 
+def _semantic_wrapper(containers: list, texts: _Texts) -> list:
+    """The <article> around the text body holds its headline, standfirst and lead image."""
+    if len(containers) != 1:
+        return containers
+    inner = containers[0]
+    for anc in inner.iterancestors():
+        if anc.tag == "body":
+            break
+        if anc.tag == "article" or (anc.get("role") == "article"):
+            if texts.text.get(anc, 0) <= 1.5 * texts.text.get(inner, 0) + 500:
+                return [anc]
+            break
+    return containers
+
+
 # --------------------------------------------------------------------------- furniture
 
 def _furniture(el, texts: _Texts) -> bool:
@@ -427,6 +446,7 @@ def classify(root, rules: Optional[ExtractRules] = None) -> Classification:
         top, final = _top_candidate(body, texts)
         if top is not None:
             containers = _with_siblings(top, final, texts)
+            containers = _semantic_wrapper(containers, texts)
     result.containers = containers
 
     # aria-hidden hides decoration and duplicates; a wrapper that holds the
