@@ -298,15 +298,25 @@ def translate(ctx, locale, engine, beam_size, threads, batch_size, refresh_draft
               help="Error when a page has a smaller share of reviewed entries (percent).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to a file (atomically) instead of stdout.")
+@click.option("--select", multiple=True, metavar="ID",
+              help="Run only this check (repeatable; replaces [tool.l10n.check] select).")
+@click.option("--ignore", multiple=True, metavar="ID", help="Skip this check (repeatable).")
+@click.option("--list", "list_checks", is_flag=True,
+              help="List the checks (id, severity, title) and exit.")
 @click.pass_context
-def check(ctx, locales, all_locales, fmt, strict, min_complete, output):
-    """QA gate for CI: glossary, placeholders, numbers, consistency. Exit 1 on errors."""
+def check(ctx, locales, all_locales, fmt, strict, min_complete, output, select, ignore,
+          list_checks):
+    """QA gate for CI over every catalog in locales/. Exit 1 on errors."""
     from l10n_tool.checks.report import render
-    from l10n_tool.checks.runner import run_checks
     from l10n_tool.fsutil import write_atomic
+    from l10n_tool.steps.check import check as do_check, listing
 
     project = _project(ctx)
-    run = run_checks(project, project.locales(locales, all_locales), min_complete)
+    if list_checks:
+        for check_id, severity, title in listing(project):
+            click.echo(f"{check_id:<22} {severity:<8} {title}")
+        return
+    run = do_check(project, locales, all_locales, min_complete, select, ignore)
     report = render(run, fmt, strict)
     if output:
         write_atomic(output, report + "\n")

@@ -1,4 +1,5 @@
-"""Issue 4: `l10n check` over copies of the real PO files, one planted violation each."""
+"""Issues 4, 9, 11: `l10n check` over copies of the real PO files, one planted violation
+each; catalogs found in locales/; MT debris and markup-looking text."""
 
 from __future__ import annotations
 
@@ -74,6 +75,7 @@ PLANTS = {
     "placeholders": ("zh_Hans", ASIA, "<1>Shamshad Akhtar</1>", lambda s: s.replace("</1>", "")),
     "numbers": ("zh_Hans", ASIA, "Up to now, more than 4,500", lambda s: s.replace("，占全国总量的23%", "")),
     "consistency": ("zh_Hans", MEDIA, "I Agree", lambda s: "同意"),
+    "markup-text": ("zh_Hans", ASIA, "<1>Shamshad Akhtar</1>", lambda s: s.replace("</1>", "</1>X", 1)),
 }
 
 
@@ -204,3 +206,113 @@ def test_unreadable_po_is_exit_2(project, l10n):
     path.write_bytes(path.read_bytes().replace("我同意".encode(), b"\xff\xfe"))
     r = l10n(project, "check", "--all", expect=2)
     assert f"locales/zh_Hans/{ASIA}.po:" in r.stderr and "not UTF-8" in r.stderr
+
+
+# -- issue 9: catalogs are found in locales/, not through the source pages
+
+def test_po_file_of_a_removed_page_is_still_checked_and_orphaned(project, l10n):
+    line = edit(po_file(project, "zh_Hans", ASIA), "Up to now, more than 4,500",
+                lambda s: s.replace("，占全国总量的23%", ""))
+    (project / "source" / f"{ASIA}.html").unlink()
+    r = l10n(project, "check", "--all", "--format", "json", expect=1)
+    report = json.loads(r.stdout)
+    jsonschema.validate(report, SCHEMA)
+    assert report["summary"]["files"] == 4
+    orphans = [(f["file"], f["severity"]) for f in report["findings"] if f["check"] == "orphaned"]
+    assert orphans == [(f"locales/zh_Hans/{ASIA}.po", "warning"), (f"locales/de/{ASIA}.po", "warning")]
+    numbers = [(f["file"], f["line"]) for f in report["findings"] if f["check"] == "numbers"]
+    assert numbers == [(f"locales/zh_Hans/{ASIA}.po", line)]
+
+
+def test_orphaned_alone_is_a_warning(project, l10n):
+    (project / "source" / f"{MEDIA}.html").unlink()
+    r = l10n(project, "check", "--all")
+    assert "orphaned" in r.stdout and "— OK" in r.stdout
+    l10n(project, "check", "--all", "--strict", expect=1)
+
+
+def test_broken_source_page_does_not_stop_check(project, l10n):
+    (project / "source" / f"{ASIA}.html").write_text("", encoding="utf-8")
+    (project / "source" / "half-written.html").write_bytes(b"\x00\x01 not html")
+    r = l10n(project, "check", "--all", "--format", "json")
+    assert json.loads(r.stdout)["summary"]["files"] == 4
+
+
+def test_site_catalog_is_checked(project, l10n):
+    site = project / "locales" / "zh_Hans" / "_site.po"
+    site.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: zh_Hans\\n"\n\n'
+        '#. button\nmsgid "Read <1>more</1>"\nmsgstr "阅读<1>更多"\n', encoding="utf-8")
+    r = l10n(project, "check", "-l", "zh_Hans", "--format", "json", expect=1)
+    found = [(f["check"], f["file"], f["line"]) for f in json.loads(r.stdout)["findings"]
+             if f["severity"] != "info"]
+    assert found == [("placeholders", "locales/zh_Hans/_site.po", 7)]
+
+
+def test_unconfigured_locale_folder_is_noted_and_checkable(project, l10n):
+    import shutil
+    shutil.copytree(project / "locales" / "de", project / "locales" / "fr")
+    r = l10n(project, "check", "--all", "--format", "json")
+    notes = [f for f in json.loads(r.stdout)["findings"] if f["check"] == "unconfigured-locale"]
+    assert [(f["file"], f["severity"]) for f in notes] == [("locales/fr", "info")]
+    assert "-l fr" in notes[0]["message"]
+    r = l10n(project, "check", "-l", "fr", "--format", "json", expect=None)
+    report = json.loads(r.stdout)            # German text under fr: numbers read the fr way
+    assert report["summary"]["files"] == 2
+    assert not [f for f in report["findings"] if f["check"] == "unconfigured-locale"]
+
+
+def test_locale_without_catalogs_is_exit_2(project, l10n):
+    r = l10n(project, "check", "-l", "fr", expect=2)
+    assert r.stderr.startswith("error: locales/fr") and "l10n update -l fr" in r.stderr
+
+
+# -- issue 11: MT token debris and markup-looking text
+
+@pytest.mark.parametrize("msgid,msgstr,bad", [
+    ("<1>Shamshad Akhtar</1>, former", "<1>Shamshad Akhtar</1>X, ex-subsecretário", True),
+    ("<1>Yangtze River Economic Belt</1>, Chongqing", "<1>Cinturão</1>X, Chongqing", True),
+    ("the Belt", "o X1X Cinturão", True),
+    ("actively", "X2XValmente", True),
+    ("the corridor", "o corredor X12X", True),
+    ("the corridor", "o corredor X3 e", True),
+    ("a <1>bold</1> move", "uma jogada X<1>ousada</1>", True),
+    ("the corridor", "o corredor \ue001", True),
+    ("the corridor", "o ⟦1⟧ corredor", True),
+    ("bold", "<b>ousado</b>", True),
+    ("line one", "linha um<br>", True),
+    ("a link", '<a href="x">ligação</a>', True),
+    ("R&D and trade", "P&amp;D e comércio", True),
+    ("a space", "um&nbsp;espaço", True),
+    ("it's", "é&#39;s", True),
+    ("X-ray images", "imagens de raio X-ray", False),
+    ("Xi Jinping said", "习近平说", False),
+    ("Model X9 is here", "O Modelo X9 está aqui", False),
+    ("Model <1>X9</1>", "Modelo <1>X9</1>", False),
+    ("Generation X", "Geração X", False),
+    ("the <1>Belt</1> and <2/>", "o <1>Cinturão</1> e <2/>", False),
+    ("R&D, AT&T; and 3 < 4 > 2", "P&D, AT&T; e 3 < 4 > 2", False),
+    ("Write &amp; for an ampersand", "Escreva &amp; para um e comercial", False),
+    ("Tokens like X1X are internal", "Tokens como X1X são internos", False),
+    ("Type <b> for bold", "Digite <b> para negrito", False),
+])
+def test_markup_text_rule(msgid, msgstr, bad):
+    from l10n_tool.checks.markup_text import rule
+
+    found = list(rule(None, polib.POEntry(msgid=msgid, msgstr=msgstr)))
+    assert bool(found) == bad, found
+
+
+def test_markup_text_in_drafts_is_a_warning_and_in_reviewed_an_error(project, l10n):
+    path = po_file(project, "de", ASIA)
+    po = polib.pofile(str(path))
+    reviewed = next(e for e in po if e.msgstr and "fuzzy" not in e.flags)
+    reviewed.msgstr += " &amp;"
+    draft = next(e for e in po if not e.msgstr and not e.obsolete)
+    draft.msgstr, draft.flags = draft.msgid + " X1X", ["fuzzy"]
+    draft.tcomment = "mt: pseudo"
+    po.save(str(path))
+    r = l10n(project, "check", "-l", "de", "--format", "json", expect=1)
+    found = sorted((f["severity"], f["found"]) for f in json.loads(r.stdout)["findings"]
+                   if f["check"] == "markup-text")
+    assert found == [("error", "&amp;"), ("warning", "X1X")]

@@ -1,20 +1,26 @@
 """QA checks over PO files: one small module per check.
 
-Adding a check means writing a module with a rule function and listing its
-``CHECK`` in ``REGISTRY`` below; the runner, severities and every report
-format pick it up from there.
+Adding a check means writing a module with a rule function and a ``Check``
+(id, default severity, one-line title; see ``base``), and listing it in
+``REGISTRY`` below; ``--list``, ``--select``/``--ignore``, severity settings,
+the runner and every report format pick it up from there.
 """
 
-from l10n_tool.checks import completeness, consistency, glossary, numbers, placeholders
+from l10n_tool.checks import (completeness, consistency, discovery, glossary, markup_text, numbers,
+                              placeholders)
 
-#: Every check, in report order. Entry checks run per reviewed/fuzzy entry.
+#: Every check, in report order.
 REGISTRY = (
     glossary.FILE,
+    discovery.UNCONFIGURED,
+    discovery.ORPHANED,
     placeholders.CHECK,
+    markup_text.CHECK,
     glossary.FIXED,
     glossary.APPROVED,
     numbers.CHECK,
     glossary.CONSISTENCY,
     consistency.CHECK,
-    completeness.CHECK,
+    completeness.UNTRANSLATED,
+    completeness.FUZZY,
 )

@@ -2,31 +2,37 @@
 
 Counted as information, or an error under ``--min-complete N`` when a page's
 reviewed share falls below N percent, so CI can hold back a thin release.
+Counts come from ``catalog.stats`` and states from ``catalog.state``, the
+numbers ``l10n status`` shows.
 """
 
 from l10n_tool import catalog
-from l10n_tool.checks.base import LocaleCheck
+from l10n_tool.checks.base import Check
 from l10n_tool.checks.finding import Finding, shorten
 
 
-def rule(ctx):
-    for f in ctx.files:
-        st = catalog.stats(f.po)
-        live = [e for e in f.po if not e.obsolete and (e.msgid or e.msgctxt)]
-        below = ctx.min_complete is not None and st.percent + 1e-9 < ctx.min_complete
-        for check, count, pick in (
-                ("untranslated", st.untranslated, lambda e: not e.msgstr),
-                ("fuzzy", st.fuzzy, lambda e: e.msgstr and "fuzzy" in e.flags)):
+def _counted(check: str, pick, count_of):
+    def rule(ctx):
+        for f in ctx.files:
+            st = catalog.stats(f.po)
+            count = count_of(st)
             if not count:
                 continue
-            entry = next(e for e in live if pick(e))
-            severity = "error" if below else "info"
-            yield Finding(check, severity, ctx.locale.code, f.path, entry.linenum,
-                          shorten(entry.msgid),
-                          f"{ctx.min_complete:g}% reviewed" if below else "all reviewed",
-                          f"{st.percent:.0f}% reviewed",
-                          f"{count} of {st.total} entries {check}" +
-                          (f"; page below --min-complete {ctx.min_complete:g}%" if below else ""))
+            entry = next(e for e in f.po if pick(catalog.state(e)) and (e.msgid or e.msgctxt))
+            below = ctx.min_complete is not None and st.percent + 1e-9 < ctx.min_complete
+            yield Finding.of(check, "error" if below else "info", ctx.locale.code, f.path,
+                             entry.linenum, shorten(entry.msgid),
+                             f"{ctx.min_complete:g}% reviewed" if below else "all reviewed",
+                             f"{st.percent:.0f}% reviewed",
+                             f"{count} of {st.total} entries {check}" +
+                             (f"; page below --min-complete {ctx.min_complete:g}%" if below else ""))
+    return rule
 
 
-CHECK = LocaleCheck("completeness", rule, __doc__)
+UNTRANSLATED = Check("untranslated", "info",
+                     "untranslated entries, counted per page (error below --min-complete)",
+                     _counted("untranslated", lambda s: s is catalog.State.UNTRANSLATED,
+                              lambda st: st.untranslated), "locale", __doc__)
+FUZZY = Check("fuzzy", "info",
+              "unreviewed drafts, counted per page (error below --min-complete)",
+              _counted("fuzzy", lambda s: s.draft, lambda st: st.fuzzy), "locale", __doc__)

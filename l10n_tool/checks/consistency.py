@@ -5,7 +5,7 @@ page reads differently from the next; CI warns so an editor can pick one.
 """
 
 from l10n_tool import catalog
-from l10n_tool.checks.base import LocaleCheck
+from l10n_tool.checks.base import Check
 from l10n_tool.checks.finding import Finding, shorten
 
 
@@ -21,10 +21,12 @@ def rule(ctx):
                 continue
             path, other = first[k]
             if other.msgstr != entry.msgstr and path != f.path:
-                yield Finding("consistency", "warning", ctx.locale.code, f.path, entry.linenum,
-                              shorten(entry.msgid), shorten(other.msgstr, 40),
-                              shorten(entry.msgstr, 40),
-                              f"translated differently in {path}:{other.linenum}")
+                yield Finding.of("consistency", "warning", ctx.locale.code, f.path, entry.linenum,
+                                 shorten(entry.msgid), shorten(other.msgstr, 40),
+                                 shorten(entry.msgstr, 40),
+                                 f"translated differently in {path}:{other.linenum}")
 
 
-CHECK = LocaleCheck("consistency", rule, __doc__)
+CHECK = Check("consistency", "warning",
+              "the same msgid translated differently in two files of a locale",
+              rule, "locale", __doc__)

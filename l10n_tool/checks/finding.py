@@ -1,27 +1,49 @@
-"""What a check reports, and what it is given."""
+"""What a check reports, and what it is given.
+
+A ``Finding`` is a ``l10n_tool.problems.Problem`` (``code`` is the check
+id, ``path`` the file) with the PO-specific fields the reports show, so the
+exit code and every report format treat all findings, from any check, alike.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from l10n_tool import catalog
-from l10n_tool.glossary import Glossary, Problem
+from l10n_tool.glossary import Glossary
 from l10n_tool.locales import LocaleInfo
+from l10n_tool.problems import Problem
+
+#: Field order of the JSON report (a documented contract: add, never rename).
+REPORT_FIELDS = ("check", "severity", "locale", "file", "line", "msgid", "expected", "found",
+                 "message")
+
 
 @dataclass(frozen=True)
-class Finding:
-    check: str
-    severity: str          # error | warning | info
-    locale: str
-    file: str              # path relative to the project root
-    line: int
-    msgid: str             # shortened
-    expected: str
-    found: str
-    message: str
+class Finding(Problem):
+    locale: str = "*"      # locale code, or * for project-wide findings
+    msgid: str = ""        # shortened
+    expected: str = ""
+    found: str = ""
+
+    @classmethod
+    def of(cls, check: str, severity: str, locale: str, file: str, line: int, msgid: str,
+           expected: str, found: str, message: str) -> "Finding":
+        return cls(message=message, path=file, line=line, severity=severity, code=check,
+                   locale=locale, msgid=msgid, expected=expected, found=found)
+
+    @property
+    def check(self) -> str:
+        return self.code
+
+    @property
+    def file(self) -> str:
+        return self.path or ""
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {"check": self.code, "severity": self.severity, "locale": self.locale,
+                "file": self.file, "line": self.line or 0, "msgid": self.msgid,
+                "expected": self.expected, "found": self.found, "message": self.message}
 
     def fails(self, strict: bool = False) -> bool:
         """Whether this finding makes `l10n check` exit 1."""
@@ -32,6 +54,8 @@ class Finding:
 class CatalogFile:
     path: str              # relative, as reported
     po: catalog.Catalog
+    slug: str = ""
+    orphaned: bool = False  # no source page of this name any more
 
 
 @dataclass
@@ -40,9 +64,16 @@ class Context:
     locale: LocaleInfo
     files: list[CatalogFile]
     glossary: Glossary
-    glossary_path: str
-    glossary_problems: list[Problem] = field(default_factory=list)
     min_complete: float | None = None
+
+
+@dataclass
+class ProjectContext:
+    """What the once-per-run checks look at."""
+    glossary_path: str
+    glossary_problems: list = field(default_factory=list)   # glossary validation problems
+    #: (folder as reported, folder name) of locale folders not in [tool.l10n] locales
+    unconfigured: list[tuple[str, str]] = field(default_factory=list)
 
 
 def shorten(text: str, width: int = 60) -> str:

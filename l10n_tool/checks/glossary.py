@@ -10,7 +10,7 @@ import re
 from collections import Counter, defaultdict
 
 from l10n_tool import catalog, markup
-from l10n_tool.checks.base import EntryCheck, LocaleCheck
+from l10n_tool.checks.base import Check
 from l10n_tool.checks.finding import Finding, shorten
 from l10n_tool.glossary import count_in_target
 from l10n_tool.locales import NO_SPACE_LANGUAGES
@@ -81,20 +81,28 @@ def consistency_rule(ctx):
         for (path, entry), candidates in zip(items, sets):
             if best in candidates:
                 continue
-            yield Finding("glossary-consistency", "warning", ctx.locale.code, path, entry.linenum,
-                          shorten(entry.msgid), best, shorten(entry.msgstr, 40),
-                          f"{term.term} is rendered differently here than in {counts[best]} other "
-                          f"entries; approve one in the glossary (most common: {best!r})")
+            yield Finding.of("glossary-consistency", "warning", ctx.locale.code, path,
+                             entry.linenum, shorten(entry.msgid), best, shorten(entry.msgstr, 40),
+                             f"{term.term} is rendered differently here than in {counts[best]} "
+                             f"other entries; approve one in the glossary (most common: {best!r})")
 
 
 def file_rule(ctx):
     """The glossary itself is valid."""
     for p in ctx.glossary_problems:
-        yield Finding("glossary-file", "error", "*", ctx.glossary_path, p.line, "",
-                      "a valid glossary row", p.message, p.message)
+        yield Finding.of("glossary-file", "error", "*", ctx.glossary_path, p.line or 0, "",
+                         "a valid glossary row", p.message, p.message)
 
 
-FIXED = EntryCheck("glossary-fixed", fixed_rule, fixed_rule.__doc__)
-APPROVED = EntryCheck("glossary-approved", approved_rule, approved_rule.__doc__)
-CONSISTENCY = LocaleCheck("glossary-consistency", consistency_rule, consistency_rule.__doc__)
-FILE = LocaleCheck("glossary-file", file_rule, file_rule.__doc__)
+FIXED = Check("glossary-fixed", "error",
+              "every fixed term appears verbatim, as many times as in the msgid",
+              fixed_rule, "entry", fixed_rule.__doc__)
+APPROVED = Check("glossary-approved", "error",
+                 "every translate term uses its approved rendering for the locale",
+                 approved_rule, "entry", approved_rule.__doc__)
+CONSISTENCY = Check("glossary-consistency", "warning",
+                    "a term with no approved rendering yet, rendered in different ways",
+                    consistency_rule, "locale", consistency_rule.__doc__)
+FILE = Check("glossary-file", "error",
+             "glossary valid: known types, locale columns, no duplicates",
+             file_rule, "project", file_rule.__doc__)

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from l10n_tool import markup
-from l10n_tool.checks.base import EntryCheck
+from l10n_tool.checks.base import Check
 
 #: Scale words per language, longest first when matched.
 SCALES = {
@@ -120,4 +120,6 @@ def rule(ctx, entry):
                    f"number {shown} is missing from the translation")
 
 
-CHECK = EntryCheck("numbers", rule, __doc__)
+CHECK = Check("numbers", "error",
+              "every number of the msgid is in the msgstr, by value with the locale's separators",
+              rule, "entry", __doc__)

@@ -5,7 +5,7 @@ so CI must catch it before the translator's work silently disappears.
 """
 
 from l10n_tool import markup
-from l10n_tool.checks.base import EntryCheck
+from l10n_tool.checks.base import Check
 
 
 def rule(ctx, entry):
@@ -16,4 +16,5 @@ def rule(ctx, entry):
         yield want, got, why
 
 
-CHECK = EntryCheck("placeholders", rule, __doc__)
+CHECK = Check("placeholders", "error", "msgstr has exactly the msgid's placeholders, well nested",
+              rule, "entry", __doc__)

@@ -1,0 +1,92 @@
+"""``markup-text``: MT token debris and markup-looking text in a msgstr.
+
+Translated text is always escaped when published, so anything in a msgstr
+that looks like markup is shown to readers literally: a raw ``<b>`` or
+``&amp;`` a translator pasted from the page source, or what is left of the
+tokens MT protection wraps around placeholders and glossary terms (``X1X``,
+a stray ``X`` glued to a closing placeholder as in ``</1>X,``, half a token,
+private-use or ``⟦…⟧`` delimiters). None of these can be caught by the
+placeholders check, because none of them is a placeholder.
+
+Each suspicious string is compared with the msgid, by count: source text
+that really says ``Model X9``, ``X1X`` or ``&amp;`` may keep it. Ordinary
+words (X-ray, Xi Jinping) and the numbered placeholders (``<1>``) never match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html.entities import html5
+
+from l10n_tool import catalog
+from l10n_tool.checks.base import Check
+
+_PLACEHOLDER = r"</?\d+/?>"
+#: What the MT step's protection can leave behind.
+DEBRIS = re.compile("|".join([
+    r"X\d+X",                                          # a whole token: X1X, X12X
+    r"(?<![A-Za-z0-9])X\d+(?![A-Za-z0-9])",            # its first half: X3
+    r"(?<![A-Za-z0-9])\d+X(?![A-Za-z0-9])",            # its second half: 3X
+    rf"{_PLACEHOLDER}X(?![A-Za-z0-9])",                # a lone X after a placeholder: </1>X,
+    rf"(?<![A-Za-z0-9])X(?={_PLACEHOLDER})",           # … or before one: X<1>
+    "[\ue000-\uf8ff\U000f0000-\U0010ffff]",            # private-use characters
+    "[\u27e6\u27e7\u27ea\u27eb]",                      # ⟦ ⟧ ⟪ ⟫ delimiters
+]))
+
+#: HTML elements whose tags a translator or MT might leave in text.
+ELEMENTS = frozenset("""
+a abbr address article aside audio b bdi bdo blockquote body br button caption cite code col
+colgroup dd del details dfn div dl dt em embed figcaption figure footer form h1 h2 h3 h4 h5 h6
+head header hr html i iframe img input ins kbd label li link main mark meta nav noscript object
+ol option p picture pre q s samp script section select small source span strong style sub
+summary sup table tbody td template textarea tfoot th thead time title tr track u ul var video
+wbr font center""".split())
+HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>|<!--")
+HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def debris(text: str) -> Counter:
+    return Counter(m.group() for m in DEBRIS.finditer(text))
+
+
+def html_tags(text: str) -> Counter:
+    return Counter(m.group().lower() for m in HTML_TAG.finditer(text)
+                   if m.group() == "<!--" or m.group(1).lower() in ELEMENTS)
+
+
+def html_entities(text: str) -> Counter:
+    return Counter(m.group() for m in HTML_ENTITY.finditer(text)
+                   if m.group().startswith("&#") or m.group()[1:] in html5)
+
+
+KINDS = (
+    (debris, "machine-translation token debris", "remove it; the MT step left it behind"),
+    (html_tags, "an HTML tag", "it would be published as literal text; use the msgid's "
+                               "placeholders"),
+    (html_entities, "an HTML entity", "it would be published as literal text; write the "
+                                      "character itself"),
+)
+
+
+def rule(ctx, entry):
+    for find, what, fix in KINDS:
+        allowed = find(entry.msgid)
+        extra = Counter()
+        for form in catalog.translations(entry):
+            extra |= find(form) - allowed
+        if extra:
+            shown = " ".join(sorted(extra.elements()))
+            yield ("(none)", ascii_safe(shown), f"{what} in the translation ({ascii_safe(shown)}): "
+                   f"{fix}")
+
+
+def ascii_safe(text: str) -> str:
+    """Private-use characters are invisible in most terminals: show their code."""
+    return "".join(f"U+{ord(c):04X}" if "\ue000" <= c <= "\uf8ff" or ord(c) >= 0xF0000 else c
+                   for c in text)
+
+
+CHECK = Check("markup-text", "error",
+              "no MT token debris (X1X, </1>X), raw HTML tags or entities in a msgstr",
+              rule, "entry", __doc__)
