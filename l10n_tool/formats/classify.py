@@ -509,14 +509,51 @@ def _mark(el, scope: dict) -> None:
             scope[sub] = ARTICLE
 
 
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W_]+")
+
+
+def _word_list(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _title_words(body) -> set:
+    """Words of the page's own idea of its title: <title>, og:title."""
+    root = body.getroottree().getroot()
+    head = root.find("head")
+    found: set = set()
+    if head is None:
+        return found
+    for el in head:
+        if el.tag == "title":
+            found.update(_word_list(el.text_content()))
+        elif el.tag == "meta" and (el.get("property") or el.get("name") or "").lower() in (
+                "og:title", "twitter:title"):
+            found.update(_word_list(el.get("content") or ""))
+    return found
+
+
 def _headline(body, result: Classification, texts: _Texts) -> None:
     """The article's h1 and byline often sit above its container: still the article."""
     scope = result._scope
     if not any(scope.get(h) == ARTICLE for h in body.iter("h1")):
+        title = _title_words(body)
+        # The <main> or <article> the text body sits in holds its headline.
+        wrappers = {a for c in result.containers for a in c.iterancestors()
+                    if a.tag in ("main", "article") or a.get("role") in ("main", "article")}
+        best, best_overlap = None, 0.0
         for h in body.iter("h1"):
-            if h not in result._hidden and texts.text.get(h, 0) and not _in_furniture(h):
-                _mark(h, scope)
+            if h in result._hidden or not texts.text.get(h, 0) or _in_furniture(h):
+                continue
+            if wrappers and any(a in wrappers for a in h.iterancestors()):
+                best, best_overlap = h, 1.0
                 break
+            own = set(_word_list(h.text_content()))
+            # A section name ("Health Center") is not the headline: it must echo the title.
+            overlap = len(own & title) / len(own) if own and title else 0.0
+            if overlap > best_overlap:
+                best, best_overlap = h, overlap
+        if best is not None and best_overlap >= 0.5:
+            _mark(best, scope)
     for el in body.iter():
         if not isinstance(el.tag, str) or scope.get(el) == ARTICLE or el in result._hidden:
             continue
