@@ -203,17 +203,19 @@ def status(ctx, locales, all_locales, fmt):
 @click.pass_context
 def publish(ctx, locales, all_locales, out_dir, include_fuzzy, min_complete):
     """Write the localised site: public/<locale>/<page>.html, indexes, sitemap."""
-    from l10n_tool.publish.build import publish as do_publish
+    from l10n_tool.steps.publish import publish as do_publish
 
     project = _project(ctx)
     result = do_publish(project, project.locales(locales, all_locales), min_complete,
-                        include_fuzzy, out_dir)
+                        include_fuzzy, out_dir, keep_other_locales=bool(locales))
     for d in result.decisions:
         if not d.published:
             click.echo(f"withheld {d.locale}/{d.slug}: {d.reason}")
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
     for p in result.problems:
         click.echo(f"error: {p}", err=True)
-    out = project.rel(result.out_dir)
+    out = result.shown
     if not result.written and not result.removed:
         click.echo(f"{out}: up to date ({result.unchanged} files unchanged)")
     else:
@@ -230,14 +232,16 @@ def publish(ctx, locales, all_locales, out_dir, include_fuzzy, min_complete):
 @click.pass_context
 def serve(ctx, port, bind):
     """Preview the published site on localhost."""
+    import os
+
     from l10n_tool.publish.serve import serve as do_serve
 
     project = _project(ctx)
     out = project.settings.output_dir
     if not (out / "index.html").exists():
         raise L10nError("nothing published yet; run `l10n publish` first", out)
-    click.echo(f"serving {project.rel(out)} at http://{bind}:{port}/ (Ctrl-C to stop)")
-    do_serve(out, bind, port)
+    do_serve(out, bind, port, lambda url: click.echo(
+        f"serving {os.path.relpath(out, project.settings.root)} at {url} (Ctrl-C to stop)"))
 
 
 @cli.command()

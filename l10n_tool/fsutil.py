@@ -7,6 +7,8 @@ the new one, nothing in between.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 import tempfile
@@ -45,24 +47,57 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
     return True
 
 
-def replace_dir(staging: Path, target: Path) -> None:
-    """Swap a fully built ``staging`` folder in place of ``target``.
-
-    Two renames on one filesystem: the old tree is moved aside first and only
-    deleted once the new one is in place, so a failure leaves one complete
-    tree at ``target``.
-    """
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(target, old)
+def _renameat2_exchange():
+    """glibc's ``renameat2`` with RENAME_EXCHANGE, or None where it is missing."""
     try:
-        os.replace(staging, target)
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one step, so nobody ever sees either missing.
+
+    Returns False where the kernel or filesystem cannot do it (not Linux,
+    ENOSYS, EINVAL); the caller then falls back to two renames.
+    """
+    fn = _renameat2_exchange()
+    if fn is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def point_symlink(link: Path, target: str) -> None:
+    """Make ``link`` a symlink to ``target`` with one rename.
+
+    A reader resolving ``link`` sees the old target or the new one, never
+    nothing. When ``link`` is still a real folder (a site written before
+    sites were symlinked), it is exchanged with the new link atomically where
+    the kernel allows, and the old folder is left beside it under the name
+    the temporary link had; the caller decides what happens to it.
+    """
+    tmp = link.with_name(f".{link.name}.link-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    try:
+        if link.is_symlink() or not link.exists():
+            os.replace(tmp, link)
+        elif not exchange(tmp, link):
+            aside = link.with_name(f".{link.name}.aside-{os.getpid()}")
+            os.rename(link, aside)
+            os.rename(tmp, link)
+            os.rename(aside, tmp)
     except BaseException:
-        if old is not None:
-            os.replace(old, target)
+        if tmp.is_symlink():
+            tmp.unlink()
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -187,7 +187,7 @@ def test_failed_publish_leaves_previous_site_intact(project, l10n):
     r = l10n(project, "publish", "--all", expect=2)
     assert f"locales/zh_Hans/{MEDIA}.po:" in r.stderr
     assert {p: p.read_bytes() for p in (project / "public").rglob("*") if p.is_file()} == before
-    assert not [p for p in project.iterdir() if p.name.startswith(".public")]
+    assert not [p for p in project.iterdir() if p.name.startswith(".public.staging")]
 
 
 def test_links_follow_the_locale_when_published(project, l10n):
@@ -222,3 +222,210 @@ def test_include_fuzzy_lets_drafts_go_live(project, l10n):
     l10n(project, "publish", "-l", "zh_Hans", "--include-fuzzy")
     assert '<button type="button">我同意</button>' in \
         (project / "public" / "zh_Hans" / f"{ASIA}.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- issues 10, 12, 13
+
+def tree(folder: Path) -> dict:
+    """Every file under ``folder`` (not following symlinks) with its bytes."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if not p.is_symlink() else "link")
+            for p in folder.rglob("*") if (p.is_file() or p.is_symlink())
+            and ".l10n-cache" not in p.parts}      # the project lock
+
+
+def test_publish_refuses_folders_it_did_not_write(project, l10n, tmp_path):
+    (project / "mine").mkdir()
+    (project / "mine" / "notes.txt").write_text("my own file")
+    (project / "empty").mkdir()
+    before = tree(tmp_path)
+    for out in ("locales", ".", "source", str(tmp_path), "locales/zh_Hans", "mine",
+                "source/public"):
+        r = l10n(project, "publish", "--all", "--out", str(project / out), expect=2)
+        assert "refusing to publish here" in r.stderr and r.stderr.count("\n") == 1, r
+        assert tree(tmp_path) == before, out
+    assert l10n(project, "publish", "--out", str(project / "mine"), expect=2).stderr.startswith(
+        "error: mine: refusing to publish here: it holds files publish did not write (notes.txt)")
+    l10n(project, "publish", "--all", "--out", str(project / "empty"))   # an empty folder is fine
+    assert (project / "empty" / "index.html").is_file()
+    (project / "public").mkdir()
+    l10n(project, "publish", "--all")
+    (project / "public" / "zh_Hans" / "extra.html").write_text("hand-made")
+    r = l10n(project, "publish", "--all", expect=2)
+    assert "zh_Hans/extra.html" in r.stderr
+    assert (project / "public" / "zh_Hans" / "extra.html").read_text() == "hand-made"
+
+
+def test_publish_one_locale_keeps_the_others_live(project, l10n):
+    l10n(project, "publish", "-l", "zh_Hans", "--min-complete", "0")
+    l10n(project, "publish", "-l", "de", "--min-complete", "0")
+    public = project / "public"
+    for loc in ("en", "de", "zh_Hans"):
+        assert (public / loc / f"{ASIA}.html").is_file(), loc
+    switch = parse(public / "zh_Hans" / f"{ASIA}.html").xpath(
+        "//nav[@class='l10n-switcher']//a/@hreflang")
+    assert switch == ["en", "de"]          # the kept locale links to the new one
+    assert set(hreflangs(parse(public / "de" / f"{ASIA}.html"))) == {"en", "zh-Hans", "de",
+                                                                     "x-default"}
+    r = l10n(project, "publish", "-l", "de", "--min-complete", "0")
+    assert "up to date" in r.stdout
+    l10n(project, "publish", "--all")          # --all: the configured policies, de withheld
+    assert not (public / "de").exists() and (public / "zh_Hans").exists()
+
+
+def test_readers_never_see_the_site_missing(project, l10n):
+    import threading
+    public = project / "public"
+    (public).mkdir()
+    l10n(project, "publish", "--all", "--min-complete", "0")        # a real folder at first
+    l10n(project, "publish", "--all")                               # migrated to a symlink
+    assert public.is_symlink()
+    missing, stop = [], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                (public / "index.html").stat()
+                (public / "en" / f"{ASIA}.html").read_bytes()
+            except FileNotFoundError as exc:
+                missing.append(exc)
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for n in range(6):
+            (project / "source" / "counter.txt").write_text(str(n))   # something new each time
+            assert "written" in l10n(project, "publish", "--all").stdout
+    finally:
+        stop.set()
+        thread.join()
+    assert not missing
+    generations = sorted(p.name for p in project.iterdir() if p.name.startswith(".public"))
+    assert len(generations) == 2                # the live one and the previous
+    assert (public / "counter.txt").read_text() == "5"
+
+
+def test_killed_publish_leaves_a_complete_site_and_the_next_run_cleans_up(project, l10n):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from conftest import REPO
+    assets = project / "source" / "assets"
+    assets.mkdir()
+    for i in range(3000):
+        (assets / f"{i}.txt").write_text(f"asset {i}\n" * 20)
+    l10n(project, "publish", "--all")
+    before = tree(project / "public")
+    (project / "source" / "new.txt").write_text("new")
+    proc = subprocess.Popen([sys.executable, "-m", "l10n_tool", "-C", str(project), "publish",
+                             "--all"], env=dict(os.environ, PYTHONPATH=str(REPO)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(p.name.startswith(".public.staging-") for p in project.iterdir()):
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.001)
+    proc.wait(30)
+    assert proc.returncode == -signal.SIGKILL, "the publish finished before it could be killed"
+    assert [p for p in project.iterdir() if p.name.startswith(".public.staging-")]
+    assert tree(project / "public") == before           # the old site, complete
+    r = l10n(project, "publish", "--all")
+    assert "written" in r.stdout
+    assert (project / "public" / "new.txt").read_text() == "new"
+    leftovers = [p.name for p in project.iterdir()
+                 if p.name.startswith(".public.") and not p.name[len(".public."):].isdigit()]
+    assert leftovers == []
+
+
+def test_a_bad_page_is_withheld_and_the_rest_published(project, l10n):
+    (project / "source" / "broken.html").write_bytes(b"<html><body><p>x</p>\n\x00\x01</body></html>")
+    (project / "source" / "index.html").write_text("<html><body><p>home</p></body></html>")
+    (project / "source" / f"{MEDIA}.htm").write_text("<html><body><p>again</p></body></html>")
+    r = l10n(project, "publish", "-l", "zh_Hans", expect=1)
+    errors = r.stderr.splitlines()
+    assert any(e.startswith("error: source/broken.html:2: ") for e in errors), r
+    assert any(e.startswith("error: source/index.html: ") for e in errors), r
+    assert any(e.startswith(f"error: source/{MEDIA}.htm") and f"source/{MEDIA}.html" in e
+               for e in errors), r
+    assert "Traceback" not in r.stderr
+    public = project / "public"
+    assert (public / "zh_Hans" / f"{ASIA}.html").is_file()
+    assert (public / "en" / f"{MEDIA}.html").is_file()
+    assert not (public / "en" / "broken.html").exists()
+    assert "home" not in (public / "index.html").read_text(encoding="utf-8")
+
+
+def test_assets_are_copied_byte_for_byte_and_outside_links_skipped(project, l10n):
+    blob = bytes(range(256)) * 8 + b"\r\n\x00"
+    (project / "source" / "img").mkdir()
+    (project / "source" / "img" / "photo.bin").write_bytes(blob)
+    (project / "source" / "secret").symlink_to("/etc/hostname")
+    (project / "source" / "glossary-link.csv").symlink_to(project / "glossary.csv")
+    r = l10n(project, "publish", "--all")
+    assert "warning: source/secret: symlink to /etc/hostname points outside the project" in r.stderr
+    public = project / "public"
+    assert (public / "img" / "photo.bin").read_bytes() == blob
+    assert not (public / "secret").exists()
+    assert (public / "glossary-link.csv").read_bytes() == (project / "glossary.csv").read_bytes()
+
+
+def test_sitemap_urls_are_percent_encoded_and_default_base_url_warned(project, l10n):
+    (project / "source" / f"{ASIA}.html").rename(project / "source" / "my page.html")
+    r = l10n(project, "publish", "--all", "--min-complete", "0")
+    assert r.stderr.count("warning: pyproject.toml: base_url is the default") == 1
+    sitemap = (project / "public" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>http://localhost:8000/en/my%20page.html</loc>" in sitemap
+    assert "my page" not in sitemap
+    canonical = parse(project / "public" / "en" / "my page.html").xpath(
+        "//link[@rel='canonical']/@href")
+    assert canonical == ["http://localhost:8000/en/my%20page.html"]
+    toml = project / "pyproject.toml"
+    toml.write_text(toml.read_text().replace('site_name = "iChongqing"',
+                                             'site_name = "iChongqing"\nbase_url = "https://x.example/"'))
+    assert "base_url" not in l10n(project, "publish", "--all").stderr
+
+
+def test_serve_on_a_busy_port_is_one_line(project, l10n):
+    import socket
+    l10n(project, "publish", "--all")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        r = l10n(project, "serve", "--port", str(s.getsockname()[1]), expect=2)
+    assert r.stderr.startswith("error: cannot serve on 127.0.0.1:") and "port already in use" in r.stderr
+    assert r.stderr.count("\n") == 1
+
+
+def test_chrome_units_come_from_the_site_catalog(monkeypatch):
+    """The page rebuild looks chrome up in the site catalog, article units in
+    the page's; the policy counts article units only."""
+    from lxml.builder import E
+    from l10n_tool import catalog, formats
+    from l10n_tool.config import PublishPolicy
+    from l10n_tool.document import Document, Unit
+    from l10n_tool.locales import get_locale
+    from l10n_tool.publish.pages import localise
+    from l10n_tool.publish.policy import decide
+
+    def render(doc, lookup, **_):
+        return E.html(E.body(*[E.p(lookup(u) or u.text) for u in doc.units]))
+    fmt = formats.SourceFormat("plain", (".txt",), None, render, None, frozenset({"paragraph"}),
+                               frozenset())
+    monkeypatch.setitem(formats.REGISTRY, "plain", lambda: fmt)
+    doc = Document("page", Path("page.txt"), [Unit("Story", "paragraph", 1),
+                                              Unit("Menu", "paragraph", 2, scope="chrome")],
+                   format="plain")
+
+    def po(**pairs):
+        cat = polib.POFile()
+        for msgid, msgstr in pairs.items():
+            cat.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+        return cat
+    page_po, site_po = po(Story="Geschichte", Menu="falsch"), po(Menu="Menü", Story="falsch")
+    de, en = get_locale("de"), get_locale("en")
+    root, problems = localise(doc, page_po, "de/page.po", de, en, False, site_po, "de/_site.po")
+    assert [p.text for p in root.iter("p")] == ["Geschichte", "Menü"] and problems == []
+    strict = PublishPolicy(min_complete=100)
+    assert decide(doc, po(Story="Geschichte"), "de", strict).published
+    assert not decide(doc, po(Menu="Menü"), "de", strict).published

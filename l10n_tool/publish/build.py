@@ -1,148 +1,262 @@
-"""Build the whole published site and swap it in.
+"""The published site's folder: marked, never destroying, atomic for readers.
 
-The site is built in memory first, then written to a staging folder beside
-the output and swapped in with two renames, so a failure halfway leaves the
-previous site intact. Files whose bytes did not change are hard-linked from
-the previous site, not rewritten, and a run that changes nothing touches
-nothing at all.
+``public`` (the output folder) is a symlink to one complete generation,
+``.public.<N>`` beside it. A publish writes the next generation into a
+staging folder, renames it into place and flips the symlink with one
+rename, so a web server serving ``public/`` always finds a complete old or
+new site. The previous generation is kept (a reader half-way through it
+keeps working); older ones, and leftovers of killed runs, are removed by the
+next run.
+
+Every generation carries a ``.l10n-publish`` marker listing what it holds.
+That list is what makes deleting safe: publish only ever removes folders it
+marked, and refuses an output folder holding anything it did not write (the
+project folder, ``locales/``, a folder of the user's own files), so a wrong
+``--out`` cannot destroy anything.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
-import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from l10n_tool import formats
-from l10n_tool.fsutil import replace_dir
-from l10n_tool.locales import LocaleInfo, get_locale
-from l10n_tool.project import Project
-from l10n_tool.publish import site
-from l10n_tool.publish.pages import PageProblem, localise
-from l10n_tool.publish.policy import Decision, decide, validate
+from l10n_tool.errors import L10nError
+from l10n_tool.fsutil import point_symlink
+
+MARKER = ".l10n-publish"
+_MARKER_NOTE = "written by `l10n publish`; this folder is replaced on every publish"
 
 
-@dataclass
-class PublishResult:
-    out_dir: Path
-    decisions: list[Decision] = field(default_factory=list)
-    problems: list[PageProblem] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    removed: list[str] = field(default_factory=list)
-
-    @property
-    def pages(self) -> list[Decision]:
-        return [d for d in self.decisions if d.published]
+@dataclass(frozen=True)
+class Written:
+    written: list[str]
+    unchanged: int
+    removed: list[str]
 
 
-def publish(project: Project, locales: list[LocaleInfo], min_complete: float | None = None,
-            include_fuzzy: bool | None = None, out_dir: Path | None = None) -> PublishResult:
-    s = project.settings
-    source = get_locale(s.source_locale)
-    docs = project.documents()
-    docs_by_slug = {doc.slug: doc for doc in docs}
-    out = Path(out_dir or s.output_dir)
-    result = PublishResult(out)
-
-    # 1. decide what goes live (reading every PO file before anything is built)
-    catalogs = {loc.code: project.catalogs(loc.code) for loc in locales}
-    overrides = {k: v for k, v in (("min_complete", min_complete), ("include_fuzzy", include_fuzzy))
-                 if v is not None}
-    policies = {loc.code: replace(s.policy(loc.code), **overrides) for loc in locales}
-    published: dict[str, list[LocaleInfo]] = {doc.slug: [source] for doc in docs}
-    for loc in locales:
-        validate(policies[loc.code], loc.code)
-        for doc in docs:
-            d = decide(doc, catalogs[loc.code].get(doc.slug), loc.code, policies[loc.code])
-            result.decisions.append(d)
-            if d.published:
-                published[doc.slug].append(loc)
-
-    # 2. render every published page
-    files: dict[str, bytes] = {}
-    roots = {}
-    for doc in docs:
-        for loc in published[doc.slug]:
-            po = catalogs.get(loc.code, {}).get(doc.slug)
-            po_rel = project.rel(project.po_path(loc.code, doc.slug))
-            fuzzy_ok = loc.code in policies and policies[loc.code].include_fuzzy
-            root, problems = localise(doc, po, po_rel, loc, source, fuzzy_ok)
-            result.problems.extend(problems)
-            title = (root.findtext(".//title") or root.findtext(".//h1") or doc.slug).strip()
-            roots[(loc.code, doc.slug)] = (root, site.Version(loc, doc.slug, title))
-
-    # 3. link the versions to each other (the source version first: it is x-default)
-    versions = {doc.slug: [roots[(loc.code, doc.slug)][1] for loc in published[doc.slug]]
-                for doc in docs}
-    for (code, slug), (root, here) in roots.items():
-        def article_target(other: str, code=code) -> str | None:
-            if other not in versions:
-                return None
-            codes = [v.locale.code for v in versions[other]]
-            return f"{code if code in codes else source.code}/{other}.html"
-        site.rewrite_urls(root, here, article_target)
-        site.decorate_page(root, here, versions[slug], s.base_url)
-        files[here.path] = formats.get(docs_by_slug[slug].format).serialize(root).encode("utf-8")
-
-    # 4. indexes, sitemap, assets (our own HTML pages)
-    serialize = formats.get("html").serialize
-    live_locales = [source] + [loc for loc in locales
-                               if any(loc in published[d.slug] for d in docs)]
-    for loc in live_locales:
-        pages = [roots[(loc.code, d.slug)][1] for d in docs if loc in published[d.slug]]
-        idx = site.locale_index(loc, s.site_name, pages, live_locales, source, s.base_url)
-        files[f"{loc.code}/index.html"] = serialize(idx).encode("utf-8")
-    files["index.html"] = serialize(site.root_index(s.site_name, live_locales)).encode("utf-8")
-    files["sitemap.xml"] = site.sitemap(list(versions.values()), s.base_url)
-    for asset in _assets(s.source_dir):
-        files[asset.relative_to(s.source_dir).as_posix()] = asset.read_bytes()
-
-    result.written, result.unchanged, result.removed = write_site(files, out)
-    return result
+def _files(folder: Path) -> list[str]:
+    """Every entry under ``folder`` that is not a folder (symlinks included)."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for d in list(dirnames):
+            if os.path.islink(os.path.join(dirpath, d)):
+                filenames.append(d)
+                dirnames.remove(d)
+        rel = Path(dirpath).relative_to(folder)
+        out += [(rel / f).as_posix() for f in filenames]
+    return sorted(out)
 
 
-def _assets(source_dir: Path) -> list[Path]:
-    return sorted(p for p in source_dir.rglob("*")
-                  if p.is_file() and p.suffix.lower() not in (".html", ".htm")
-                  and not any(part.startswith(".") for part in p.relative_to(source_dir).parts))
-
-
-def _existing(out: Path) -> dict[str, Path]:
-    if not out.is_dir():
-        return {}
-    return {p.relative_to(out).as_posix(): p for p in out.rglob("*") if p.is_file()}
-
-
-def write_site(files: dict[str, bytes], out: Path) -> tuple[list[str], int, list[str]]:
-    """Swap ``files`` in as the new content of ``out``; unchanged files are kept."""
-    existing = _existing(out)
-    removed = sorted(set(existing) - set(files))
-    same = {rel for rel, data in files.items()
-            if rel in existing and existing[rel].read_bytes() == data}
-    if not removed and len(same) == len(files):
-        return [], len(same), []
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    written = []
+def _alive(pid: int) -> bool:
     try:
-        for rel, data in sorted(files.items()):
-            dest = staging / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            if rel in same:
-                try:
-                    os.link(existing[rel], dest)
-                except OSError:
-                    shutil.copy2(existing[rel], dest)
-            else:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class SiteDir:
+    """One output folder and the generations behind it."""
+
+    def __init__(self, out: Path, protected: dict[str, Path], source_dir: Path):
+        out = Path(os.path.abspath(out))
+        self.out = out.parent.resolve() / out.name
+        self.parent = self.out.parent
+        self.name = self.out.name
+        self._gen = re.compile(rf"\.{re.escape(self.name)}\.(\d+)")
+        self._leftover = re.compile(rf"\.{re.escape(self.name)}\.(?:staging|link|aside)-(\d+)")
+        self._check_place(protected)
+        self.live, self.manifest = self._check_contents(source_dir)
+
+    # -- refusing what is not ours
+    def _refuse(self, why: str) -> L10nError:
+        return L10nError(f"refusing to publish here: {why}; nothing was changed "
+                         "(choose another --out or output_dir)", self.out)
+
+    def _check_place(self, protected: dict[str, Path]) -> None:
+        for label, path in protected.items():
+            path = Path(path).resolve()
+            if path == self.out:
+                raise self._refuse(f"it is the {label}")
+            if path.is_relative_to(self.out):
+                raise self._refuse(f"it holds the {label}")
+            if label != "project folder" and self.out.is_relative_to(path):
+                raise self._refuse(f"it is inside the {label}")
+
+    def _check_contents(self, source_dir: Path) -> tuple[Path | None, dict | None]:
+        """The folder now holding the live site and its manifest, after making
+        sure that everything in it was written by publish."""
+        out = self.out
+        if out.is_symlink():
+            target = os.readlink(out)
+            folder = self.parent / target
+            if not self._gen.fullmatch(target) or not (folder / MARKER).is_file():
+                raise self._refuse(f"it is a symlink to {target}, which publish did not make")
+        elif not out.exists():
+            return None, None
+        elif not out.is_dir():
+            raise self._refuse("it is not a folder")
+        else:
+            folder = out
+        present = _files(folder)
+        if not present:
+            return folder, None
+        manifest = self._read_manifest(folder)
+        if manifest is not None:
+            ours = set(manifest["files"]) | {MARKER}
+        elif folder == out and _looks_published(out, present, source_dir):
+            ours = set(present)      # a site written before the marker existed
+        else:
+            ours = set()
+        foreign = [p for p in present if p not in ours]
+        if foreign:
+            more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+            raise self._refuse(f"it holds files publish did not write ({', '.join(foreign[:3])}"
+                               f"{more}); to publish extra files put them in the source folder")
+        return folder, manifest
+
+    def _read_manifest(self, folder: Path) -> dict | None:
+        try:
+            data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise self._refuse(f"its {MARKER} marker is unreadable ({exc})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+            raise self._refuse(f"its {MARKER} marker is not one publish wrote")
+        return data
+
+    # -- generations
+    def _generations(self) -> dict[int, Path]:
+        out = {}
+        for entry in self.parent.iterdir():
+            m = self._gen.fullmatch(entry.name)
+            if m and entry.is_dir() and not entry.is_symlink():
+                out[int(m.group(1))] = entry
+        return out
+
+    def clean(self) -> None:
+        """Remove leftovers of killed runs and generations older than the previous one."""
+        for entry in self.parent.iterdir():
+            m = self._leftover.fullmatch(entry.name)
+            if m and not _alive(int(m.group(1))):
+                _remove(entry)
+        if not self.out.is_symlink():
+            return
+        gens = self._generations()
+        live = self._gen.fullmatch(os.readlink(self.out))
+        current = int(live.group(1)) if live else None
+        older = [n for n in gens if current is not None and n < current]
+        keep = {current, max(older, default=None)}
+        for n, folder in gens.items():
+            if n not in keep and (folder / MARKER).is_file():
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def write(self, files: dict[str, bytes], meta: dict) -> Written:
+        """Make ``files`` (path → bytes) the live site; unchanged files are
+        hard-linked from the live generation, and nothing at all is touched
+        when nothing changed."""
+        self.clean()
+        manifest = {"note": _MARKER_NOTE, **meta, "files": sorted(files)}
+        marker = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        old = {rel: self.live / rel for rel in _files(self.live)} if self.live else {}
+        old.pop(MARKER, None)
+        same = {rel for rel, data in files.items() if rel in old and _same(old[rel], data)}
+        removed = sorted(set(old) - set(files))
+        if (self.out.is_symlink() and not removed and len(same) == len(files)
+                and _same(self.live / MARKER, marker)):
+            return Written([], len(same), [])
+
+        n = max(self._generations(), default=0) + 1
+        legacy = self.live is not None and not self.out.is_symlink()
+        if legacy:
+            n += 1                    # n - 1 is kept for the folder being replaced
+        staging = self.parent / f".{self.name}.staging-{os.getpid()}"
+        _remove(staging)
+        written = []
+        try:
+            staging.mkdir()
+            for rel, data in sorted(files.items()):
+                dest = staging / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                if rel in same:
+                    if _link_or_false(old[rel], dest):
+                        continue
+                else:
+                    written.append(rel)
                 dest.write_bytes(data)
                 os.chmod(dest, 0o644)
-                written.append(rel)
-        os.chmod(staging, 0o755)
-        replace_dir(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return written, len(same), removed
+            if not (self.live and _same(self.live / MARKER, marker) and
+                    _link_or_false(self.live / MARKER, staging / MARKER)):
+                (staging / MARKER).write_bytes(marker)
+            os.chmod(staging, 0o755)
+            generation = self.parent / f".{self.name}.{n}"
+            os.rename(staging, generation)
+        except OSError as exc:
+            _remove(staging)
+            raise L10nError(f"cannot write the site: {exc.strerror or exc}",
+                            exc.filename or staging) from None
+        except BaseException:
+            _remove(staging)
+            raise
+        point_symlink(self.out, generation.name)
+        if legacy:
+            self._keep_replaced(self.parent / f".{self.name}.link-{os.getpid()}", n - 1)
+        self.clean()
+        return Written(written, len(same), removed)
+
+    def _keep_replaced(self, folder: Path, n: int) -> None:
+        """The real folder a first symlinked publish replaced becomes the
+        previous generation, marked, so that the next runs may remove it."""
+        if not folder.is_dir() or folder.is_symlink():
+            return
+        present = _files(folder)
+        if not present:
+            folder.rmdir()
+            return
+        if MARKER not in present:
+            (folder / MARKER).write_text(json.dumps({"note": _MARKER_NOTE, "files": present}),
+                                         encoding="utf-8")
+        os.rename(folder, self.parent / f".{self.name}.{n}")
+
+
+def _looks_published(folder: Path, present: list[str], source_dir: Path) -> bool:
+    """A site an older version of publish wrote (before the marker): its
+    language picker and sitemap, and nothing but pages, the sitemap and
+    copies of source assets."""
+    try:
+        picker = (folder / "index.html").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    if "l10n-languages" not in picker or "sitemap.xml" not in present:
+        return False
+    return all(p.endswith((".html", ".htm")) or p == "sitemap.xml" or (source_dir / p).is_file()
+               for p in present)
+
+
+def _link_or_false(src: Path, dest: Path) -> bool:
+    try:
+        os.link(src, dest)
+    except OSError:
+        return False
+    return True
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)

@@ -8,44 +8,37 @@ the PO file and line so the translator can find it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 from lxml import etree
 
 from l10n_tool import catalog
 from l10n_tool.document import Document, Unit
 from l10n_tool import formats
 from l10n_tool.locales import LocaleInfo
-
-
-@dataclass(frozen=True)
-class PageProblem:
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+from l10n_tool.problems import Problem
 
 
 def localise(doc: Document, po: catalog.Catalog | None, po_path: str, locale: LocaleInfo,
-             source: LocaleInfo, include_fuzzy: bool) -> tuple[etree._Element, list[PageProblem]]:
+             source: LocaleInfo, include_fuzzy: bool, site_po: catalog.Catalog | None = None,
+             site_po_path: str = "") -> tuple[etree._Element, list[Problem]]:
+    """The page in ``locale``: article units from the page's catalog ``po``,
+    site chrome (``unit.scope == "chrome"``) from the locale's site catalog."""
     fmt = formats.get(doc.format)
-    index = catalog.live_entries(po)
-    problems: dict[int, PageProblem] = {}
+    indexes = {"article": (catalog.live_entries(po), po_path),
+               "chrome": (catalog.live_entries(site_po), site_po_path)}
+    problems: dict[tuple[str, int], Problem] = {}
 
     def lookup(unit: Unit) -> str | None:
+        index, path = indexes.get(unit.scope, indexes["article"])
         entry = index.get(unit.text)
         verdict = catalog.usable(entry, include_fuzzy, unit.kind in fmt.plain_text_kinds)
         if verdict.problem:
-            problems.setdefault(entry.linenum, PageProblem(
-                po_path, entry.linenum, f"{verdict.problem}; source text used instead"))
+            problems.setdefault((path, entry.linenum), Problem(
+                f"{verdict.problem}; source text used instead", path, entry.linenum, code="page"))
         return verdict.text
 
     is_source = locale.code == source.code
     root = fmt.render(doc, (lambda unit: None) if is_source else lookup,
-                  lang_attr=locale.bcp47, direction=locale.direction,
-                  joiner=locale.sentence_joiner,
-                  fallback_lang=None if is_source else source.bcp47)
-    return root, sorted(problems.values(), key=lambda p: p.line)
+                      lang_attr=locale.bcp47, direction=locale.direction,
+                      joiner=locale.sentence_joiner,
+                      fallback_lang=None if is_source else source.bcp47)
+    return root, [problems[k] for k in sorted(problems)]

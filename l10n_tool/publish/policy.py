@@ -21,7 +21,7 @@ class Decision:
     locale: str
     slug: str
     published: bool
-    share: float            # percent of units that may go live
+    share: float            # percent of the page's article units that may go live
     reason: str | None = None
 
 
@@ -34,21 +34,24 @@ def validate(policy: PublishPolicy, locale: str) -> None:
 
 def decide(doc: Document, po: catalog.Catalog | None, locale: str,
            policy: PublishPolicy) -> Decision:
+    """Site chrome is translated once for the whole site, so only the page's
+    own (article) units count towards its threshold and required kinds."""
     entries = catalog.live_entries(po)
-    plain = {u.text for u in doc.units if u.kind in formats.get(doc.format).plain_text_kinds}
+    units = [u for u in doc.units if u.scope != "chrome"]
+    plain = {u.text for u in units if u.kind in formats.get(doc.format).plain_text_kinds}
 
     def live(msgid: str) -> bool:
         return catalog.usable(entries.get(msgid), policy.include_fuzzy,
                               msgid in plain).text is not None
 
-    msgids = list(dict.fromkeys(u.text for u in doc.units))
+    msgids = list(dict.fromkeys(u.text for u in units))
     done = sum(1 for m in msgids if live(m))
     share = 100.0 * done / len(msgids) if msgids else 100.0
     what = "translated" if policy.include_fuzzy else "reviewed"
     if share + 1e-9 < policy.min_complete:
         return Decision(locale, doc.slug, False, share,
                         f"{share:.0f}% {what}, below min_complete {policy.min_complete:g}%")
-    missing = sorted({u.kind for u in doc.units if u.kind in policy.required and not live(u.text)})
+    missing = sorted({u.kind for u in units if u.kind in policy.required and not live(u.text)})
     if missing:
         return Decision(locale, doc.slug, False, share,
                         f"required {', '.join(missing)} not {what}")

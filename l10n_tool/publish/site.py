@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.builder import E
 
 from l10n_tool.locales import LocaleInfo
+from l10n_tool.publish import urls
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
-URL_ATTRIBUTES = {"a": ["href"], "link": ["href"], "img": ["src", "srcset"],
-                  "source": ["src", "srcset"], "script": ["src"], "video": ["src", "poster"],
-                  "audio": ["src"], "iframe": ["src"]}
+URL_ATTRIBUTES = {"a": ("href",), "area": ("href",), "link": ("href", "imagesrcset"),
+                  "img": ("src", "srcset"), "source": ("src", "srcset"), "script": ("src",),
+                  "video": ("src", "poster"), "audio": ("src",), "track": ("src",),
+                  "iframe": ("src",), "embed": ("src",), "object": ("data",),
+                  "input": ("src",)}
+SRCSET_ATTRIBUTES = {"srcset", "imagesrcset"}
+#: elements whose URL may be a link to another article
+LINK_TAGS = {"a", "area"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,9 @@ class Version:
 
 
 def absolute(base_url: str, path: str) -> str:
-    return urljoin(base_url if base_url.endswith("/") else base_url + "/", path)
+    """The public URL of a site path, percent-encoded (canonical, hreflang
+    and sitemap all come from here, so they agree)."""
+    return urljoin(base_url if base_url.endswith("/") else base_url + "/", urls.encode_path(path))
 
 
 def _head(root) -> etree._Element:
@@ -102,42 +110,24 @@ def rewrite_urls(root, here: Version, article_target, asset_prefix: str = "../")
 
     ``article_target(slug)`` returns the path (from the site root) of that
     article's best published version for this locale, or None if the slug is
-    not an article.
+    not an article. Only the relative URLs change; see ``urls``.
     """
+    here_dir = posixpath.dirname(here.path)
+    link = urls.mover(here_dir, article_target, asset_prefix)
+    asset = urls.mover(here_dir, article_target, asset_prefix, links=False)
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        for attr in URL_ATTRIBUTES.get(el.tag, []):
+        for attr in URL_ATTRIBUTES.get(el.tag, ()):
             value = el.get(attr)
             if not value:
                 continue
-            if attr == "srcset":
-                parts = []
-                for candidate in value.split(","):
-                    bits = candidate.strip().split(None, 1)
-                    if bits:
-                        bits[0] = _rewrite(bits[0], here, article_target, asset_prefix, False)
-                    parts.append(" ".join(bits))
-                el.set(attr, ", ".join(parts))
+            if attr in SRCSET_ATTRIBUTES:
+                new = urls.rewrite_srcset(value, asset)
             else:
-                el.set(attr, _rewrite(value, here, article_target, asset_prefix, el.tag == "a"))
-
-
-def _rewrite(url: str, here: Version, article_target, asset_prefix: str, is_link: bool) -> str:
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
-        return url
-    name = posixpath.basename(parts.path)
-    stem, ext = posixpath.splitext(name)
-    if is_link and ext.lower() in (".html", ".htm"):
-        target = article_target(stem)
-        if target is not None:
-            rel = posixpath.relpath(target, posixpath.dirname(here.path))
-            return urlunsplit(("", "", rel, parts.query, parts.fragment))
-    normalised = posixpath.normpath(parts.path)
-    if normalised.startswith(".."):
-        return url
-    return urlunsplit(("", "", asset_prefix + normalised, parts.query, parts.fragment))
+                new = urls.rewrite_url(value, link if el.tag in LINK_TAGS else asset)
+            if new != value:
+                el.set(attr, new)
 
 
 def _page(locale: LocaleInfo, title: str, body_children: list) -> etree._Element:
