@@ -156,6 +156,38 @@ def test_selectors_override_detection(page):
     assert not c.hidden(by_id(root, "p1"))
 
 
+def test_page_wrapped_in_one_form_is_not_all_chrome():
+    # ASP.NET pages put everything inside <form id="aspnetForm">.
+    root = parse(f"""<html><body><form id="aspnetForm"><nav><a href="/">Home</a></nav>
+        <div class="story"><p id="a">{PARA * 3}</p><p>{PARA * 2}</p>
+        <form class="newsletter"><p id="nl">Sign up for our newsletter</p></form></div>
+        </form></body></html>""")
+    c = cls.classify(root)
+    assert c.scope(by_id(root, "a")) == cls.ARTICLE
+    assert c.scope(by_id(root, "nl")) == cls.CHROME
+    assert c.scope(root.find(".//nav/a")) == cls.CHROME
+
+
+def test_include_covers_the_whole_subtree_and_exclude_hides_it():
+    root = parse(PAGE)
+    rules = cls.rules_from_table({"include": ["header"], "exclude": ["aside"]}, "p")
+    c = cls.classify(root, rules)
+    assert c.scope(root.find(".//header/nav/ul/li/a")) == cls.ARTICLE
+    assert c.hidden(by_id(root, "popular"))
+    assert c.scope(by_id(root, "p1")) == cls.ARTICLE
+
+
+def test_section_name_h1_is_not_the_headline():
+    root = parse(f"""<html><head><title>Peanuts early may prevent allergy</title></head>
+        <body><div class="masthead"><h1 id="section">Health Center</h1></div>
+        <div class="body"><p id="a">{PARA * 3}</p><p>{PARA * 2}</p></div>
+        <div class="top"><h1 id="real">Babies who eat peanuts early may avoid allergy</h1></div>
+        </body></html>""")
+    c = cls.classify(root)
+    assert c.scope(by_id(root, "section")) == cls.CHROME
+    assert c.scope(by_id(root, "real")) == cls.ARTICLE
+
+
 def test_article_selector_matching_nothing_falls_back_to_detection():
     root = parse(PAGE)
     c = cls.classify(root, cls.ExtractRules(article=".no-such-thing"))

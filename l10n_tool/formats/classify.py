@@ -383,15 +383,22 @@ def _semantic_wrapper(containers: list, texts: _Texts) -> list:
 
 # --------------------------------------------------------------------------- furniture
 
-def _furniture(el, texts: _Texts) -> bool:
-    """Site furniture inside the article container: share bars, related links, forms."""
+def _furniture(el, texts: _Texts, limit: float) -> bool:
+    """Site furniture inside the article container: share bars, related links, forms.
+
+    Nothing holding more than ``limit`` characters of text is furniture,
+    whatever its name: ASP.NET pages wrap the whole page in one <form>, and
+    a class like ``has-comments`` on a wrapper says nothing about its text.
+    """
+    if texts.text.get(el, 0) > limit:
+        return False
     tag = el.tag
     if tag in _FURNITURE_TAGS and tag != "header":
         return True
     if el.get("role") in _ROLE_FURNITURE:
         return True
     ci = _class_id(el)
-    if ci.strip() and _FURNITURE.search(ci) and not _MAYBE.search(ci):
+    if ci.strip() and _FURNITURE.search(ci):
         return True
     if tag in ("ul", "ol", "div", "section", "table") and texts.text.get(el, 0):
         # A block that is mostly links (a related-stories list) is furniture.
@@ -469,29 +476,30 @@ def classify(root, rules: Optional[ExtractRules] = None) -> Classification:
         for el in c.iter():
             if isinstance(el.tag, str):
                 in_container.add(el)
+    # Furniture is small next to the article it sits in.
+    limit = 0.4 * max((texts.text.get(c, 0) for c in containers),
+                      default=texts.text.get(body, 0))
+    in_included: set = set()
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         parent = el.getparent()
-        if el in included:
-            scope[el] = ARTICLE
-        elif parent is not None and parent in included:
+        if el in included or parent in in_included:
+            in_included.add(el)
             scope[el] = ARTICLE
         elif el.tag == "head" or (parent is not None and parent.tag == "head"):
             scope[el] = ARTICLE  # title, meta description, og:title describe the article
-        elif el in in_container:
-            if el not in containers and parent is not None and scope.get(parent) == CHROME:
+        elif el in in_container or not containers:
+            if parent is not None and scope.get(parent) == CHROME and el not in containers:
                 scope[el] = CHROME
-            elif el not in containers and _furniture(el, texts):
+            elif el not in containers and el is not body and _furniture(el, texts, limit):
                 scope[el] = CHROME
             else:
                 scope[el] = ARTICLE
-        elif not containers:
-            scope[el] = ARTICLE if parent is None or scope.get(parent, ARTICLE) == ARTICLE \
-                and not _furniture(el, texts) else CHROME
         else:
             scope[el] = CHROME
-    _headline(body, result, texts)
+    if not (rules.article and containers):
+        _headline(body, result, texts)
     return result
 
 
