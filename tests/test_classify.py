@@ -247,3 +247,17 @@ def test_real_pages_meet_the_targets():
     precision, recall = bench.means(scores)
     assert precision >= 0.90, [(s.name, round(s.precision, 3)) for s in scores]
     assert recall >= 0.97, [(s.name, round(s.recall, 3)) for s in scores]
+
+
+def test_article_element_around_several_text_blocks_is_the_container():
+    # Short pages: the text blocks are siblings; the <article> holding them
+    # (lists, tables, figures included) is the article.
+    root = parse(f"""<html><body><header><p>Brand</p></header><article>
+        <h1>Title</h1><p>{PARA}</p><p>{PARA}</p><ul><li id="li">Item</li></ul>
+        <table><tr><td id="td">Cell</td></tr></table>
+        <figure><img id="img" src="a.jpg" alt="A house"><figcaption>House</figcaption></figure>
+        </article></body></html>""")
+    c = cls.classify(root)
+    for ident in ("li", "td", "img"):
+        assert c.scope(by_id(root, ident)) == cls.ARTICLE, ident
+    assert c.scope(root.find(".//header/p")) == cls.CHROME

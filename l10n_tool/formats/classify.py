@@ -368,14 +368,16 @@ def _semantic(body, texts: _Texts) -> Optional[Any]:
 
 def _semantic_wrapper(containers: list, texts: _Texts) -> list:
     """The <article> around the text body holds its headline, standfirst and lead image."""
-    if len(containers) != 1:
-        return containers
     inner = containers[0]
-    for anc in inner.iterancestors():
-        if anc.tag == "body":
+    size = sum(texts.text.get(c, 0) for c in containers)
+    start = inner if len(containers) == 1 else inner.getparent()
+    if start is None or any(c.getparent() is not start for c in containers[1:]):
+        return containers
+    for anc in ([start] if start is not inner else []) + list(start.iterancestors()):
+        if anc.tag in ("body", "html"):
             break
-        if anc.tag == "article" or (anc.get("role") == "article"):
-            if texts.text.get(anc, 0) <= 1.5 * texts.text.get(inner, 0) + 500:
+        if anc.tag == "article" or anc.get("role") == "article":
+            if texts.text.get(anc, 0) <= 1.5 * size + 500:
                 return [anc]
             break
     return containers
