@@ -1,8 +1,23 @@
 """The placeholder syntax used in msgids: ``<1>…</1>`` and ``<2/>``.
 
-One module owns it because three stages must agree on it: the HTML reader
-that writes it, the publisher that turns it back into elements, and the
-checks and MT protection that compare msgid and msgstr.
+One module owns it because every stage must agree on it: the HTML reader
+that writes it, the publisher that turns it back into elements, the checks
+and MT protection that compare msgid and msgstr.
+
+For translators
+---------------
+``<1>…</1>`` is a link or emphasis around some words, ``<2/>`` a line break,
+an image or code kept whole. Keep each one, move it where the grammar needs
+it.
+
+Source text can itself contain something that looks like a placeholder (a
+manual saying "type <1> to open"). So that it can never be mistaken for
+markup, it is written with a backslash in front: ``\\<1>``, ``\\</2>``,
+``\\<3/>`` are the literal text ``<1>``, ``</2>``, ``<3/>``. Copy them as they
+are; the page shows them without the backslash. Only a backslash right
+before such a token is special: a literal backslash there is doubled
+(``\\\\<1>`` is a backslash followed by placeholder ``<1>``); every other
+backslash (``C:\\temp``) is plain text.
 """
 
 from __future__ import annotations
@@ -10,7 +25,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Iterator, Union
 
+#: A placeholder-shaped token and the backslashes right before it.
+TOKEN_RE = re.compile(r"(\\*)<(/?)(\d+)(/?)>")
+#: Kept for callers that match bare tokens; does not know about escapes.
 TAG_RE = re.compile(r"<(/?)(\d+)(/?)>")
 
 
@@ -18,22 +37,49 @@ TAG_RE = re.compile(r"<(/?)(\d+)(/?)>")
 class Tag:
     id: int
     kind: str      # open | close | empty
-    start: int
+    start: int     # at the "<" (escaping backslashes before it are text)
     end: int
 
     def __str__(self) -> str:
         return {"open": f"<{self.id}>", "close": f"</{self.id}>", "empty": f"<{self.id}/>"}[self.kind]
 
 
-def tags(text: str) -> list[Tag]:
-    out = []
-    for m in TAG_RE.finditer(text):
-        closing, num, empty = m.groups()
+def _scan(text: str) -> Iterator[Union[str, Tag]]:
+    """Literal text (escapes resolved) and placeholders, in order."""
+    pos = 0
+    for m in TOKEN_RE.finditer(text):
+        slashes, closing, num, empty = m.groups()
         if closing and empty:
-            continue  # "</1/>" is not a placeholder, leave it as text
-        kind = "close" if closing else "empty" if empty else "open"
-        out.append(Tag(int(num), kind, m.start(), m.end()))
-    return out
+            continue  # "</1/>" is not a placeholder, so it needs no escape either
+        n = len(slashes)
+        token_at = m.start() + n
+        if n % 2:      # escaped: literal token
+            yield text[pos:m.start()] + "\\" * (n // 2) + text[token_at:m.end()]
+        else:
+            yield text[pos:m.start()] + "\\" * (n // 2)
+            kind = "close" if closing else "empty" if empty else "open"
+            yield Tag(int(num), kind, token_at, m.end())
+        pos = m.end()
+    yield text[pos:]
+
+
+def escape(text: str) -> str:
+    """Literal text → msgid text: placeholder-shaped tokens get a backslash."""
+    def sub(m: re.Match) -> str:
+        slashes, closing, num, empty = m.groups()
+        if closing and empty:
+            return m.group()
+        return "\\" * (2 * len(slashes) + 1) + m.group()[len(slashes):]
+    return TOKEN_RE.sub(sub, text)
+
+
+def unescape(text: str) -> str:
+    """Msgid text with no placeholders → the literal text a reader sees."""
+    return strip(text)
+
+
+def tags(text: str) -> list[Tag]:
+    return [t for t in _scan(text) if isinstance(t, Tag)]
 
 
 def signature(text: str) -> Counter:
@@ -41,8 +87,8 @@ def signature(text: str) -> Counter:
 
 
 def strip(text: str) -> str:
-    """The text a reader sees: placeholders removed."""
-    return TAG_RE.sub("", text)
+    """The text a reader sees: placeholders removed, escapes resolved."""
+    return "".join(t for t in _scan(text) if isinstance(t, str))
 
 
 def nesting_problem(text: str) -> str | None:
@@ -90,30 +136,32 @@ class Node:
 
 
 def parse(text: str) -> Node:
-    """Parse well-nested placeholder text into a tree (callers check first)."""
+    """Parse well-nested placeholder text into a tree (callers check first).
+
+    Text children are literal text, escapes resolved: what the page shows.
+    """
     root = Node(None)
     stack = [root]
-    pos = 0
-    for t in tags(text):
-        if t.start > pos:
-            stack[-1].children.append(text[pos:t.start])
-        pos = t.end
-        if t.kind == "empty":
+    for t in _scan(text):
+        if isinstance(t, str):
+            if t:
+                stack[-1].children.append(t)
+        elif t.kind == "empty":
             stack[-1].children.append(Node(t.id, empty=True))
         elif t.kind == "open":
             node = Node(t.id)
             stack[-1].children.append(node)
             stack.append(node)
-        else:
+        elif len(stack) > 1:
             stack.pop()
-    if pos < len(text):
-        stack[-1].children.append(text[pos:])
     return root
 
 
 def renumber(text: str, mapping: dict[int, int]) -> str:
     """Rewrite placeholder ids through ``mapping`` (ids not in it are kept)."""
     def sub(m: re.Match) -> str:
-        closing, num, empty = m.groups()
-        return f"<{closing}{mapping.get(int(num), int(num))}{empty}>"
-    return TAG_RE.sub(sub, text)
+        slashes, closing, num, empty = m.groups()
+        if len(slashes) % 2 or (closing and empty):
+            return m.group()
+        return f"{slashes}<{closing}{mapping.get(int(num), int(num))}{empty}>"
+    return TOKEN_RE.sub(sub, text)

@@ -5,11 +5,20 @@ re-parses the source and walks it with the same rules as ``read_document``,
 so the n-th unit read is the n-th unit rebuilt. Everything the translator
 must not touch (attributes, skipped elements, whitespace around blocks)
 stays in the page and never enters a msgid.
+
+The rebuild is lossless by construction rather than by care: a run of text
+whose sentences all fall back is never rebuilt at all, only marked, so the
+source page republished from empty catalogs is the parsed source; and the
+page is written by our own serializer, because libxml2's percent-encodes
+``href``/``name`` values, writes end tags for HTML5 void elements and adds a
+doctype, and lxml refuses attribute names browsers accept (``@click``).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
+import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +29,7 @@ from lxml import etree, html as lxml_html
 from l10n_tool import markup
 from l10n_tool.document import Document, Unit
 from l10n_tool.errors import L10nError
+from l10n_tool.formats import charset
 from l10n_tool.segment import split_sentences
 
 #: Phrasing elements that become paired placeholders <n>…</n>.
@@ -60,14 +70,25 @@ META_NAMES = {"description": "meta description", "og:title": "meta title",
 #: HTML's collapsible white space: not \s, which would also eat &nbsp; (U+00A0).
 HTML_SPACE = " \t\n\r\f"
 _WS = re.compile(f"[{HTML_SPACE}]+")
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
+
+#: HTML5 void elements: no content, no end tag (libxml2 knows only HTML 4's).
+VOID_TAGS = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "embed", "frame",
+                       "hr", "img", "input", "keygen", "link", "meta", "param", "source",
+                       "track", "wbr"})
+#: Elements whose content is raw text, written back unescaped.
+RAW_TEXT_TAGS = frozenset({"script", "style", "xmp", "iframe", "noembed", "noframes",
+                           "plaintext"})
+#: Comments that are instructions to a server (SSI, ESI): content, not notes.
+_DIRECTIVE = re.compile(r"^\s*(#|esi\b)", re.I)
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 # --------------------------------------------------------------------------- model
 
 @dataclass
 class _Sentence:
-    unit: Unit
+    unit: Optional[Unit]            # None: no letters ("640", "0:46"), kept as it is
+    text: str                       # msgid-form text, run-level placeholder ids
     sep: str                        # whitespace that followed it in the source
     ids: dict[int, int]             # unit-local placeholder id → run-level id
 
@@ -77,13 +98,14 @@ class _Run:
     """A stretch of inline content: the lead text slot plus inline children."""
     parent: etree._Element
     after: Optional[etree._Element]  # block child whose tail leads; None: parent.text
-    children: list                   # inline child elements in the run
+    children: list                   # inline child nodes in the run (comments included)
     elements: dict[int, etree._Element]  # run-level placeholder id → element
     atomic: set[int]
     lead_ws: str
     trail_ws: str
     sentences: list[_Sentence] = field(default_factory=list)
     whole_parent: bool = False
+    comments: list = field(default_factory=list)  # comments kept out of the msgids
 
 
 @dataclass
@@ -99,39 +121,73 @@ class _Skeleton:
     source: str
     lang: str
     segment: str
+    rules: object = None
+
+
+class _Everything:
+    """Classification when no classifier is installed: all article, nothing hidden."""
+
+    def hidden(self, el) -> bool:
+        return False
+
+    def scope(self, el) -> str:
+        return "article"
+
+
+def _classify(root, rules):
+    try:
+        module = importlib.import_module("l10n_tool.formats.classify")
+    except ImportError:
+        return _Everything()
+    classify = getattr(module, "classify", None)
+    return classify(root, rules) if classify is not None else _Everything()
 
 
 # --------------------------------------------------------------------------- parsing
 
-def _decode(data: bytes, path: Path) -> str:
+def _decode(data: bytes, path: Path) -> charset.Decoded:
     if not data.strip():
         raise L10nError("empty file, not an HTML page", path, 1)
-    if b"\x00" in data[:8192]:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise L10nError("binary data (NUL byte), not an HTML page", path, line)
-    m = _CHARSET.search(data[:4096])
-    encoding = m.group(1).decode("ascii") if m else "utf-8"
-    try:
-        return data.decode(encoding)
-    except LookupError:
-        raise L10nError(f"unknown charset {encoding!r}", path,
-                        data[: m.start()].count(b"\n") + 1) from None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise L10nError(f"invalid {encoding} byte 0x{data[exc.start]:02x}", path, line) from None
+    return charset.decode(data, path)
+
+
+def _move_void_content(root) -> None:
+    """Give void elements the DOM browsers build: their 'content' is siblings.
+
+    libxml2 knows HTML 4's void elements only, so ``<source>``, ``<track>``
+    and ``<wbr>`` swallow what follows them; text inside a ``<wbr>`` would
+    vanish into an atomic placeholder.
+    """
+    for el in list(root.iter(*VOID_TAGS)):
+        if el.text is None and not len(el):
+            continue
+        text, tail, kids = el.text or "", el.tail or "", list(el)
+        el.text = None
+        el.tail = text
+        anchor = el
+        for kid in kids:
+            anchor.addnext(kid)  # moves kid with its own tail
+            anchor = kid
+        anchor.tail = (anchor.tail or "") + tail if anchor is not el else text + tail
 
 
 def _parse_tree(text: str, path: Path) -> etree._Element:
     # lxml rejects str input that carries an XML encoding declaration.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+    parser = lxml_html.HTMLParser(huge_tree=True, default_doctype=False)
     try:
-        root = lxml_html.document_fromstring(text)
+        root = lxml_html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise L10nError(f"unparsable HTML: {exc}", path, 1) from None
+    for err in parser.error_log:
+        if "Excessive depth" in err.message:
+            raise L10nError("elements nested deeper than the HTML parser's limit of 2048; "
+                            "the page cannot be rebuilt faithfully", path, err.line or 1)
     if root is None or root.find("body") is None and root.find("head") is None:
         raise L10nError("unparsable HTML: no <html>, <head> or <body>", path, 1)
     if not re.search(r"<\s*(html|head|body|title|p|h[1-6]|div|article)\b", text, re.I):
         raise L10nError("not an HTML page: no html, head, body or block element", path, 1)
+    _move_void_content(root)
     return root
 
 
@@ -147,20 +203,29 @@ def _skipped(el) -> bool:
     return _no_translate(el) or (el.tag in SKIP_TAGS and el.tag != "head")
 
 
+def _is_directive(node) -> bool:
+    return node.tag is etree.Comment and bool(_DIRECTIVE.match(node.text or ""))
+
+
+def _has_letters(text: str) -> bool:
+    return bool(_LETTER.search(markup.strip(text)))
+
+
 class _Walker:
     """Walks a parsed page and yields its runs and attributes in order."""
 
-    def __init__(self, path: Path, lang: str, segment: str):
+    def __init__(self, path: Path, lang: str, segment: str, classes=None):
         self.path = path
         self.lang = lang
         self.segment = segment
+        self.classes = classes or _Everything()
         self.items: list = []
         self._inline_memo: dict = {}
 
     # -- classification
     def is_inline(self, el) -> bool:
         if not isinstance(el.tag, str):
-            return True  # comments and PIs sit inside runs untouched
+            return True  # comments and PIs sit inside runs
         key = el  # not id(el): lxml proxies are recycled, ids get reused
         if key not in self._inline_memo:
             if el.tag in ATOMIC_TAGS:
@@ -173,19 +238,19 @@ class _Walker:
         return self._inline_memo[key]
 
     def is_atomic(self, el) -> bool:
-        return el.tag in ATOMIC_TAGS or _skipped(el)
+        return el.tag in ATOMIC_TAGS or _skipped(el) or self.classes.hidden(el)
 
     # -- walking
     def walk(self, el) -> None:
-        if not isinstance(el.tag, str):
+        if not isinstance(el.tag, str) or self.classes.hidden(el) and el.tag != "noscript":
             return
         if el.tag == "head":
             for child in el:
                 self.walk_head(child)
             return
         if _skipped(el):
-            if el.tag in ATTRIBUTES_ONLY_TAGS and not _no_translate(el):
-                self.attributes(el)
+            if not _no_translate(el):
+                self.nested_attributes(el)
             return
         self.attributes(el)
         if el.tag in TEXT_ONLY_TAGS:
@@ -211,32 +276,50 @@ class _Walker:
                 continue
             self.attribute(el, attr, kind)
 
+    def nested_attributes(self, el) -> None:
+        """Attributes inside content kept whole: an iframe's title, the alt of an
+        ``<img>`` in ``<picture>`` or ``<noscript>``, an svg's aria-label."""
+        if el.tag in ATTRIBUTES_ONLY_TAGS or el.tag in ("picture", "noscript"):
+            self.attributes(el)
+        if el.tag in ("picture", "noscript", "video", "audio", "object"):
+            # <noscript> is never rendered while scripts run, but it is the
+            # picture a reader without scripts (or a crawler) gets: its alt counts.
+            inside_noscript = el.tag == "noscript"
+            for child in el.iter():
+                if child is el or not isinstance(child.tag, str) or _no_translate(child):
+                    continue
+                if self.classes.hidden(child) and not inside_noscript:
+                    continue
+                self.attributes(child)
+
     def attribute(self, el, attr: str, kind: str) -> None:
         value = _WS.sub(" ", el.get(attr) or "").strip(HTML_SPACE)
-        if value:
-            self.items.append(_Attr(el, attr, Unit(value, kind, el.sourceline or 1)))
+        if value and _has_letters(markup.escape(value)):
+            unit = Unit(markup.escape(value), kind, el.sourceline or 1,
+                        scope=self.classes.scope(el))
+            self.items.append(_Attr(el, attr, unit))
 
     def text_only(self, el) -> None:
         run = _Run(el, None, [], {}, set(), "", "", whole_parent=True)
-        self.finish_run(run, el.text or "", el.sourceline or 1)
+        self.finish_run(run, markup.escape(el.text or ""), el.sourceline or 1)
 
     def runs(self, el) -> None:
         children = list(el)
         current = _Run(el, None, [], {}, set(), "", "")
-        parts: list[str] = [el.text or ""]
+        parts: list[str] = [markup.escape(el.text or "")]
         line = el.sourceline or 1
         has_block = False
         for child in children:
             if self.is_inline(child):
                 current.children.append(child)
                 parts.append(self.inline_markup(current, child))
-                parts.append(child.tail or "")
+                parts.append(markup.escape(child.tail or ""))
                 continue
             has_block = True
             self.finish_run(current, "".join(parts), line)
             self.walk(child)
             current = _Run(el, child, [], {}, set(), "", "")
-            parts = [child.tail or ""]
+            parts = [markup.escape(child.tail or "")]
             line = child.sourceline or line
         current.whole_parent = not has_block
         self.finish_run(current, "".join(parts), line)
@@ -245,32 +328,37 @@ class _Walker:
                 self.inline_attributes(child)
 
     def inline_attributes(self, el) -> None:
-        if not isinstance(el.tag, str) or _no_translate(el):
+        if not isinstance(el.tag, str) or _no_translate(el) or \
+                self.classes.hidden(el) and el.tag != "noscript":
             return
-        if _skipped(el) and el.tag not in ATTRIBUTES_ONLY_TAGS:
+        if el.tag in ATOMIC_TAGS or _skipped(el):
+            if _skipped(el) or el.tag == "picture":
+                self.nested_attributes(el)
+            else:
+                self.attributes(el)
             return
         self.attributes(el)
-        if el.tag not in ATOMIC_TAGS and not _skipped(el):
-            for child in el:
-                self.inline_attributes(child)
+        for child in el:
+            self.inline_attributes(child)
 
     def inline_markup(self, run: _Run, el) -> str:
-        if not isinstance(el.tag, str):
+        if not isinstance(el.tag, str) and not _is_directive(el):
+            run.comments.append(el)
             return ""
         num = len(run.elements) + 1
         run.elements[num] = el
-        if self.is_atomic(el):
+        if not isinstance(el.tag, str) or self.is_atomic(el):
             run.atomic.add(num)
             return f"<{num}/>"
-        inner = [el.text or ""]
+        inner = [markup.escape(el.text or "")]
         for child in el:
             inner.append(self.inline_markup(run, child))
-            inner.append(child.tail or "")
+            inner.append(markup.escape(child.tail or ""))
         return f"<{num}>{''.join(inner)}</{num}>"
 
     def finish_run(self, run: _Run, raw: str, line: int) -> None:
-        if not markup.strip(raw).strip():
-            return  # nothing to read: white space, &nbsp; or markup alone
+        if not _has_letters(raw):
+            return  # nothing to read: white space, numbers, &nbsp; or markup alone
         norm = _WS.sub(" ", raw)
         stripped = norm.strip(HTML_SPACE)
         lead = raw[: len(raw) - len(raw.lstrip(HTML_SPACE))]
@@ -283,36 +371,41 @@ class _Walker:
             pieces = split_sentences(stripped, self.lang)
         else:
             pieces = [(stripped, "")]
+        scope = self.classes.scope(run.parent)
         offset = 0
         for text, sep in pieces:
             ids = {t.id: None for t in markup.tags(text)}
             local = {run_id: n for n, run_id in enumerate(ids, start=1)}
-            msgid = markup.renumber(text, local)
-            notes = tuple(self.atomic_note(run, run_id, n) for run_id, n in local.items()
-                          if run_id in run.atomic)
-            sent_line = line + stripped[:offset].count("\n")
-            unit = Unit(msgid, kind, sent_line, notes)
-            run.sentences.append(_Sentence(unit, sep, {n: r for r, n in local.items()}))
+            unit = None
+            if _has_letters(text):
+                notes = tuple(self.atomic_note(run, run_id, n) for run_id, n in local.items()
+                              if run_id in run.atomic)
+                sent_line = line + raw[:offset].count("\n")
+                unit = Unit(markup.renumber(text, local), kind, sent_line, notes, scope)
+            run.sentences.append(_Sentence(unit, text, sep, {n: r for r, n in local.items()}))
             offset += len(text) + len(sep)
         self.items.append(run)
 
-    @staticmethod
-    def atomic_note(run: _Run, run_id: int, n: int) -> str:
+    def atomic_note(self, run: _Run, run_id: int, n: int) -> str:
         el = run.elements[run_id]
-        text = _WS.sub(" ", el.text_content() if el.tag not in ("img", "br", "wbr", "input") else "").strip()
+        if not isinstance(el.tag, str):
+            return f"placeholder <{n}/> is a server directive <!--{(el.text or '').strip()[:40]}-->"
+        text = _WS.sub(" ", el.text_content() if el.tag not in VOID_TAGS else "").strip()
         desc = f"<{el.tag}>" + (f" {text[:40]}" if text else "")
-        return f"placeholder <{n}/> is {desc}"
+        hidden = " (hidden on the page)" if self.classes.hidden(el) else ""
+        return f"placeholder <{n}/> is {desc}{hidden}"
 
 
-def _walk(raw: str, path: Path, lang: str, segment: str):
+def _walk(raw: str, path: Path, lang: str, segment: str, rules=None):
     root = _parse_tree(raw, path)
-    walker = _Walker(path, lang, segment)
-    head = root.find("head")
-    if head is not None:
-        walker.walk(head)
-    body = root.find("body")
-    if body is not None:
-        walker.walk(body)
+    walker = _Walker(path, lang, segment, _classify(root, rules))
+    try:
+        for part in ("head", "body"):
+            el = root.find(part)
+            if el is not None:
+                walker.walk(el)
+    except RecursionError:
+        raise L10nError("elements nested too deeply to read", path) from None
     _mark_lead(walker.items)
     return root, walker.items
 
@@ -320,14 +413,16 @@ def _walk(raw: str, path: Path, lang: str, segment: str):
 def _mark_lead(items) -> None:
     """The first paragraph after the headline is the lead, a kind of its own."""
     runs = [i for i in items if isinstance(i, _Run)]
-    seen_headline = not any(s.unit.kind == "headline" for r in runs for s in r.sentences)
+    kinds_of = lambda run: {s.unit.kind for s in run.sentences if s.unit is not None}  # noqa: E731
+    seen_headline = not any("headline" in kinds_of(r) for r in runs)
     for run in runs:
-        kinds = {s.unit.kind for s in run.sentences}
+        kinds = kinds_of(run)
         if "headline" in kinds:
             seen_headline = True
         elif seen_headline and kinds == {"paragraph"}:
             for s in run.sentences:
-                s.unit = Unit(s.unit.text, "lead", s.unit.line, s.unit.notes)
+                if s.unit is not None:
+                    s.unit = dataclasses.replace(s.unit, kind="lead")
             return
 
 
@@ -337,12 +432,17 @@ def _units(items) -> list[Unit]:
         if isinstance(item, _Attr):
             out.append(item.unit)
         else:
-            out.extend(s.unit for s in item.sentences)
+            out.extend(s.unit for s in item.sentences if s.unit is not None)
     return out
 
 
-def read_document(path: Path, lang: str = "en", segment: str = "sentences") -> Document:
-    """Read one source page into a Document of units."""
+def read_document(path: Path, lang: str = "en", segment: str = "sentences",
+                  rules=None) -> Document:
+    """Read one source page into a Document of units.
+
+    ``rules`` are the ``[tool.l10n.extract]`` selectors, passed on to the
+    classifier that decides article, chrome and hidden content.
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -350,15 +450,29 @@ def read_document(path: Path, lang: str = "en", segment: str = "sentences") -> D
         raise L10nError("no such file", path) from None
     except OSError as exc:
         raise L10nError(f"cannot read: {exc.strerror}", path) from None
-    raw = _decode(data, path)
-    _, items = _walk(raw, path, lang, segment)
+    decoded = _decode(data, path)
+    _, items = _walk(decoded.text, path, lang, segment, rules)
     return Document(slug=path.stem, path=path, units=_units(items),
-                    skeleton=_Skeleton(raw, str(path), lang, segment))
+                    skeleton=_Skeleton(decoded.text, str(path), lang, segment, rules),
+                    warnings=list(decoded.warnings))
 
 
 # --------------------------------------------------------------------------- rebuild
 
 Lookup = Callable[[Unit], Optional[str]]
+
+
+def _shallow_copy(el):
+    """``el`` with its attributes exactly as parsed and no content.
+
+    Not ``Element(tag, attrib)``: lxml refuses names such as ``@click``.
+    """
+    out = copy.deepcopy(el)
+    for child in list(out):
+        out.remove(child)
+    out.text = None
+    out.tail = None
+    return out
 
 
 def _build(node: markup.Node, run: _Run, ids: dict[int, int]) -> list:
@@ -367,13 +481,14 @@ def _build(node: markup.Node, run: _Run, ids: dict[int, int]) -> list:
         if isinstance(child, str):
             out.append(child)
             continue
-        original = run.elements[ids.get(child.id, child.id)]
-        if child.empty or ids.get(child.id, child.id) in run.atomic:
+        run_id = ids.get(child.id, child.id)
+        original = run.elements[run_id]
+        if child.empty or run_id in run.atomic:
             el = copy.deepcopy(original)
+            el.tail = None
         else:
-            el = etree.Element(original.tag, attrib=dict(original.attrib))
+            el = _shallow_copy(original)
             _fill(el, _build(child, run, ids))
-        el.tail = None
         out.append(el)
     return out
 
@@ -390,48 +505,109 @@ def _fill(el, nodes: list) -> None:
             el.append(node)
 
 
-def _span(lang: str, nodes: list):
+def _alone(nodes: list):
+    """The one element among ``nodes`` when the rest is white space, else None."""
+    elements = [n for n in nodes if not isinstance(n, str)]
+    text = "".join(n for n in nodes if isinstance(n, str))
+    if len(elements) == 1 and not text.strip(HTML_SPACE) and isinstance(elements[0].tag, str) \
+            and elements[0].tag not in VOID_TAGS | ATOMIC_TAGS:
+        return elements[0]
+    return None
+
+
+def _mark(nodes: list, lang: str) -> list:
+    """Mark fallback text: on its own element where it has one, else a span."""
+    el = _alone(nodes)
+    if el is not None:
+        if el.get("lang") is None:
+            el.set("lang", lang)
+        return nodes
     span = etree.Element("span", lang=lang)
     _fill(span, nodes)
-    return span
+    return [span]
 
 
-def _rebuild_run(run: _Run, lookup: Lookup, joiner: str, fallback_lang: Optional[str]) -> None:
-    chosen = []
-    for s in run.sentences:
-        text = lookup(s.unit)
-        ok = text is not None and markup.compare(s.unit.text, text) is None
-        chosen.append((text if ok else s.unit.text, not ok, s))
-    all_fallback = all(fb for _, fb, _ in chosen)
-    mark_parent = (fallback_lang and all_fallback and run.whole_parent
-                   and run.parent.tag not in TEXT_ONLY_TAGS)
-    wrap = fallback_lang and not mark_parent and run.parent.tag not in TEXT_ONLY_TAGS
+def _separator(s: _Sentence, fallback: bool, next_fallback: bool, joiner: str) -> str:
+    """Source white space between two source sentences (none between CJK
+    sentences), the locale's joiner between two translated ones."""
+    if fallback and next_fallback:
+        return s.sep
+    if not fallback and not next_fallback:
+        return joiner
+    return s.sep or joiner
+
+
+def _rebuild_run(run: _Run, chosen: list, joiner: str, fallback_lang: Optional[str]) -> None:
+    marking = fallback_lang and run.parent.tag not in TEXT_ONLY_TAGS
     nodes: list = []
-    pending_fb: list = []
+    pending: list = []
     for i, (text, fallback, s) in enumerate(chosen):
         built = _build(markup.parse(text), run, s.ids)
-        nxt_fallback = chosen[i + 1][1] if i + 1 < len(chosen) else None
-        if i + 1 == len(chosen):
-            sep = ""
-        elif joiner == "" and not fallback and not nxt_fallback:
-            sep = ""
-        else:
-            sep = s.sep or " "
-        if fallback and wrap:
-            pending_fb.extend(built)
-            if nxt_fallback:
-                pending_fb.append(sep)
+        last = i + 1 == len(chosen)
+        next_fallback = not last and chosen[i + 1][1]
+        sep = "" if last else _separator(s, fallback, next_fallback, joiner)
+        if fallback and marking:
+            pending.extend(built)
+            if next_fallback:
+                pending.append(sep)
                 continue
-            nodes.append(_span(fallback_lang, pending_fb))
-            pending_fb = []
+            nodes.extend(_mark(pending, fallback_lang))
+            pending = []
             nodes.append(sep)
         else:
             nodes.extend(built)
             nodes.append(sep)
-    if mark_parent:
-        run.parent.set("lang", fallback_lang)
-    nodes = [run.lead_ws] + nodes + [run.trail_ws]
-    _replace_run(run, nodes)
+    for comment in run.comments:
+        kept = copy.deepcopy(comment)
+        kept.tail = None
+        nodes.append(kept)
+    _replace_run(run, [run.lead_ws] + nodes + [run.trail_ws])
+
+
+def _slot_text(run: _Run) -> str:
+    return (run.parent.text if run.after is None else run.after.tail) or ""
+
+
+def _mark_in_place(run: _Run, lang: str) -> None:
+    """Mark a run that stays as it is: the element holding it alone gets
+    ``lang``; only text with no element of its own gets a span, wrapped
+    around the original nodes so nothing inside changes."""
+    parent = run.parent
+    if run.whole_parent:
+        if parent.get("lang") is None:
+            parent.set("lang", lang)
+        return
+    slot = _slot_text(run)
+    if not slot.strip(HTML_SPACE) and len(run.children) == 1:
+        only = run.children[0]
+        tail = only.tail or ""
+        if isinstance(only.tag, str) and not tail.strip(HTML_SPACE) and \
+                only.tag not in ATOMIC_TAGS | VOID_TAGS:
+            if only.get("lang") is None:
+                only.set("lang", lang)
+            return
+    span = etree.Element("span", lang=lang)
+    lead = slot[: len(slot) - len(slot.lstrip(HTML_SPACE))]
+    if run.children:
+        last = run.children[-1]
+        tail = last.tail or ""
+        inner_tail = tail.rstrip(HTML_SPACE)
+        trail = tail[len(inner_tail):]
+        last.tail = inner_tail
+        span.text = slot[len(lead):]
+        _set_slot(parent, run.after, None, lead)
+        index = parent.index(run.children[0])
+        parent.insert(index, span)
+        for child in run.children:
+            span.append(child)
+        span.tail = trail
+    else:
+        body = slot[len(lead):]
+        inner = body.rstrip(HTML_SPACE)
+        span.text = inner
+        span.tail = body[len(inner):]
+        _set_slot(parent, run.after, None, lead)
+        parent.insert(0 if run.after is None else parent.index(run.after) + 1, span)
 
 
 def _replace_run(run: _Run, nodes: list) -> None:
@@ -462,6 +638,36 @@ def _set_slot(parent, after, last, text: str) -> None:
         parent.text = text
 
 
+def _localise_run(run: _Run, lookup: Lookup, joiner: str, fallback_lang: Optional[str]) -> None:
+    chosen = []
+    for s in run.sentences:
+        text = lookup(s.unit) if s.unit is not None else None
+        ok = text is not None and markup.compare(s.unit.text, text) is None
+        # run-level ids for the source text; the msgstr uses the unit's own
+        chosen.append((text if ok else markup.renumber(s.text, {r: n for n, r in s.ids.items()}),
+                       not ok, s))
+    if all(fallback for _, fallback, _ in chosen):
+        if fallback_lang:
+            _mark_in_place(run, fallback_lang)
+        return
+    _rebuild_run(run, chosen, joiner, fallback_lang)
+
+
+_CONTENT_CHARSET = re.compile(r"(charset\s*=\s*)[\"']?[^\s;\"']*[\"']?", re.I)
+
+
+def _declare_utf8(root) -> None:
+    """The page is written as UTF-8, so its declaration must say so."""
+    for meta in root.iter("meta"):
+        if meta.get("charset") is not None and meta.get("charset").strip().lower() != "utf-8":
+            meta.set("charset", "utf-8")
+        if (meta.get("http-equiv") or "").strip().lower() == "content-type":
+            content = meta.get("content") or ""
+            fixed = _CONTENT_CHARSET.sub(lambda m: m.group(1) + "utf-8", content)
+            if fixed != content:
+                meta.set("content", fixed)
+
+
 def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
            direction: Optional[str] = None, joiner: str = " ",
            fallback_lang: Optional[str] = None) -> etree._Element:
@@ -473,17 +679,18 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
     the publisher to decorate and ``serialize``.
     """
     sk: _Skeleton = document.skeleton
-    root, items = _walk(sk.raw, Path(sk.source), sk.lang, sk.segment)
+    root, items = _walk(sk.raw, Path(sk.source), sk.lang, sk.segment, sk.rules)
     if _units(items) != document.units:
         raise L10nError("source changed while publishing; run `l10n extract` again", sk.source)
     for item in items:
         if isinstance(item, _Attr):
             text = lookup(item.unit)
             if text is not None and not markup.tags(text):
-                item.element.set(item.attr, text)
+                item.element.set(item.attr, markup.unescape(text))
     for item in items:
         if isinstance(item, _Run):
-            _rebuild_run(item, lookup, joiner, fallback_lang)
+            _localise_run(item, lookup, joiner, fallback_lang)
+    _declare_utf8(root)
     if lang_attr:
         root.set("lang", lang_attr)
     if direction:
@@ -491,12 +698,75 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
     return root
 
 
+# --------------------------------------------------------------------------- writing
+
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", '"': "&quot;"})
+
+
+def _start_tag(el) -> str:
+    parts = [el.tag]
+    for name, value in el.items():
+        parts.append(f'{name}="{value.translate(_ATTR_ESCAPES)}"')
+    return "<" + " ".join(parts) + ">"
+
+
+def _node(node, out: list, raw: bool) -> None:
+    """Write a comment or PI (``raw``: inside a raw-text element)."""
+    if node.tag is etree.Comment:
+        out.append(f"<!--{node.text or ''}-->")
+    elif node.tag is etree.PI:
+        out.append(f"<?{node.target} {node.text or ''}>" if node.text else f"<?{node.target}>")
+    elif node.tag is etree.Entity:
+        out.append(node.text or "")
+
+
+def _write(root, out: list) -> None:
+    """Iteratively, so that a page nested 2000 deep does not exhaust the stack."""
+    # stack of (element, raw-text context); None marks "write the end tag of the next"
+    stack: list = [(root, False, False)]
+    while stack:
+        el, raw, closing = stack.pop()
+        if closing:
+            if el.tag not in VOID_TAGS:
+                out.append(f"</{el.tag}>")
+            if el.tail:
+                out.append(el.tail if raw else el.tail.translate(_TEXT_ESCAPES))
+            continue
+        if not isinstance(el.tag, str):
+            _node(el, out, raw)
+            if el.tail:
+                out.append(el.tail if raw else el.tail.translate(_TEXT_ESCAPES))
+            continue
+        out.append(_start_tag(el))
+        inner_raw = el.tag in RAW_TEXT_TAGS
+        if el.text:
+            out.append(el.text if inner_raw else el.text.translate(_TEXT_ESCAPES))
+        stack.append((el, raw, True))
+        for child in reversed(el):
+            stack.append((child, inner_raw, False))
+
+
 def serialize(root: etree._Element) -> str:
-    # The whole tree, as utf-8 bytes: serialising the root element alone makes
-    # libxml2 drop <meta http-equiv="Content-Type">.
-    doctype = root.getroottree().docinfo.doctype or "<!DOCTYPE html>"
-    data = etree.tostring(root.getroottree(), method="html", encoding="utf-8", doctype=doctype)
-    return data.decode("utf-8").rstrip("\n") + "\n"
+    """The page as HTML text, to be written as UTF-8.
+
+    A parsed page keeps exactly the doctype it had (none if none); a page the
+    publisher built itself (no source line) gets ``<!DOCTYPE html>``.
+    """
+    out: list[str] = []
+    doctype = root.getroottree().docinfo.doctype
+    if not doctype and root.sourceline is None:
+        doctype = "<!DOCTYPE html>"
+    if doctype:
+        out.append(doctype + "\n")
+    for node in reversed(list(root.itersiblings(preceding=True))):
+        _node(node, out, False)
+        out.append("\n")
+    _write(root, out)
+    for node in root.itersiblings():
+        out.append("\n")
+        _node(node, out, False)
+    return "".join(out).rstrip("\n") + "\n"
 
 
 #: Kinds whose text lands in an attribute or a text-only element: no markup at all.

@@ -1,0 +1,200 @@
+"""Round trip of real pages from empty catalogs: is the rebuilt page the source?
+
+Each page of ``../shared/corpus/real-pages/`` is read, rebuilt with no
+translation at all and serialised, twice: as the republished source page,
+and as a target-language page where every unit falls back (marked ``lang``).
+The rebuilt page is parsed again and compared with the source on what a
+reader and a browser see: visible text (white space collapsed, but a space
+between two CJK sentences counts), the elements, URLs (href, src, srcset…),
+ids and names, every other attribute, the doctype, and end tags written for
+void elements.
+
+    .venv/bin/python bench/roundtrip.py [PAGES_DIR]
+
+prints one line per page and a total; ``tests/test_roundtrip.py`` asserts on
+the same comparison.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree, html as lxml_html
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from l10n_tool.errors import L10nError  # noqa: E402
+from l10n_tool.formats import charset, html  # noqa: E402
+
+PAGES = ROOT.parent / "shared" / "corpus" / "real-pages"
+
+URL_ATTRIBUTES = ("href", "src", "srcset", "action", "formaction", "poster", "data", "cite",
+                  "background", "longdesc", "usemap", "manifest", "icon", "codebase",
+                  "data-src", "data-srcset", "imagesrcset")
+#: Attributes the rebuild may legitimately add or change.
+CHANGED_ON_PURPOSE = {"lang", "dir"}
+INVISIBLE = {"script", "style", "template", "noscript", "head"}
+VOID = "|".join(sorted(html.VOID_TAGS))
+_VOID_END = re.compile(rf"</({VOID})\s*>", re.I)
+_DOCTYPE = re.compile(r"^\s*(?:<!--.*?-->\s*)*<!doctype", re.I | re.S)
+_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+@dataclass
+class Result:
+    name: str
+    units: int = 0
+    differences: list[str] = field(default_factory=list)
+    error: str | None = None
+    wrappers: int = 0          # <span lang> added around fallback text
+    marked: int = 0            # existing elements given a lang attribute
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.differences
+
+
+def _parse(text: str):
+    parser = lxml_html.HTMLParser(huge_tree=True, default_doctype=False)
+    return lxml_html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text), parser=parser)
+
+
+def _is_wrapper(el) -> bool:
+    return el.tag == "span" and list(el.attrib) == ["lang"]
+
+
+def _visible_text(root) -> str:
+    out: list[str] = []
+
+    def visit(el, hidden: bool) -> None:
+        hidden = hidden or (isinstance(el.tag, str) and el.tag in INVISIBLE)
+        if isinstance(el.tag, str) and not hidden and el.text:
+            out.append(el.text)
+        for child in el:
+            visit(child, hidden)
+            if child.tail and not hidden:
+                out.append(child.tail)
+
+    visit(root, False)
+    title = root.findtext(".//title") or ""
+    return _SPACE.sub(" ", title + " " + "".join(out)).strip()
+
+
+def _first_difference(a: str, b: str) -> str:
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return f"…{a[max(0, i - 30):i + 30]!r} became …{b[max(0, i - 30):i + 30]!r}"
+
+
+def _align(src_els: list, out_els: list) -> tuple[list, int]:
+    """Pair source and output elements, skipping the ``<span lang>`` wrappers
+    the rebuild added (an original bare span given ``lang`` stays paired)."""
+    pairs, wrappers, j = [], 0, 0
+    for x in src_els:
+        while j < len(out_els) and _is_wrapper(out_els[j]) and not (
+                x.tag == "span" and set(x.attrib) <= {"lang"}
+                and len(out_els[j]) == len(x) and out_els[j].text == x.text):
+            wrappers += 1
+            j += 1
+        pairs.append((x, out_els[j] if j < len(out_els) else None))
+        j += 1
+    wrappers += sum(1 for el in out_els[j:] if _is_wrapper(el))
+    extra = [el for el in out_els[j:] if not _is_wrapper(el)]
+    return pairs + [(None, el) for el in extra], wrappers
+
+
+def _attributes(el) -> dict:
+    attrs = {k: v for k, v in el.attrib.items() if k not in CHANGED_ON_PURPOSE}
+    if el.tag == "meta":  # the charset declaration is rewritten to utf-8 on purpose
+        attrs.pop("charset", None)
+        if (el.get("http-equiv") or "").lower() == "content-type":
+            attrs.pop("content", None)
+    return attrs
+
+
+def compare(source: str, output: str) -> tuple[list[str], int, int]:
+    """Differences between a source page and its rebuild (both as text).
+
+    Returns (differences, wrappers added, existing elements marked with lang).
+    """
+    diffs: list[str] = []
+    src, out = _parse(source), _parse(output)
+    a, b = _visible_text(src), _visible_text(out)
+    if a != b:
+        diffs.append("visible text: " + _first_difference(a, b))
+    src_els = [el for el in src.iter() if isinstance(el.tag, str)]
+    out_els = [el for el in out.iter() if isinstance(el.tag, str)]
+    pairs, wrappers = _align(src_els, out_els)
+    marked = 0
+    for i, (x, y) in enumerate(pairs):
+        if x is None or y is None or x.tag != y.tag:
+            diffs.append(f"elements differ at #{i} (line {getattr(x, 'sourceline', None)}): "
+                         f"<{getattr(x, 'tag', None)}> became <{getattr(y, 'tag', None)}>")
+            break
+        marked += x.get("lang") is None and y.get("lang") is not None and y.tag != "html"
+        ax, ay = _attributes(x), _attributes(y)
+        if ax == ay:
+            continue
+        for name in sorted(set(ax) | set(ay)):
+            if ax.get(name) != ay.get(name):
+                what = ("URL" if name in URL_ATTRIBUTES else
+                        "id/name" if name in ("id", "name") else "attribute")
+                diffs.append(f"{what} <{x.tag} {name}> line {x.sourceline}: "
+                             f"{ax.get(name)!r} became {ay.get(name)!r}")
+    ends = len(_VOID_END.findall(output)) - len(_VOID_END.findall(source))
+    if ends > 0:
+        diffs.append(f"{ends} new end tags for void elements")
+    if bool(_DOCTYPE.match(source)) != bool(_DOCTYPE.match(output)):
+        diffs.append("doctype " + ("dropped" if _DOCTYPE.match(source) else "added"))
+    return diffs, wrappers, marked
+
+
+def roundtrip(path: Path, fallback_lang: str | None = None) -> Result:
+    """Read → render with no translations → serialize → compare, for one page."""
+    name = path.parent.name if path.name == "source.html" else path.stem
+    result = Result(name)
+    start = time.perf_counter()
+    try:
+        doc = html.read_document(path)
+        result.units = len(doc.units)
+        root = html.render(doc, lambda unit: None, fallback_lang=fallback_lang)
+        output = html.serialize(root)
+        source = charset.decode(path.read_bytes(), path).text
+        result.differences, result.wrappers, result.marked = compare(source, output)
+    except L10nError as exc:
+        result.error = str(exc)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def pages(folder: Path = PAGES) -> list[Path]:
+    return sorted(folder.glob("*/source.html"))
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0]) if argv else PAGES
+    bad = 0
+    total = time.perf_counter()
+    for path in pages(folder):
+        for mode, lang in (("source", None), ("fallback", "en")):
+            r = roundtrip(path, lang)
+            bad += not r.ok
+            status = "ok" if r.ok else ("ERROR " + r.error if r.error else
+                                        f"{len(r.differences)} differences")
+            print(f"{r.name:40} {mode:8} units={r.units:5} wrappers={r.wrappers:4} "
+                  f"marked={r.marked:4} {r.seconds * 1000:6.0f} ms  {status}")
+            for d in r.differences[:5]:
+                print(f"    {d}")
+    print(f"{len(pages(folder))} pages, {bad} page/mode results not exact, "
+          f"{time.perf_counter() - total:.1f} s")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,134 @@
+"""Bytes of a source page → text, the way a browser would pick the charset.
+
+Real pages lie about their charset: a page declaring ``gb2312`` is often
+UTF-8 or GBK, an ``iso-8859-1`` page holds windows-1252 quotes. Browsers
+follow the WHATWG order (BOM, then the ``<meta>`` declaration, then a guess),
+and so do we, so that what we extract is what the reader saw. When the
+declaration cannot be right we still read the page, with a detector, and
+say so in a warning that names the page, instead of failing the whole run.
+
+This is the one decoder for source pages; PO files are decoded by
+``catalog.io`` under gettext's own rules.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from l10n_tool.errors import L10nError
+
+#: How far into the file a declaration counts (the HTML spec prescans 1024
+#: bytes; real pages put long comments and scripts first, so look further).
+PRESCAN = 8192
+
+_META = re.compile(
+    rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+
+#: WHATWG Encoding Standard labels whose meaning differs from Python's codec of
+#: the same name: browsers read these as the superset, so must we.
+_WHATWG = {
+    "gb2312": "gbk", "gb_2312": "gbk", "gb_2312-80": "gbk", "chinese": "gbk",
+    "csgb2312": "gbk", "x-gbk": "gbk", "iso-ir-58": "gbk",
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "l1": "cp1252",
+    "ascii": "cp1252", "us-ascii": "cp1252", "iso-8859-9": "cp1254", "latin5": "cp1254",
+    "iso-8859-11": "cp874", "tis-620": "cp874", "big5": "big5hkscs",
+    "shift_jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "windows-31j": "cp932",
+    "euc-kr": "cp949", "ks_c_5601-1987": "cp949",
+    # a <meta> cannot declare UTF-16 (the bytes would not be ASCII-readable)
+    "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8",
+}
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str                   # the Python codec actually used
+    declared: Optional[str] = None  # the page's own label, if any
+    warnings: list[str] = field(default_factory=list)
+
+
+def _line(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def declared(data: bytes) -> tuple[Optional[str], int]:
+    """The charset label the page declares, and its byte offset (or None, 0)."""
+    head = data[:PRESCAN]
+    m = _XML_DECL.match(head) or _META.search(head)
+    if not m:
+        return None, 0
+    return m.group(1).decode("ascii").lower(), m.start()
+
+
+def codec_for(label: str) -> Optional[str]:
+    """A Python codec that reads ``label`` as browsers do, or None if unknown."""
+    label = label.strip().lower()
+    name = _WHATWG.get(label, label)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _detect(data: bytes) -> Optional[str]:
+    from charset_normalizer import from_bytes
+    best = from_bytes(data).best()
+    return best.encoding if best is not None else None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode(data: bytes, path: Path | str) -> Decoded:
+    """Decode a page, or raise ``L10nError`` when it is not text at all."""
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise L10nError("binary data (NUL byte), not an HTML page", path, _line(data, offset))
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data[len(bom):].decode(encoding), encoding)
+            except UnicodeDecodeError as exc:
+                raise L10nError(f"invalid {encoding} byte 0x{data[len(bom) + exc.start]:02x} "
+                                f"after a {encoding} byte-order mark", path,
+                                _line(data, len(bom) + exc.start)) from None
+    label, offset = declared(data)
+    codec = codec_for(label) if label else None
+    if codec is not None:
+        is_utf8 = codec == "utf-8"
+        if not is_utf8 and not data.isascii() and _is_utf8(data):
+            # Valid UTF-8 with non-ASCII bytes is next to impossible by chance
+            # in a legacy charset: the declaration is stale (a CMS switched).
+            return Decoded(data.decode("utf-8"), "utf-8", label, [
+                f"{path}:{_line(data, offset)}: declares charset {label} but is UTF-8; "
+                "read as UTF-8"])
+        try:
+            return Decoded(data.decode(codec), codec, label)
+        except UnicodeDecodeError as exc:
+            why = (f"declares charset {label} but byte 0x{data[exc.start]:02x} at line "
+                   f"{_line(data, exc.start)} is not {label}")
+    elif label:
+        why = f"declares unknown charset {label!r}"
+    else:
+        if _is_utf8(data):
+            return Decoded(data.decode("utf-8"), "utf-8")
+        why = "declares no charset and is not UTF-8"
+    guess = _detect(data)
+    if guess is None:
+        raise L10nError(f"{why}, and no charset reads it", path, _line(data, offset))
+    text = data.decode(guess, errors="replace")
+    return Decoded(text, guess, label, [f"{path}:{_line(data, offset)}: {why}; read as {guess} "
+                                        "(detected)"])
