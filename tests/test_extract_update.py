@@ -57,8 +57,12 @@ def test_extract_units_references_kinds_and_placeholders(bare_project, l10n):
     # glossary terms are exported for translators
     ilstc = entry(po, "He added that the New International Land-Sea Trade Corridor (ILSTC)")
     assert "glossary: ILSTC (fixed)" in ilstc.comment
+    # site chrome (the footer) goes to the one site-wide catalog, not the page's
+    site = pot(bare_project, "_site")
+    assert not [e for e in po if e.msgid.startswith("For any inquiries")]
     # the e-mail link is translate="no": a self-closing placeholder with a note
-    email = entry(po, "For any inquiries, please email <1/>")
+    email = entry(site, "For any inquiries, please email <1/>")
+    assert {ref for ref, _ in email.occurrences} >= {f"source/{ASIA}.html", f"source/{MEDIA}.html"}
     assert "placeholder <1/> is <a> service@ichongqing.info" in email.comment
     msgfmt_check(*all_catalogs(bare_project))
 
@@ -193,18 +197,34 @@ def test_missing_source_folder(tmp_path, l10n):
 
 
 @pytest.mark.parametrize("content,line,message", [
-    (b"<html><body><p>fine</p>\n<p>caf\xe9</p></body></html>", 2, "invalid utf-8 byte 0xe9"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3, "binary data"),
     (b"   \n", 1, "empty file"),
 ])
-def test_bad_html_is_reported_with_file_and_line_and_writes_nothing(bare_project, l10n, content,
-                                                                    line, message):
+def test_a_bad_page_is_skipped_with_file_and_line_and_the_rest_extracted(bare_project, l10n,
+                                                                        content, line, message):
     l10n(bare_project, "extract")
     before = {p: p.read_bytes() for p in (bare_project / "locales").rglob("*.pot")}
     (bare_project / "source" / "broken.html").write_bytes(content)
-    r = l10n(bare_project, "extract", expect=2)
+    page = bare_project / "source" / f"{ASIA}.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("Esko Aho thought", "Esko Aho held"),
+                    encoding="utf-8")
+    r = l10n(bare_project, "extract", expect=1)
     assert f"source/broken.html:{line}: " in r.stderr and message in r.stderr
-    assert {p: p.read_bytes() for p in (bare_project / "locales").rglob("*.pot")} == before
+    assert r.stderr.count("\n") == 1 and "page skipped" in r.stderr
+    after = {p: p.read_bytes() for p in (bare_project / "locales").rglob("*.pot")}
+    assert set(after) == set(before)                       # no POT for the broken page
+    changed = {p.stem for p in after if after[p] != before[p]}
+    assert changed == {ASIA}                               # the good edit went through
+    assert "Esko Aho held" in pot(bare_project, ASIA).__unicode__()
+
+
+def test_a_bad_page_leaves_its_po_files_alone_on_update(project, l10n):
+    po_path = project / "locales" / "zh_Hans" / f"{ASIA}.po"
+    before = po_path.read_bytes()
+    (project / "source" / f"{ASIA}.html").write_bytes(b"\x00\x01binary")
+    r = l10n(project, "update", "-l", "zh_Hans", expect=1)
+    assert f"source/{ASIA}.html" in r.stderr
+    assert po_path.read_bytes() == before                  # nothing went obsolete
 
 
 def test_po_syntax_error_names_file_and_line_and_changes_nothing(project, l10n):

@@ -77,6 +77,12 @@ def key(entry: Entry) -> tuple[str | None, str]:
     return (entry.msgctxt, entry.msgid)
 
 
+def reviewed_rows(po: Catalog) -> list[tuple[str | None, str, str]]:
+    """(msgctxt, msgid, msgstr) of every reviewed singular entry: what the
+    translation memory may reuse elsewhere."""
+    return [(e.msgctxt, e.msgid, e.msgstr) for e in po if not e.msgid_plural and is_reviewed(e)]
+
+
 def live_entries(po: Catalog | None) -> dict[str, Entry]:
     """A catalog's current (not obsolete) entries by msgid; empty without a file."""
     return {e.msgid: e for e in po if not e.obsolete} if po is not None else {}

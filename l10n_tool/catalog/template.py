@@ -1,23 +1,27 @@
-"""Templates: one POT per source document, one entry per distinct text."""
+"""Templates: one POT per source page (its article units) and one for the
+site (every page's chrome units), one entry per distinct text."""
 
 from __future__ import annotations
 
 import polib
 
 from l10n_tool.catalog.io import header
-from l10n_tool.document import Document
+from typing import Iterable
 
-def template(document: Document, source_ref: str, project: str,
-             annotate=None) -> polib.POFile:
-    """Build the POT for one document.
+from l10n_tool.document import Unit
+
+
+def template(units: Iterable[tuple[Unit, str]], project: str, annotate=None) -> polib.POFile:
+    """Build a POT from ``(unit, source file)`` pairs, in order.
 
     ``annotate(text)`` may return extra extracted comments for a unit (the
-    glossary terms it uses); same-text units share one entry.
+    glossary terms it uses); same-text units share one entry, with every
+    place they occur as a ``#:`` reference.
     """
     pot = polib.POFile(wrapwidth=78)
     pot.metadata = header(None, project)
     by_key: dict[str, polib.POEntry] = {}
-    for unit in document.units:
+    for unit, source_ref in units:
         entry = by_key.get(unit.text)
         if entry is None:
             notes = list(unit.notes) + list(annotate(unit.text) if annotate else [])

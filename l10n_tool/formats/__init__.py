@@ -24,7 +24,7 @@ Lookup = Callable[[Unit], Optional[str]]
 class SourceFormat:
     name: str
     suffixes: tuple[str, ...]
-    #: read(path, lang, segment) → Document
+    #: read(path, lang, segment, rules) → Document; rules: [tool.l10n.extract] or None
     read: Callable[..., Document]
     #: render(document, lookup, lang_attr=, direction=, joiner=, fallback_lang=) → page tree
     render: Callable[..., Any]

@@ -76,10 +76,11 @@ def check(project: Project, codes: tuple[str, ...] = (), all_locales: bool = Fal
     loaded = {code: [(p, catalog.load(p)) for p in ps] for code, ps in paths.items()}
     pages = source_slugs(project)
     glossary, problems = parse_glossary(project.settings.glossary)
+    found: dict = {}
     contexts = [
         Context(loc, [CatalogFile(project.rel(p), po, p.stem,
                                   pages is not None and p.stem != SITE_SLUG and p.stem not in pages)
-                      for p, po in loaded[loc.code]], glossary, min_complete)
+                      for p, po in loaded[loc.code]], glossary, min_complete, found)
         for loc in locales]
     project_ctx = ProjectContext(project.rel(project.settings.glossary), problems,
                                  [] if codes else unconfigured_folders(project))

@@ -1,27 +1,138 @@
-"""``l10n extract``: one POT per source page."""
+"""``l10n extract``: one POT per source page, and one for the site's chrome.
+
+Article units go to the page's own template; chrome units (menus, footers,
+share widgets) of every page go to one site template, each text once, so a
+newsroom translates its site furniture once and not per article.
+
+Incremental: a page whose content, glossary and settings are as last time is
+not read again; its chrome units are remembered in the build state, so the
+site template can be rebuilt without it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from l10n_tool import catalog, glossary as glossary_mod
-from l10n_tool.document import Document
-from l10n_tool.project import Project
+from l10n_tool.buildstate import BuildState, digest
+from l10n_tool.document import Document, Unit
+from l10n_tool.errors import L10nError
+from l10n_tool.problems import Problem
+from l10n_tool.project import SITE_SLUG, Project
 
 
-def extract(project: Project, glossary: glossary_mod.Glossary | None = None
-            ) -> list[tuple[Path, bool, int]]:
-    """Write one POT per source page; returns (path, changed, units)."""
-    glossary = glossary if glossary is not None else project.glossary()
-    pots = [(project.template_path(doc.slug), templates(project, doc, glossary, None))
-            for doc in project.documents()]
-    return [(path, catalog.save(pot, path), len(pot)) for path, pot in pots]
+@dataclass
+class ExtractResult:
+    path: Path
+    changed: bool
+    units: int
 
 
-def templates(project: Project, doc: Document, glossary: glossary_mod.Glossary,
-              locale: str | None) -> catalog.Catalog:
-    """The template of ``doc``, with glossary comments for ``locale`` (None: the POT)."""
+@dataclass
+class Pages:
+    """What the pages hold, read where they changed and remembered elsewhere."""
+    slugs: list[str] = field(default_factory=list)            # readable pages, in order
+    paths: dict[str, Path] = field(default_factory=dict)      # slug → source file
+    inputs: dict[str, str] = field(default_factory=dict)      # slug → digest of its inputs
+    docs: dict[str, Document] = field(default_factory=dict)   # pages read in this run
+    chrome: dict[str, list[Unit]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)     # unreadable pages
+    warnings: list[Problem] = field(default_factory=list)     # e.g. a wrong charset
+
+    def site_inputs(self) -> str:
+        return digest("site", *(self.inputs[s] for s in self.slugs))
+
+
+def settings_key(project: Project, state: BuildState) -> str:
+    """Everything besides a page itself that changes its template."""
+    s = project.settings
+    return digest(s.segment, s.source_locale, repr(s.extract), s.site_name, s.po_wrap,
+                  state.fingerprint(s.glossary))
+
+
+def _unit_row(u: Unit) -> list:
+    return [u.text, u.kind, u.line, list(u.notes)]
+
+
+def _unit(row: list) -> Unit:
+    return Unit(row[0], row[1], row[2], tuple(row[3]), "chrome")
+
+
+def scan(project: Project, state: BuildState) -> Pages:
+    """Read every page whose template is stale; the others come from the state."""
+    paths, problems = project.page_files()
+    out = Pages(problems=list(problems))
+    key = settings_key(project, state)
+    for path in paths:
+        slug = path.stem
+        inputs = digest("page", key, state.fingerprint(path))
+        pot_path = project.template_path(slug)
+        if state.fresh(pot_path, inputs):
+            out.chrome[slug] = [_unit(r) for r in state.output(pot_path)[2].get("chrome", [])]
+        else:
+            try:
+                doc = project.read_page(path)
+            except L10nError as exc:
+                out.problems.append(project.page_problem(exc, path))
+                continue
+            out.docs[slug] = doc
+            out.chrome[slug] = [u for u in doc.units if u.scope == "chrome"]
+            ref = project.rel(doc.path)
+            out.warnings.extend(Problem(w, ref, None, "warning", "page") for w in doc.warnings)
+        out.slugs.append(slug)
+        out.paths[slug] = path
+        out.inputs[slug] = inputs
+    return out
+
+
+def page_template(project: Project, doc: Document, glossary: glossary_mod.Glossary,
+                  locale: str | None) -> catalog.Catalog:
+    ref = project.rel(doc.path)
+    return catalog.template(((u, ref) for u in doc.units if u.scope != "chrome"),
+                            project.settings.site_name, _notes(glossary, locale))
+
+
+def site_template(project: Project, pages: Pages, glossary: glossary_mod.Glossary,
+                  locale: str | None) -> catalog.Catalog:
+    units = ((u, project.rel(pages.paths[slug])) for slug in pages.slugs for u in pages.chrome[slug])
+    return catalog.template(units, project.settings.site_name, _notes(glossary, locale))
+
+
+def _notes(glossary: glossary_mod.Glossary, locale: str | None):
     def notes(text: str) -> list[str]:
         terms = dict.fromkeys(occ.term for occ in glossary.find(text))
         return [term.describe(locale) for term in terms]
-    return catalog.template(doc, project.rel(doc.path), project.settings.site_name, notes)
+    return notes
+
+
+def has_site_catalog(project: Project, pages: Pages) -> bool:
+    return any(pages.chrome.values()) or project.site_template_path().exists()
+
+
+def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary | None = None
+            ) -> tuple[list[ExtractResult], Pages]:
+    """Write the templates that changed; a page that cannot be read keeps its old POT."""
+    glossary = glossary if glossary is not None else project.glossary()
+    pages = scan(project, state)
+    results = []
+    for slug in pages.slugs:
+        path = project.template_path(slug)
+        doc = pages.docs.get(slug)
+        if doc is None:
+            results.append(ExtractResult(path, False, state.output(path)[2].get("units", 0)))
+            continue
+        pot = page_template(project, doc, glossary, None)
+        results.append(ExtractResult(path, catalog.save(pot, path), len(pot)))
+        state.record(path, pages.inputs[slug],
+                     {"chrome": [_unit_row(u) for u in pages.chrome[slug]], "units": len(pot)})
+    if has_site_catalog(project, pages):
+        path = project.site_template_path()
+        inputs = pages.site_inputs()
+        if state.fresh(path, inputs):
+            results.append(ExtractResult(path, False, state.output(path)[2].get("units", 0)))
+        else:
+            pot = site_template(project, pages, glossary, None)
+            results.append(ExtractResult(path, catalog.save(pot, path), len(pot)))
+            state.record(path, inputs, {"units": len(pot)})
+    return results, pages

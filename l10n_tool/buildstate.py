@@ -1,0 +1,198 @@
+"""What the last run read and wrote, so each step redoes only what changed.
+
+A newsroom site has thousands of pages and a run touches a few. Every input
+file gets a content fingerprint (SHA-256, recomputed only when its size or
+mtime changed, as git's index does); every output records the digest of the
+inputs it was made from. A step skips an output whose recorded digest still
+matches and whose file is as it was written (or as a translator saved it).
+
+The translation memory lives here too: the reviewed translations of every PO
+file of a locale, refreshed from the files that changed, so reuse across
+pages never needs every PO file loaded.
+
+One sqlite file under the cache folder. Losing it is harmless: the next run
+is a full run and writes the same files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from l10n_tool import __version__
+from l10n_tool.errors import L10nError
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, sha TEXT);
+CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT, sha TEXT, data TEXT);
+CREATE TABLE IF NOT EXISTS tm_files (locale TEXT, path TEXT, sha TEXT, PRIMARY KEY (locale, path));
+CREATE TABLE IF NOT EXISTS tm (locale TEXT, ctx TEXT, msgid TEXT, msgstr TEXT, path TEXT);
+CREATE INDEX IF NOT EXISTS tm_key ON tm (locale, msgid);
+CREATE INDEX IF NOT EXISTS tm_path ON tm (locale, path);
+"""
+
+
+def digest(*parts: object) -> str:
+    """One digest of several inputs (strings, numbers, None), order-sensitive."""
+    h = hashlib.sha256(__version__.encode())
+    for part in parts:
+        h.update(b"\x1f" + str(part).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+class BuildState:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(self.path), timeout=30)
+            self.db.executescript(_SCHEMA)
+            self._files = {p: (size, mtime, sha) for p, size, mtime, sha in
+                           self.db.execute("SELECT path, size, mtime, sha FROM files")}
+        except FileExistsError:
+            raise L10nError("the cache folder is a file; remove it", self.path.parent) from None
+        except (OSError, sqlite3.Error) as exc:
+            raise L10nError(f"build state unusable ({exc}); delete it to start afresh",
+                            self.path) from None
+        self._dirty: dict[str, tuple[int, int, str]] = {}
+
+    # -- fingerprints
+    def fingerprint(self, path: Path) -> str | None:
+        """The file's content hash, or None when it does not exist."""
+        key = os.fspath(path)
+        try:
+            st = os.stat(key)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        known = self._dirty.get(key) or self._files.get(key)
+        if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+            return known[2]
+        with open(key, "rb") as f:
+            sha = hashlib.sha256(f.read()).hexdigest()
+        self._dirty[key] = (st.st_size, st.st_mtime_ns, sha)
+        return sha
+
+    # -- outputs
+    def output(self, path: Path) -> tuple[str, str | None, dict] | None:
+        """(inputs digest, file hash when written, data) recorded for an output."""
+        row = self.db.execute("SELECT inputs, sha, data FROM outputs WHERE path = ?",
+                              (os.fspath(path),)).fetchone()
+        return (row[0], row[1], json.loads(row[2] or "{}")) if row else None
+
+    def fresh(self, path: Path, inputs: str) -> bool:
+        """The output was made from these inputs and is on disk as it was written."""
+        known = self.output(path)
+        return known is not None and known[0] == inputs and self.fingerprint(path) == known[1] \
+            and known[1] is not None
+
+    def record(self, path: Path, inputs: str, data: dict | None = None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+                        (os.fspath(path), inputs, self.fingerprint(path),
+                         json.dumps(data or {}, ensure_ascii=False)))
+
+    def forget(self, path: Path) -> None:
+        self.db.execute("DELETE FROM outputs WHERE path = ?", (os.fspath(path),))
+
+    # -- memoised results (stats of a file, …), keyed by what they were computed from
+    def memo(self, key: str, inputs: str) -> dict | None:
+        row = self.db.execute("SELECT inputs, data FROM outputs WHERE path = ?",
+                              ("memo:" + key,)).fetchone()
+        return json.loads(row[1]) if row and row[0] == inputs else None
+
+    def set_memo(self, key: str, inputs: str, data: dict) -> None:
+        self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, NULL, ?)",
+                        ("memo:" + key, inputs, json.dumps(data, ensure_ascii=False)))
+
+    # -- translation memory
+    def refresh_memory(self, locale: str, paths: Iterable[Path],
+                       reviewed: Callable[[Path], Iterable[tuple[str | None, str, str]]]
+                       ) -> set[str]:
+        """Bring the locale's memory up to date with its PO files; returns the
+        msgids whose translation was added or changed since the last run."""
+        known = dict(self.db.execute("SELECT path, sha FROM tm_files WHERE locale = ?", (locale,)))
+        gained: set[str] = set()
+        seen = set()
+        for path in paths:
+            key = os.fspath(path)
+            seen.add(key)
+            sha = self.fingerprint(path)
+            if known.get(key) == sha:
+                continue
+            before = dict(((c, m), s) for c, m, s in self.db.execute(
+                "SELECT ctx, msgid, msgstr FROM tm WHERE locale = ? AND path = ?", (locale, key)))
+            rows = [(c or "", m, s) for c, m, s in reviewed(path)]
+            gained.update(m for c, m, s in rows if before.get((c, m)) != s)
+            self._store_memory(locale, key, sha, rows)
+        for key in set(known) - seen:
+            self.db.execute("DELETE FROM tm WHERE locale = ? AND path = ?", (locale, key))
+            self.db.execute("DELETE FROM tm_files WHERE locale = ? AND path = ?", (locale, key))
+        return gained
+
+    def remember(self, locale: str, path: Path, rows: Iterable[tuple[str | None, str, str]]) -> None:
+        """Record what a PO file we just wrote holds, so the next run need not read it."""
+        self._store_memory(locale, os.fspath(path), self.fingerprint(path),
+                           [(c or "", m, s) for c, m, s in rows])
+
+    def _store_memory(self, locale: str, key: str, sha: str | None, rows: list) -> None:
+        self.db.execute("DELETE FROM tm WHERE locale = ? AND path = ?", (locale, key))
+        self.db.executemany("INSERT INTO tm VALUES (?, ?, ?, ?, ?)",
+                            [(locale, c, m, s, key) for c, m, s in rows])
+        self.db.execute("INSERT OR REPLACE INTO tm_files VALUES (?, ?, ?)", (locale, key, sha))
+
+    def memory(self, locale: str) -> "Memory":
+        return Memory(self.db, locale)
+
+    # -- lifetime
+    def commit(self) -> None:
+        if self._dirty:
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                                [(p, *v) for p, v in self._dirty.items()])
+            self._files.update(self._dirty)
+            self._dirty.clear()
+        self.db.commit()
+
+    def close(self) -> None:
+        try:
+            self.commit()
+        finally:
+            self.db.close()
+
+    def __enter__(self) -> "BuildState":
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            self.close()
+        else:   # a failed run records nothing it did not finish
+            self.db.rollback()
+            self.db.close()
+
+
+class Memory(Mapping):
+    """(msgctxt, msgid) → a reviewed msgstr of the locale, from the first PO
+    file in path order that has one, as the catalog merge expects."""
+
+    def __init__(self, db: sqlite3.Connection, locale: str):
+        self.db, self.locale = db, locale
+
+    def __getitem__(self, key: tuple) -> str:
+        ctx, msgid = key
+        row = self.db.execute("SELECT msgstr FROM tm WHERE locale = ? AND msgid = ? AND ctx = ? "
+                              "ORDER BY path LIMIT 1", (self.locale, msgid, ctx or "")).fetchone()
+        if row is None:
+            raise KeyError(key)
+        return row[0]
+
+    def __iter__(self) -> Iterator[tuple]:
+        for ctx, msgid in self.db.execute("SELECT DISTINCT ctx, msgid FROM tm WHERE locale = ?",
+                                          (self.locale,)):
+            yield (ctx or None, msgid)
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT COUNT(DISTINCT ctx || char(31) || msgid) FROM tm "
+                               "WHERE locale = ?", (self.locale,)).fetchone()[0]
