@@ -261,3 +261,12 @@ def test_article_element_around_several_text_blocks_is_the_container():
     for ident in ("li", "td", "img"):
         assert c.scope(by_id(root, ident)) == cls.ARTICLE, ident
     assert c.scope(root.find(".//header/p")) == cls.CHROME
+
+
+def test_hidden_wrapper_of_the_whole_page_is_shown_by_its_script():
+    root = parse(f"""<html><body style="display:none"><div id="app" style="display: none">
+        <p id="a">{PARA * 6}</p><p>{PARA * 4}</p></div>
+        <div id="modal" style="display:none"><p id="m">Subscribe now</p></div></body></html>""")
+    c = cls.classify(root)
+    assert not c.hidden(by_id(root, "a")) and c.scope(by_id(root, "a")) == cls.ARTICLE
+    assert c.hidden(by_id(root, "m"))

@@ -147,6 +147,20 @@ def _own_hidden(el) -> bool:
     return False
 
 
+def _revealed_by_script(el, body, page_text: int) -> bool:
+    """A hidden wrapper of the whole page is shown by a script (anti-flicker, app shells)."""
+    if el.tag in ("html", "body", "head"):
+        return True
+    if el.tag in _NEVER_RENDERED or page_text < 1000:
+        return False
+    return _visible_length(el) > 0.8 * page_text
+
+
+def _visible_length(el) -> int:
+    return sum(len(t) - t.count(" ") - t.count("\n") - t.count("\t")
+               for t in el.itertext()) if el is not None else 0
+
+
 def _tiny(value: Optional[str]) -> bool:
     if value is None:
         return False
@@ -432,11 +446,14 @@ def classify(root, rules: Optional[ExtractRules] = None) -> Classification:
 
     # 1. hidden: own attributes, then inherited (aria-hidden decided after the article).
     aria = []
+    page_text = _visible_length(body)
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         parent = el.getparent()
-        if parent is not None and parent in hidden or el in excluded or _own_hidden(el):
+        if parent is not None and parent in hidden or el in excluded:
+            hidden.add(el)
+        elif _own_hidden(el) and not _revealed_by_script(el, body, page_text):
             hidden.add(el)
         elif _aria_hidden(el):
             aria.append(el)
