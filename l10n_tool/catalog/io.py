@@ -2,7 +2,10 @@
 
 Loading turns every syntax and encoding problem into a ``file:line`` error,
 so a translator's broken save is a one-line message and never a traceback.
-Saving is atomic and skips files whose content (dates aside) did not change.
+Saving writes what GNU gettext writes (``pofile``, ``wrap``), so a file that
+msgcat, msgmerge, Poedit or Weblate saved comes back byte-identical when
+nothing changed; it is atomic and skips files whose content (dates aside)
+did not change.
 """
 
 from __future__ import annotations
@@ -14,27 +17,19 @@ import polib
 from babel.messages.catalog import Catalog as BabelCatalog
 
 from l10n_tool import __version__
+from l10n_tool.catalog import pofile, wrap
 from l10n_tool.errors import L10nError
 from l10n_tool.fsutil import write_atomic
 from l10n_tool.locales import LocaleInfo
 
 _DATE_HEADER = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*"$', re.M)
-_STRING = r'"(?:[^"\\]|\\.)*"'
-_PO_LINE = re.compile(
-    rf'^(?:#~\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$')
+_STRING_LINE = re.compile(r'^(?:#~\|? |#\| )?(?:msg\w+(?:\[\d+\])? )?"(.*)"$')
 
-
-
-def _lint(text: str, path: Path) -> None:
-    """Reject what polib would silently drop, such as an unterminated string."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or (stripped.startswith("#") and not stripped.startswith("#~")):
-            continue
-        if stripped.startswith("#~") and (not stripped[2:].strip() or stripped.startswith("#~|")):
-            continue  # a bare "#~", or an obsolete entry's previous msgid
-        if not _PO_LINE.match(stripped):
-            raise L10nError(f"PO syntax error: {stripped[:60]!r}", path, number)
+#: How catalogs are wrapped unless the caller says otherwise: msgcat's default.
+#: ``0``/``None`` writes every string on one line (``msgcat --no-wrap``);
+#: ``KEEP`` follows the style the file on disk was found in.
+DEFAULT_WIDTH = wrap.DEFAULT_WIDTH
+KEEP = "keep"
 
 
 def load(path: Path) -> polib.POFile:
@@ -43,6 +38,8 @@ def load(path: Path) -> polib.POFile:
         data = Path(path).read_bytes()
     except FileNotFoundError:
         raise L10nError("no such file", path) from None
+    except IsADirectoryError:
+        raise L10nError("is a folder, not a PO file", path) from None
     # the header names the charset; legacy files may use another than UTF-8
     m = re.search(rb"charset=([\w.-]+)", data[:4096])
     charset = m.group(1).decode("ascii") if m and m.group(1).upper() != b"CHARSET" else "utf-8"
@@ -55,46 +52,44 @@ def load(path: Path) -> polib.POFile:
         line = data[: exc.start].count(b"\n") + 1
         raise L10nError(f"not valid {charset}" if charset.lower().replace("-", "") != "utf8"
                         else "not UTF-8", path, line) from None
-    _lint(text, path)
-    try:
-        po = polib.pofile(text, check_for_duplicates=True)
-    except (OSError, ValueError) as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        msg = re.sub(r"\s*\(line \d+\)", "", str(exc)).replace("in po file ", "")
-        raise L10nError(f"PO syntax error: {msg.strip()}", path,
-                        int(m.group(1)) if m else None) from None
+    po = pofile.parse(text, path)
     po.fpath = str(path)
-    _msgid_lines(po, text)
     return po
-
-
-def _msgid_lines(po: polib.POFile, text: str) -> None:
-    """Point every entry's ``linenum`` at its ``msgid`` line, where editors and
-    msgfmt point; polib's own value lands somewhere in the comment block."""
-    lines = text.splitlines()
-    for entry in po:
-        i = max(0, (entry.linenum or 1) - 2)
-        while i < len(lines) and not lines[i].lstrip("#~ ").startswith("msgid "):
-            i += 1
-        if i < len(lines):
-            entry.linenum = i + 1
 
 
 def _strip_dates(text: str) -> str:
     return _DATE_HEADER.sub("", text)
 
 
-def save(po: polib.POFile, path: Path) -> bool:
-    """Write atomically, always as UTF-8; skip when only the date headers would change."""
+def found_width(text: str) -> int:
+    """The wrapping a file was written with: 0 when a string line is wider than
+    msgcat's page although it could break at a space or in CJK text (so it was saved with
+    ``--no-wrap``), else the default. A wrapped file may still hold a wide
+    line: one word (a URL) longer than the page."""
+    for line in text.split("\n"):
+        if len(line) > DEFAULT_WIDTH and wrap.width(line) > DEFAULT_WIDTH:
+            m = _STRING_LINE.match(line)
+            if m and (re.search(r" \S", m.group(1)) or wrap.width(m.group(1)) > len(m.group(1))):
+                return 0            # spaces or CJK: GNU would have broken this line
+    return DEFAULT_WIDTH
+
+
+def save(po: polib.POFile, path: Path, width: int | str | None = DEFAULT_WIDTH) -> bool:
+    """Write atomically, always as UTF-8, exactly as GNU msgcat would at this
+    ``width``; skip when only the date headers would change."""
     content_type = po.metadata.get("Content-Type", "")
     if "charset=utf-8" not in content_type.lower():
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-    text = str(po) + "\n" if not str(po).endswith("\n") else str(po)
+    path = Path(path)
     try:
-        if _strip_dates(path.read_text(encoding="utf-8")) == _strip_dates(text):
-            return False
+        old = path.read_text(encoding="utf-8")
     except (FileNotFoundError, UnicodeDecodeError):
-        pass
+        old = None
+    if width == KEEP:
+        width = found_width(old) if old is not None else DEFAULT_WIDTH
+    text = pofile.serialize(po, width)
+    if old is not None and _strip_dates(old) == _strip_dates(text):
+        return False
     return write_atomic(path, text)
 
 

@@ -1,0 +1,303 @@
+"""Our own PO reader and writer around polib's entry objects.
+
+polib's parser splits its input with ``str.splitlines()``, so a U+2028,
+U+0085 or U+001C inside a msgid (which GNU writes raw, and msgfmt accepts)
+breaks the file in two; its duplicate check is quadratic; its writer wraps
+unlike GNU. This module reads line by line on ``\\n`` only, in one pass,
+remembering each entry's ``msgid`` line, and writes what GNU gettext 0.21
+writes (see ``wrap``). The objects stay ``polib.POFile``/``POEntry`` so
+the rest of the catalog layer works on the same model.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polib
+
+from l10n_tool.catalog.wrap import DEFAULT_WIDTH, wrap
+from l10n_tool.errors import L10nError
+
+_KEYWORD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s*("(?:[^"\\]|\\.)*")\s*$')
+_CONTINUATION = re.compile(r'"(?:[^"\\]|\\.)*"\s*$')
+_UNESCAPE = re.compile(r'\\(?:([abfnrtv\\"\'?])|([0-7]{1,3})|x([0-9a-fA-F]{1,2}))|\\(.?)')
+_SIMPLE = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
+           "\\": "\\", '"': '"', "'": "'", "?": "?"}
+
+
+class _Bad(Exception):
+    pass
+
+
+def _unescape_repl(m: re.Match) -> str:
+    if m.group(1):
+        return _SIMPLE[m.group(1)]
+    if m.group(2):
+        return chr(int(m.group(2), 8))
+    if m.group(3):
+        return chr(int(m.group(3), 16))
+    raise _Bad(f"invalid escape sequence '\\{m.group(4)}'")
+
+
+def _unquote(quoted: str) -> str:
+    body = quoted.strip()[1:-1]
+    return _UNESCAPE.sub(_unescape_repl, body) if "\\" in body else body
+
+
+class _Draft:
+    """Fields of the entry being read."""
+    __slots__ = ("tcomment", "comment", "occurrences", "flags", "prev", "fields", "plural",
+                 "obsolete", "line", "field")
+
+    def __init__(self) -> None:
+        self.tcomment: list[str] = []
+        self.comment: list[str] = []
+        self.occurrences: list[tuple[str, str]] = []
+        self.flags: list[str] = []
+        self.prev: dict[str, str] = {}
+        self.fields: dict[str, str] = {}
+        self.plural: dict[int, str] = {}
+        self.obsolete = False
+        self.line = 0            # the msgid line
+        self.field: tuple | None = None
+
+    @property
+    def has_msgstr(self) -> bool:
+        return "msgstr" in self.fields or bool(self.plural)
+
+
+def _occurrences(text: str) -> list[tuple[str, str]]:
+    out = []
+    for ref in text.split():
+        name, sep, line = ref.rpartition(":")
+        out.append((name, line) if sep and line.isdigit() else (ref, ""))
+    return out
+
+
+class _Parser:
+    """One pass over the lines; ``draft`` is the entry being read."""
+
+    def __init__(self, path) -> None:
+        self.path = path
+        self.draft = _Draft()
+        self.entries: list[_Draft] = []
+        self.number = 0
+
+    def flush(self) -> None:
+        d = self.draft
+        if d.fields or d.plural:
+            if not d.has_msgstr:
+                raise L10nError("PO syntax error: msgid without msgstr", self.path, d.line)
+            if d.plural and "msgid_plural" not in d.fields:
+                raise L10nError("PO syntax error: msgstr[n] without msgid_plural", self.path,
+                                d.line)
+            self.entries.append(d)
+        self.draft = _Draft()
+
+    def line(self, line: str) -> None:
+        if line.startswith("#~"):
+            rest = line[2:]
+            previous = rest.startswith("|")
+            body = (rest[1:] if previous else rest).strip()
+            if body:
+                self.content(body, previous, True)
+            return
+        if line.startswith("#"):
+            if self.draft.has_msgstr:
+                self.flush()
+            d, kind = self.draft, line[1:2]
+            if kind == "|":
+                self.content(line[2:].strip(), True, False)
+            elif kind == ",":
+                d.flags += [f.strip() for f in line[2:].split(",") if f.strip()]
+            elif kind == ":":
+                d.occurrences += _occurrences(line[2:])
+            elif kind == ".":
+                d.comment.append(line[3:] if line.startswith("#. ") else line[2:])
+            else:
+                d.tcomment.append(line[2:] if line.startswith("# ") else line[1:])
+            return
+        body = line.strip()
+        if body:
+            self.content(body, False, False)
+
+    def content(self, body: str, previous: bool, obsolete: bool) -> None:
+        """One keyword or continuation line."""
+        d = self.draft
+        if body.startswith('"'):
+            if d.field is None:
+                raise _Bad(f"unexpected string {body[:60]!r}")
+            if not _CONTINUATION.match(body):
+                raise _Bad(f"bad string {body[:60]!r}")
+            store, name = d.field
+            store[name] += _unquote(body)
+            return
+        m = _KEYWORD.match(body)
+        if not m:
+            raise _Bad(repr(body[:60]))
+        keyword, index, quoted = m.group(1), m.group(2), m.group(3)
+        if previous:
+            if keyword not in ("msgctxt", "msgid", "msgid_plural"):
+                raise _Bad(f"{keyword} in a previous-msgid comment")
+            if d.has_msgstr:
+                self.flush()
+                d = self.draft
+            d.prev[keyword] = _unquote(quoted)
+            d.field = (d.prev, keyword)
+            return
+        if keyword in ("msgctxt", "msgid") and (
+                d.has_msgstr or keyword in d.fields or (keyword == "msgctxt" and "msgid" in d.fields)):
+            if not d.has_msgstr:
+                raise _Bad("msgid without msgstr")
+            self.flush()
+            d = self.draft
+        if keyword.startswith("msgstr") and "msgid" not in d.fields:
+            raise _Bad(f"{keyword} without msgid")
+        if keyword == "msgid":
+            d.line = self.number
+        d.obsolete = obsolete
+        value = _unquote(quoted)
+        if index is not None:
+            d.plural[int(index)] = value
+            d.field = (d.plural, int(index))
+        else:
+            if keyword in d.fields:
+                raise _Bad(f"duplicate {keyword}")
+            d.fields[keyword] = value
+            d.field = (d.fields, keyword)
+
+
+def parse(text: str, path=None) -> polib.POFile:
+    """Parse PO text; every problem is an ``L10nError`` at its line."""
+    parser = _Parser(path)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    try:
+        for parser.number, raw in enumerate(lines, start=1):
+            parser.line(raw[:-1] if raw.endswith("\r") else raw)
+        parser.flush()
+    except _Bad as exc:
+        raise L10nError(f"PO syntax error: {exc}", path, parser.number) from None
+    po = polib.POFile(wrapwidth=DEFAULT_WIDTH)
+    _build(po, parser.entries, path)
+    return po
+
+
+def _build(po: polib.POFile, entries: list[_Draft], path) -> None:
+    """Entries into ``po``; duplicates found with one dict, in linear time."""
+    seen: dict[tuple, int] = {}
+    header_done = False
+    for d in entries:
+        line = d.line
+        f = d.fields
+        msgid, msgctxt = f["msgid"], f.get("msgctxt")
+        if not header_done and msgid == "" and msgctxt is None and not d.obsolete:
+            header_done = True
+            if not po and not seen:
+                po.header = "\n".join(d.tcomment)
+                po.header_comment = bool(d.tcomment)
+                po.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in d.flags else 0
+                po.metadata = _metadata(f.get("msgstr", ""))
+                continue
+        k = (msgctxt, msgid, d.obsolete)
+        first = seen.get(k)
+        if first is not None and not d.obsolete:
+            raise L10nError(f"duplicate message definition (first defined at line {first})",
+                            path, line)
+        seen.setdefault(k, line)
+        po.append(polib.POEntry(
+            msgid=msgid, msgstr=f.get("msgstr", ""), msgid_plural=f.get("msgid_plural", ""),
+            msgstr_plural=dict(d.plural), msgctxt=msgctxt, obsolete=d.obsolete,
+            occurrences=d.occurrences, comment="\n".join(d.comment),
+            tcomment="\n".join(d.tcomment), flags=d.flags,
+            previous_msgctxt=d.prev.get("msgctxt"), previous_msgid=d.prev.get("msgid"),
+            previous_msgid_plural=d.prev.get("msgid_plural"), linenum=line))
+
+
+def _metadata(msgstr: str) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for line in msgstr.split("\n"):
+        name, sep, value = line.partition(":")
+        if sep:
+            meta[name.strip()] = value[1:] if value.startswith(" ") else value
+    return meta
+
+
+# ----------------------------------------------------------------- writing
+
+def _comment_lines(mark: str, text: str | None) -> list[str]:
+    if not text:
+        return []
+    return [f"{mark} {line}" if line else mark for line in text.split("\n")]
+
+
+def _reference_lines(occurrences, width: int | None) -> list[str]:
+    """``#:`` lines; GNU wraps these at the page width even under ``--no-wrap``."""
+    if not occurrences:
+        return []
+    page = width or DEFAULT_WIDTH
+    lines, current, column = [], "#:", 2
+    for name, line in occurrences:
+        ref = f"{name}:{line}" if line else name
+        if column > 2 and column + len(ref) + 1 > page:
+            lines.append(current)
+            current, column = "#:", 2
+        current += " " + ref
+        column += len(ref) + 1
+    lines.append(current)
+    return lines
+
+
+def _flags(flags) -> list[str]:
+    if not flags:
+        return []
+    ordered = (["fuzzy"] if "fuzzy" in flags else []) + [f for f in flags if f != "fuzzy"]
+    return ["#, " + ", ".join(dict.fromkeys(ordered))]
+
+
+def entry_lines(entry: polib.POEntry, width: int | None = DEFAULT_WIDTH) -> list[str]:
+    """One entry as GNU writes it (``message_print`` / ``message_print_obsolete``)."""
+    w = None if "no-wrap" in entry.flags else width
+    prefix = "#~ " if entry.obsolete else ""
+    prev = "#~| " if entry.obsolete else "#| "
+    out = _comment_lines("#", entry.tcomment) + _comment_lines("#.", entry.comment)
+    out += _reference_lines(entry.occurrences, width) + _flags(entry.flags)
+    for name, value in (("msgctxt", entry.previous_msgctxt), ("msgid", entry.previous_msgid),
+                        ("msgid_plural", entry.previous_msgid_plural)):
+        if value is not None:
+            out += wrap(name, value, prev, w)
+    if entry.msgctxt is not None:
+        out += wrap("msgctxt", entry.msgctxt, prefix, w)
+    out += wrap("msgid", entry.msgid, prefix, w)
+    if entry.msgid_plural:
+        out += wrap("msgid_plural", entry.msgid_plural, prefix, w)
+        forms = entry.msgstr_plural or {0: ""}
+        for n in sorted(forms):
+            out += wrap(f"msgstr[{n}]", forms[n], prefix, w)
+    else:
+        out += wrap("msgstr", entry.msgstr, prefix, w)
+    return out
+
+
+def header_lines(po: polib.POFile, width: int | None = DEFAULT_WIDTH) -> list[str]:
+    """The header entry. A catalog we create gets the lone ``#`` polib always
+    wrote, so files written before this module stay byte-identical."""
+    out = _comment_lines("#", po.header)
+    if not out and getattr(po, "header_comment", True):
+        out = ["#"]
+    if po.metadata_is_fuzzy:
+        out.append("#, fuzzy")
+    out.append('msgid ""')
+    body = "".join(f"{name}: {value}\n" for name, value in po.metadata.items())
+    return out + wrap("msgstr", body, "", width)
+
+
+def serialize(po: polib.POFile, width: int | None = DEFAULT_WIDTH) -> str:
+    """The whole file: header, live entries, then obsolete ones, as GNU orders them."""
+    blocks = []
+    if po.metadata or po.header:
+        blocks.append(header_lines(po, width))
+    blocks += [entry_lines(e, width) for e in po if not e.obsolete]
+    blocks += [entry_lines(e, width) for e in po if e.obsolete]
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
