@@ -7,9 +7,10 @@ code 2 (bad input) or 1 (findings); nothing here decides what is valid.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import sys
 import sqlite3
+import sys
 from pathlib import Path
 
 import click
@@ -20,7 +21,6 @@ from l10n_tool.checks.report import FORMATS as REPORT_FORMATS
 from l10n_tool.errors import EXIT_FINDINGS, EXIT_USAGE, L10nError
 from l10n_tool.lock import project_lock
 from l10n_tool.locales import get_locale
-from l10n_tool.mt.engine import ENGINES
 from l10n_tool.project import Project
 from l10n_tool.steps.extract import extract as do_extract
 from l10n_tool.steps.status import status as do_status
@@ -156,8 +156,11 @@ def cli(ctx, project_dir, source_dir, glossary, locales_dir, source_locale, wait
 def extract(ctx, paragraphs):
     """Write locales/templates/<page>.pot from source/*.html."""
     project = _segmented(ctx, paragraphs)
-    for path, changed, count in do_extract(project):
-        click.echo(f"{project.rel(path)}: {count} units{'' if changed else ' (unchanged)'}")
+    with project.build_state() as state:
+        results, pages = do_extract(project, state)
+    for r in results:
+        click.echo(f"{project.rel(r.path)}: {r.units} units{'' if r.changed else ' (unchanged)'}")
+    _report_pages(ctx, pages.problems, pages.warnings)
 
 
 @cli.command()
@@ -167,11 +170,28 @@ def extract(ctx, paragraphs):
 def update(ctx, locales, all_locales, paragraphs):
     """Extract again, then create or merge locales/<locale>/<page>.po."""
     project = _segmented(ctx, paragraphs)
-    for r in do_update(project, project.locales(locales, all_locales)):
+    run = do_update(project, project.locales(locales, all_locales))
+    for r in run.files:
         m = r.result
+        if m is None:
+            continue
         state = "created" if m.created else ("updated" if r.written else "unchanged")
         click.echo(f"{project.rel(r.path)}: {state}; {m.kept} kept, {m.reused} reused, "
                    f"{m.fuzzy} fuzzy, {m.new} new, {m.obsolete} obsolete")
+    skipped = sum(1 for r in run.files if r.result is None)
+    if skipped:
+        click.echo(f"{skipped} PO files up to date (template and memory unchanged)")
+    _report_pages(ctx, run.problems, run.warnings)
+
+
+def _report_pages(ctx: click.Context, problems, warnings) -> None:
+    """Pages that could not be read are skipped, not fatal: one line each, exit 1."""
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+    for p in problems:
+        click.echo(f"error: {p}; page skipped", err=True)
+    if problems:
+        ctx.exit(EXIT_FINDINGS)
 
 
 @cli.command()
@@ -181,15 +201,19 @@ def update(ctx, locales, all_locales, paragraphs):
 def status(ctx, locales, all_locales, fmt):
     """Units and words reviewed, fuzzy and untranslated, per locale and page."""
     project = _project(ctx)
-    rows = do_status(project, project.locales(locales, all_locales))
+    report = do_status(project, project.locales(locales, all_locales))
+    rows = report.rows
     if fmt == "json":
-        click.echo(json.dumps({"pages": rows}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"pages": rows, "orphaned": report.orphaned},
+                              ensure_ascii=False, indent=2))
         return
     click.echo(f"{'locale':<9} {'page':<48} {'reviewed':>14} {'fuzzy':>6} {'untransl.':>9} {'words':>11}")
     for r in rows:
         click.echo(f"{r['locale']:<9} {r['page'][:48]:<48} "
                    f"{r['reviewed']:>4}/{r['units']:<4} {r['percent_reviewed']:>4.0f}% "
                    f"{r['fuzzy']:>6} {r['untranslated']:>9} {r['words_reviewed']:>5}/{r['words']:<5}")
+    for path in report.orphaned:
+        click.echo(f"orphaned: {path} (its source page is gone; delete it or restore the page)")
 
 
 @cli.command()
@@ -246,50 +270,64 @@ def serve(ctx, port, bind):
 
 @cli.command()
 @click.option("-l", "--locale", "locale", required=True, metavar="LOCALE", help="Target locale.")
-@click.option("--engine", type=click.Choice(ENGINES), default="argos", show_default=True)
-@click.option("--beam", "beam_size", type=click.IntRange(1, 16), default=2, show_default=True,
-              help="Beam size; 1 is greedy and fastest, 4 is Argos's default.")
-@click.option("--threads", type=click.IntRange(0, 256), default=0,
-              help="CPU threads for CTranslate2 (0: one per available core).")
-@click.option("--batch-size", type=click.IntRange(1, 1024), default=32, show_default=True,
-              help="Units per CTranslate2 batch.")
+@click.option("--engine", default=None, metavar="NAME",
+              help="MT engine (default: [tool.l10n.mt] engine, else argos).")
+@click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
+              help="Engine option (repeatable), as in [tool.l10n.mt.<engine>].")
+@click.option("--beam", default=None, help="Engine option beam (1 is greedy and fastest).")
+@click.option("--threads", default=None, help="Engine option threads (0: one per core).")
+@click.option("--batch-size", default=None, help="Engine option batch_size.")
+@click.option("--device", default=None, help="Engine option device: cpu, cuda or auto.")
+@click.option("--executor", default=None, metavar="NAME",
+              help="Where the engine runs: local (default) or ray.")
+@click.option("--address", default=None,
+              help="Ray cluster address (default: [tool.l10n.mt] address, RAY_ADDRESS, or a "
+                   "local cluster).")
+@click.option("--workers", type=click.IntRange(0, 4096), default=None,
+              help="Ray actors (0: one per `threads` CPUs of the cluster).")
 @click.option("--refresh-drafts", is_flag=True,
               help="Also re-translate entries that are still unreviewed MT drafts.")
 @click.pass_context
-def translate(ctx, locale, engine, beam_size, threads, batch_size, refresh_drafts):
+def translate(ctx, locale, engine, options, beam, threads, batch_size, device, executor, address,
+              workers, refresh_drafts):
     """Fill untranslated entries with fuzzy machine-translated drafts (offline)."""
+    from l10n_tool.mt import settings as mt_settings
     from l10n_tool.mt.cache import MTCache
-    from l10n_tool.mt.drafts import translate_locale
-    from l10n_tool.mt.engine import create
+    from l10n_tool.mt.executors import create as create_executor
+    from l10n_tool.steps import translate as step
 
     project = _project(ctx)
     s = project.settings
     target = get_locale(locale)
+    cli_options = mt_settings.parse_cli_options(options)
+    for key, value in (("beam", beam), ("threads", threads), ("batch_size", batch_size),
+                       ("device", device)):
+        if value is not None:
+            cli_options[key] = (value, f"--{key.replace('_', '-')}")
+    mt = mt_settings.load(s.root, engine, executor, address, workers, cli_options)
     glossary = project.glossary()
-    mt = create(engine, get_locale(s.source_locale).argos_code, target.argos_code,
-                beam_size, threads, batch_size)
-    cache = MTCache(s.cache_dir / "mt.sqlite")
-    bar = None
-    try:
-        def on_total(n):
-            nonlocal bar
-            if n and sys.stderr.isatty():
-                bar = click.progressbar(length=n, label=f"translating {target.code}", file=sys.stderr)
-                bar.__enter__()
-        summary = translate_locale(project, target, mt, glossary, cache, refresh_drafts,
-                                   progress=lambda n: bar and bar.update(n),
-                                   on_total=on_total)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-        cache.close()
+    spec = mt.spec(get_locale(s.source_locale).argos_code, target.argos_code)
+    engine_ = spec.create()
+    with MTCache(s.cache_dir / "mt.sqlite") as cache:
+        plan = step.plan(project, target, engine_, glossary, cache, refresh_drafts)
+        runner = create_executor(mt.executor, mt) if plan.total else None
+        bar = (click.progressbar(length=plan.total, label=f"translating {target.code}",
+                                 file=sys.stderr)
+               if plan.total and sys.stderr.isatty() else contextlib.nullcontext())
+        with step.interruptible() as stop, bar as progress:
+            for done in step.run(plan, engine_, glossary, cache, runner, spec, stop):
+                if progress is not None:
+                    progress.update(done)
+        summary = step.write(project, plan)
     rate = summary.translated / summary.seconds if summary.seconds else 0.0
+    where = f" {runner.describe()}" if runner and runner.describe() else ""
     click.echo(f"{target.code}: {summary.pending} pending, {summary.cached} from cache, "
-               f"{summary.translated} translated by {mt.identity()} in {summary.seconds:.1f} s "
-               f"({rate:.1f} units/s); {summary.problems} with problems; "
+               f"{summary.translated} translated by {plan.identity}{where} in "
+               f"{summary.seconds:.1f} s ({rate:.1f} units/s); {summary.problems} with problems; "
                f"{len(summary.files_written)} files written")
     if summary.interrupted:
-        click.echo("interrupted: finished batches were saved; run again to resume", err=True)
+        click.echo(f"interrupted: {summary.translated} of {plan.total} units translated and "
+                   f"saved; run again to resume", err=True)
         ctx.exit(130)
 
 

@@ -18,6 +18,7 @@ from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
 from l10n_tool import formats
 from l10n_tool.locales import LocaleInfo, get_locale
+from l10n_tool.buildstate import BuildState
 from l10n_tool.problems import Problem
 
 
@@ -75,28 +76,45 @@ class Project:
         reported as ``file:line: reason``, so one bad page never stops the site.
         """
         if self._documents is None:
-            s = self.settings
-            lang = get_locale(s.source_locale).language
+            paths, problems = self.page_files()
             docs: list[Document] = []
-            problems: list[Problem] = []
-            by_slug: dict[str, Path] = {}
-            for path in self.source_files():
-                clash = by_slug.get(path.stem) if path.stem != SITE_SLUG else path
-                if path.stem == "index" or clash is not None:
-                    why = ("the site writes its own index.html; rename the page" if clash is None
-                           else f"same page name as {self.rel(clash)}; rename one of them")
-                    problems.append(Problem(why, self.rel(path), None, "error", "page"))
-                    continue
+            for path in paths:
                 try:
-                    doc = formats.for_path(path).read(path, lang, s.segment)
+                    docs.append(self.read_page(path))
                 except L10nError as exc:
-                    problems.append(Problem(exc.message, self.rel(exc.path or path), exc.line,
-                                            "error", "page"))
-                    continue
-                by_slug[path.stem] = path
-                docs.append(doc)
+                    problems.append(self.page_problem(exc, path))
             self._documents, self._page_problems = docs, problems
         return self._documents, self._page_problems
+
+    def page_files(self) -> tuple[list[Path], list[Problem]]:
+        """Source pages that can have a catalog, without reading them; a page
+        whose slug clashes with another's or with the site's own index.html is
+        a problem instead."""
+        paths: list[Path] = []
+        problems: list[Problem] = []
+        by_slug: dict[str, Path] = {}
+        for path in self.source_files():
+            clash = by_slug.get(path.stem) if path.stem != SITE_SLUG else path
+            if path.stem == "index" or clash is not None:
+                why = ("the site writes its own index.html; rename the page" if clash is None
+                       else f"same page name as {self.rel(clash)}; rename one of them")
+                problems.append(Problem(why, self.rel(path), None, "error", "page"))
+                continue
+            by_slug[path.stem] = path
+            paths.append(path)
+        return paths, problems
+
+    def read_page(self, path: Path) -> Document:
+        s = self.settings
+        rules = None if isinstance(s.extract, dict) else s.extract
+        return formats.for_path(path).read(path, get_locale(s.source_locale).language,
+                                           s.segment, rules)
+
+    def page_problem(self, exc: L10nError, path: Path) -> Problem:
+        return Problem(exc.message, self.rel(exc.path or path), exc.line, "error", "page")
+
+    def build_state(self) -> BuildState:
+        return BuildState(self.settings.cache_dir / "state.sqlite")
 
     def glossary(self) -> glossary_mod.Glossary:
         self.check_glossary()
@@ -136,9 +154,9 @@ class Project:
         folder = self.settings.locales_dir / locale
         if not folder.is_dir():
             return {}
-        return {p.stem: self._load_po(p) for p in sorted(folder.glob("*.po"))}
+        return {p.stem: self.load_po(p) for p in sorted(folder.glob("*.po"))}
 
-    def _load_po(self, path: Path) -> catalog.Catalog:
+    def load_po(self, path: Path) -> catalog.Catalog:
         """Load a PO file and remember its bytes, for the merge with disk at save time."""
         if path.is_dir():
             raise L10nError("a folder where a PO file should be", path)
@@ -151,7 +169,7 @@ class Project:
         for doc in self.documents():
             path = self.po_path(locale, doc.slug)
             if path.exists() or path.is_dir():
-                out[doc.slug] = self._load_po(path)
+                out[doc.slug] = self.load_po(path)
             else:
                 self._read[path] = None
                 if required:
