@@ -1,164 +1,569 @@
-"""Keep glossary terms and placeholders out of the model's hands.
+"""Markup, glossary terms, addresses and URLs through any MT engine.
 
-Before MT every placeholder tag and every glossary term with a known target
-form is replaced by a token (``X1X``, ``X2X``…) that models copy through
-like a code or an acronym. After MT the tokens are swapped back: fixed terms
-verbatim, translate terms as their approved rendering, tags as themselves.
-Models sometimes drop, repeat or reorder tokens, so ``restore`` repairs what
-it can do safely and reports the rest instead of guessing.
+A real model copies what it cannot read: tokens glued to words
+(``X1XPrivacy PolicyX2X``) make it leave the tagged words in English and
+corrupt their neighbours. So a unit is sent to the engine as several texts:
+
+* the sentence with its paired tags removed, so the model translates it as
+  the plain sentence it is; and
+* each tagged span on its own, whose translation is then located among the
+  sentence translation's words (``align.locate``) to put the tag around them.
+
+Whatever must come back exactly (a fixed or approved glossary term, an e-mail
+address, a URL, an empty tag such as a line break, source text that looks
+like a token) stands in the texts as a token ``X1X`` between spaces, which the
+tiny Bergamot model copies in 97% of sentences where codes such as ``{1}``
+survive in none (bench/quality.py). Tokens are swapped back afterwards.
+
+Nothing is guessed: a tag that cannot be placed with confidence, a lost token,
+or token debris left in the text is reported as a problem (the drafts step
+writes them as ``# mt-problem:`` lines). Only safe repairs are made, such as
+dropping a repeated empty tag.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 from l10n_tool import markup
 from l10n_tool.glossary import Glossary
+from l10n_tool.mt import align
 
-#: Delimited on both sides, so a token glued to digits or letters (H₂O: "H<1>2</1>O")
-#: still reads back unambiguously; and short, because every extra SentencePiece
-#: piece is paid for in decoding time (ZQ1QZ cost 11% more tokens, X1X costs 1%).
+#: Short and delimited on both sides, so it reads back unambiguously even
+#: next to digits; every extra SentencePiece piece costs decoding time.
 TOKEN = "X{}X"
 TOKEN_RE = re.compile(r"X\s?(\d+)\s?X")
-_TRAILING_PUNCT = re.compile(r"[\s.!?。！？…\"”’)）]*$")
+#: What a broken token leaves behind: ``X1``, ``1X``, a lone ``X``.
+DEBRIS_RE = re.compile(r"(?<![^\W\d_])X\s?\d+(?![^\W_])|(?<![^\W_])\d+\s?X(?![^\W\d_])"
+                       r"|(?<![\w-])X(?![\w-])")
+EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
+#: Characters around a whole-sentence span that stay outside its tags.
+_EDGE = " \t\"'“”‘’«».,;:!?…"
 
 
 @dataclass(frozen=True)
 class Token:
     number: int
-    kind: str          # open | close | empty | fixed | term | literal
+    kind: str          # empty | fixed | term | email | url | literal
     restore: str       # what goes back into the text
-    pair: int | None = None  # for open/close: the other token's number
+    glue_left: bool = False   # no space before it in the source
+    glue_right: bool = False  # no space after it in the source
+
+
+@dataclass(frozen=True)
+class Span:
+    """One ``<n>…</n>`` pair; ``start``/``end`` are offsets in ``Protected.text``.
+
+    ``mode`` says how its words reach the draft: ``translate`` (its own
+    translation is the text, when nothing around it is translatable),
+    ``compose`` (a group of spans with nothing translatable between them:
+    each is done on its own), ``copy`` (no words at all: kept as in the
+    source), or found inside the enclosing translation: ``locate`` (by its own
+    translation), ``exact`` (the same characters), ``whole`` (all of it)."""
+    id: int
+    start: int
+    end: int
+    parent: int | None        # index of the enclosing span in ``Protected.spans``
+    mode: str = "locate"
+    piece: int | None = None  # index in ``texts`` of its own translation, if sent
+
+    def inner(self, sentence: str) -> str:
+        return sentence[self.start:self.end]
 
 
 @dataclass
 class Protected:
     source: str
-    text: str
+    #: the unit with tags removed and tokens in place
+    text: str = ""
+    #: what the engine translates: ``text`` first unless ``root_piece`` is None
+    texts: list[str] = field(default_factory=list)
     tokens: dict[int, Token] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+    root_piece: int | None = 0
+    #: empty tags before the first word and after the last, kept out of MT
+    prefix: str = ""
+    suffix: str = ""
 
 
-def protect(msgid: str, glossary: Glossary, locale: str) -> Protected:
-    out = Protected(msgid, "")
-    counter = iter(range(1, 10_000))
-    opens: dict[int, int] = {}
-    pieces: list[str] = []
-    pos = 0
-    # glossary first, on the text with tags in place: terms never span tags
-    spans = []
+# --------------------------------------------------------------------------- protect
+
+def _masks(msgid: str, glossary: Glossary, locale: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, restore) for everything that must come back verbatim."""
+    out = []
     for occ in glossary.find(msgid):
         target = occ.term.approved(locale)
         if target is not None:
             # the whole match, suffix included: "TEUs" → X1X → 标准箱
-            spans.append((occ.start, occ.end, "fixed" if occ.term.type == "fixed" else "term",
-                          target, None))
-    for tag in markup.tags(msgid):
-        spans.append((tag.start, tag.end, tag.kind, str(tag), tag.id))
-    # source text that happens to look like a token ("model X5X") is masked too,
-    # so that it cannot be mistaken for one on the way back
-    for m in TOKEN_RE.finditer(msgid):
-        spans.append((m.start(), m.end(), "literal", m.group(), None))
-    spans.sort(key=lambda s: s[0])
-    for start, end, kind, restore_as, tag_id in spans:
-        if start < pos:
+            out.append((occ.start, occ.end, "fixed" if occ.term.type == "fixed" else "term", target))
+    for kind, regex in (("email", EMAIL_RE), ("url", URL_RE), ("literal", TOKEN_RE)):
+        out += [(m.start(), m.end(), kind, m.group()) for m in regex.finditer(msgid)]
+    tags = markup.tags(msgid)
+    for tag in tags:
+        out.append((tag.start, tag.end, tag.kind, str(tag)))
+    for start, end in _letterless_pairs(msgid, tags):
+        # "<1></1>", "<2>▾</2>": nothing to translate, one token the model copies
+        out.append((start, end, "empty", msgid[start:end]))
+    # leftmost first; at one place the longest (an e-mail before a term inside it)
+    out.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    kept, reached = [], 0
+    for m in out:
+        if m[0] >= reached:
+            kept.append(m)
+            reached = m[1]
+    return kept
+
+
+def _letterless_pairs(msgid: str, tags: list[markup.Tag]) -> list[tuple[int, int]]:
+    out = []
+    for i, tag in enumerate(tags):
+        if tag.kind != "open":
             continue
-        pieces.append(msgid[pos:start])
-        number = next(counter)
-        tok = Token(number, kind, restore_as)
-        if kind == "open":
-            opens[tag_id] = number
-        elif kind == "close" and tag_id in opens:
-            other = opens[tag_id]
-            out.tokens[other] = Token(other, "open", out.tokens[other].restore, number)
-            tok = Token(number, "close", restore_as, other)
-        pieces.append(f" {TOKEN.format(number)} " if kind == "empty" else TOKEN.format(number))
-        out.tokens[number] = tok
-        pos = end
-    pieces.append(msgid[pos:])
-    out.text = re.sub(r"\s{2,}", " ", "".join(pieces)).strip()
+        close = next((t for t in tags[i + 1:] if t.kind == "close" and t.id == tag.id), None)
+        if close is not None and not re.search(r"[^\W_]", markup.strip(msgid[tag.end:close.start])):
+            out.append((tag.start, close.end))
     return out
 
 
-def restore(p: Protected, output: str) -> tuple[str, list[str], list[str]]:
-    """Swap tokens back. Returns (text, repairs made, problems left)."""
-    repairs: list[str] = []
-    problems: list[str] = []
-    found: dict[int, list[re.Match]] = {}
-    for m in TOKEN_RE.finditer(output):
-        found.setdefault(int(m.group(1)), []).append(m)
+class _Builder:
+    """Appends text with runs of spaces collapsed, so offsets stay true."""
 
-    # decide which occurrence of each token survives
-    keep: dict[int, tuple[int, int]] = {}
-    drop: list[tuple[int, int]] = []
-    for number, matches in found.items():
-        tok = p.tokens.get(number)
-        if tok is None:
-            drop.extend((m.start(), m.end()) for m in matches)
-            repairs.append(f"removed unknown token {TOKEN.format(number)}")
-            continue
-        chosen = matches[-1] if tok.kind == "close" else matches[0]
-        keep[number] = (chosen.start(), chosen.end())
-        if len(matches) > 1 and tok.kind not in ("fixed", "term"):
-            drop.extend((m.start(), m.end()) for m in matches if m is not chosen)
-            repairs.append(f"dropped a repeated {tok.restore}")
-        elif len(matches) > 1:
-            expected = sum(1 for t in p.tokens.values() if t.restore == tok.restore and t.kind == tok.kind)
-            if len(matches) > expected:
-                drop.extend((m.start(), m.end()) for m in matches[1:])
-                repairs.append(f"dropped a repeated {tok.restore}")
+    def __init__(self):
+        self.parts: list[str] = []
+        self.length = 0
 
-    # rebuild text with surviving tokens resolved
-    edits = sorted([(s, e, p.tokens[n].restore) for n, (s, e) in keep.items()] +
-                   [(s, e, "") for s, e in drop])
-    text, pos = [], 0
-    for s, e, rep in edits:
-        if s < pos:
-            continue
-        text.append(output[pos:s])
-        text.append(rep)
-        pos = e
-    text.append(output[pos:])
-    result = "".join(text)
+    def add(self, text: str) -> None:
+        text = re.sub(r"\s+", " ", text)
+        if text.startswith(" ") and (not self.length or self.parts[-1].endswith(" ")):
+            text = text[1:]
+        if text:
+            self.parts.append(text)
+            self.length += len(text)
 
-    # missing tokens
-    for number, tok in sorted(p.tokens.items()):
-        if number in keep:
+    def result(self) -> str:
+        return "".join(self.parts)
+
+
+def protect(msgid: str, glossary: Glossary, locale: str) -> Protected:
+    out = Protected(msgid)
+    b = _Builder()
+    opened: dict[int, tuple[int, int | None]] = {}   # tag id → (start offset, parent span)
+    stack: list[int] = []                            # open span indices
+    pos = 0
+    for start, end, kind, restore_as in _masks(msgid, glossary, locale):
+        b.add(msgid[pos:start])
+        pos = end
+        if kind == "open":
+            opened[markup.tags(restore_as)[0].id] = (b.length, stack[-1] if stack else None)
+            stack.append(len(out.spans))
+            out.spans.append(None)                   # filled in when it closes
             continue
-        if tok.kind == "empty":
-            result = _before_trailing_punct(result, tok.restore)
-            repairs.append(f"re-added lost {tok.restore} at the end")
-        elif tok.kind == "close" and tok.pair in keep:
-            result = _before_trailing_punct(result, tok.restore)
-            repairs.append(f"re-added lost {tok.restore} at the end")
-        elif tok.kind == "open" and tok.pair in keep:
-            result = tok.restore + result
-            repairs.append(f"re-added lost {tok.restore} at the start")
-        elif tok.kind in ("open", "close"):
-            if tok.kind == "open":
-                problems.append(f"placeholder pair {tok.restore}…</{tok.restore[1:]} lost by MT; "
-                                "put it back around the right words")
+        tag_id = markup.tags(restore_as)[0].id if kind == "close" else None
+        if kind == "close" and tag_id in opened:
+            begin, parent = opened.pop(tag_id)
+            index = stack.pop()
+            out.spans[index] = Span(tag_id, begin, b.length, parent)
+            continue
+        number = len(out.tokens) + 1
+        out.tokens[number] = Token(number, kind, restore_as,
+                                   glue_left=start > 0 and not msgid[start - 1].isspace(),
+                                   glue_right=end < len(msgid) and not msgid[end].isspace())
+        b.add(f" {TOKEN.format(number)} ")
+    b.add(msgid[pos:])
+    sentence = b.result()
+    out.spans = [s for s in out.spans if s is not None]     # unclosed tags: nothing to place
+    out.text = sentence.rstrip()
+    out.spans = [_trim(s, out.text) for s in out.spans]
+    _cut_edges(out)
+    _plan(out)
+    return out
+
+
+_EDGE_TOKENS_START = re.compile(r"^(?:X\d+X ?)+")
+_EDGE_TOKENS_END = re.compile(r"(?: ?X\d+X)+$")
+
+
+def _cut_edges(p: Protected) -> None:
+    """Empty tags before the first word or after the last (a trailing line
+    break) need no model, which drops them there: they stay where they are."""
+    def empties(text: str) -> bool:
+        return all(p.tokens[int(n)].kind == "empty" for n in TOKEN_RE.findall(text))
+
+    m = _EDGE_TOKENS_END.search(p.text)
+    if m and empties(m.group()) and not any(s.end > m.start() for s in p.spans):
+        p.suffix, p.text = m.group(), p.text[:m.start()]
+    m = _EDGE_TOKENS_START.match(p.text)
+    if m and empties(m.group()) and not any(s.start < m.end() for s in p.spans):
+        cut = m.end()
+        p.prefix, p.text = m.group(), p.text[cut:]
+        p.spans = [Span(s.id, s.start - cut, s.end - cut, s.parent) for s in p.spans]
+
+
+def _trim(span: Span, sentence: str) -> Span:
+    start, end = span.start, min(span.end, len(sentence))
+    while start < end and sentence[start] == " ":
+        start += 1
+    while end > start and sentence[end - 1] == " ":
+        end -= 1
+    return Span(span.id, start, end, span.parent)
+
+
+def _bare(text: str) -> str:
+    """Text with tokens, digits and punctuation removed: what a model translates."""
+    return re.sub(r"[\W\d_]+", "", TOKEN_RE.sub("", text))
+
+
+def _children(p: Protected, parent: int | None) -> list[int]:
+    return [i for i, s in enumerate(p.spans) if s.parent == parent]
+
+
+def _bounds(p: Protected, node: int | None) -> tuple[int, int]:
+    return (0, len(p.text)) if node is None else (p.spans[node].start, p.spans[node].end)
+
+
+def _direct(p: Protected, node: int | None) -> str:
+    """A node's own text, its child spans left out."""
+    pos, end = _bounds(p, node)
+    parts = []
+    for c in _children(p, node):
+        parts.append(p.text[pos:p.spans[c].start])
+        pos = p.spans[c].end
+    return "".join(parts) + p.text[pos:end]
+
+
+def _set(p: Protected, i: int, mode: str, piece: int | None = None) -> None:
+    s = p.spans[i]
+    p.spans[i] = Span(s.id, s.start, s.end, s.parent, mode, piece)
+
+
+def _add_piece(p: Protected, i: int) -> int:
+    # quotes around a lone word make the model emit dashes ("“trust”" → "- Confiança")
+    p.texts.append(p.spans[i].inner(p.text).strip(_EDGE + "()[]"))
+    return len(p.texts) - 1
+
+
+def _plan(p: Protected) -> None:
+    if p.spans and not _bare(_direct(p, None)):
+        p.root_piece = None
+        _plan_composed(p, None)
+    else:
+        p.root_piece = 0
+        p.texts.append(p.text)
+        _plan_located(p, None)
+    if not p.texts:
+        # markup and symbols only: no MT needed, but every unit sends one text,
+        # so that each comes back through the engine's results like the others
+        p.texts.append(p.text)
+
+
+def _plan_composed(p: Protected, node: int | None) -> None:
+    for i in _children(p, node):
+        inner = p.spans[i].inner(p.text)
+        if not _bare(inner):
+            _set(p, i, "copy")
+        elif _children(p, i) and not _bare(_direct(p, i)):
+            _set(p, i, "compose")
+            _plan_composed(p, i)
         else:
-            what = {"fixed": "fixed term", "term": "approved term"}.get(tok.kind, "text")
-            problems.append(f"{what} {tok.restore} lost by MT")
+            _set(p, i, "translate", _add_piece(p, i))
+            _plan_located(p, i)
 
-    # a close tag before its open tag: swap them
+
+def _plan_located(p: Protected, node: int | None) -> None:
+    lo, hi = _bounds(p, node)
+    outer = p.text[lo:hi].strip(_EDGE)
+    for i in _children(p, node):
+        inner = p.spans[i].inner(p.text)
+        if inner.strip(_EDGE) == outer:
+            _set(p, i, "whole")
+        elif not _bare(inner):
+            _set(p, i, "exact")
+        else:
+            _set(p, i, "locate", _add_piece(p, i))
+        _plan_located(p, i)
+
+
+# --------------------------------------------------------------------------- restore
+
+@dataclass
+class _Result:
+    text: str
+    repairs: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def restore(p: Protected, outputs: str | list[str]) -> tuple[str, list[str], list[str]]:
+    """Put tags, terms and tokens back, from the engine's outputs (one per
+    ``p.texts``; a single string is the translation of ``p.text``, and missing
+    outputs count as copied). Returns (text, repairs made, problems left)."""
+    if isinstance(outputs, str):
+        outputs = [outputs] if p.root_piece == 0 else []
+    outputs = list(outputs) + p.texts[len(outputs):]
+    r = _Result("")
+    r.text = _spaces(" ".join((p.prefix, _render(p, None, outputs, r), p.suffix)))
+    _restore_tokens(p, r)
+    _remove_debris(p, r)
+    why = markup.compare(p.source, r.text)
+    if why and not r.problems:
+        r.problems.append(f"placeholders: {why}")
+    return r.text, r.repairs, r.problems
+
+
+def _mode(p: Protected, node: int | None) -> str:
+    if node is None:
+        return "translate" if p.root_piece == 0 else "compose"
+    return p.spans[node].mode
+
+
+def _render(p: Protected, node: int | None, outputs: list[str], r: _Result) -> str:
+    """A node's draft text (tokens still in), its tags in place."""
+    mode = _mode(p, node)
+    if mode == "copy":
+        lo, hi = _bounds(p, node)
+        inserts = [(at - lo, order, tag) for at, order, tag in _source_tags(p, node)]
+        return _insert(p.text[lo:hi], inserts)
+    if mode == "compose":
+        pos, end = _bounds(p, node)
+        parts = []
+        for c in _children(p, node):
+            span = p.spans[c]
+            parts += [p.text[pos:span.start], f"<{span.id}>", _render(p, c, outputs, r),
+                      f"</{span.id}>"]
+            pos = span.end
+        return "".join(parts + [p.text[pos:end]])
+    piece = 0 if node is None else p.spans[node].piece
+    text = _dedupe_tokens(p, p.texts[piece], outputs[piece].strip(), r)
+    return _insert(text, _place_spans(p, node, outputs, text, r))
+
+
+def _source_tags(p: Protected, node: int | None) -> list[tuple[int, int, str]]:
+    out = []
+    for i in _descendants(p, node):
+        span, depth = p.spans[i], _depth(p, i)
+        out += [(span.start, 1000 + depth, f"<{span.id}>"), (span.end, -depth, f"</{span.id}>")]
+    return out
+
+
+def _descendants(p: Protected, node: int | None) -> list[int]:
+    """Outer spans before the ones they enclose."""
+    out, todo = [], _children(p, node)
+    while todo:
+        out += todo
+        todo = [c for i in todo for c in _children(p, i)]
+    return out
+
+
+def _depth(p: Protected, index: int) -> int:
+    depth, parent = 0, p.spans[index].parent
+    while parent is not None:
+        depth, parent = depth + 1, p.spans[parent].parent
+    return depth
+
+
+def _dedupe_tokens(p: Protected, source: str, output: str, r: _Result) -> str:
+    """Tokens the source text does not hold go; a repeated one keeps its first copy."""
+    allowed = {int(n) for n in TOKEN_RE.findall(source)}
+    seen: set[int] = set()
+
+    def keep(m: re.Match) -> str:
+        number = int(m.group(1))
+        tok = p.tokens.get(number)
+        if number not in allowed or tok is None:
+            r.repairs.append(f"removed unknown token {TOKEN.format(number)}")
+            return " "
+        if number in seen:
+            r.repairs.append(f"dropped a repeated {tok.restore}")
+            return " "
+        seen.add(number)
+        return TOKEN.format(number)
+
+    return _spaces(TOKEN_RE.sub(keep, output))
+
+
+def _spaces(text: str) -> str:
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def _place_spans(p: Protected, node: int | None, outputs: list[str], text: str,
+                 r: _Result) -> list[tuple[int, int, str]]:
+    """(offset in text, order, tag) for each span under ``node`` placed with confidence."""
+    placed: dict[int | None, tuple[int, int]] = {node: (0, len(text))}
+    inserts: list[tuple[int, int, str]] = []
+    for index in _descendants(p, node):
+        span = p.spans[index]
+        if span.parent not in placed:
+            r.problems.append(f"placeholder pair <{span.id}>…</{span.id}> not placed (its "
+                              "enclosing pair was not); put it back around the right words")
+            continue
+        lo, hi = placed[span.parent]
+        siblings = [placed[i] for i in _children(p, span.parent) if i in placed]
+        where = _find_span(p, span, outputs, text, lo, hi, siblings)
+        if where is None:
+            words = markup.strip(_untoken(p, span.inner(p.text)))
+            r.problems.append(f"placeholder pair <{span.id}>…</{span.id}> around “{words}” "
+                              "could not be placed; put it back around the words that translate it")
+            continue
+        placed[index] = where
+        depth = _depth(p, index)
+        inserts.append((where[0], 1000 + depth, f"<{span.id}>"))
+        inserts.append((where[1], -depth, f"</{span.id}>"))
+    return inserts
+
+
+def _find_span(p: Protected, span: Span, outputs: list[str], text: str, lo: int, hi: int,
+               siblings: list[tuple[int, int]]) -> tuple[int, int] | None:
+    inner = span.inner(p.text).strip()
+    if span.mode == "whole":
+        return _whole(text, lo, hi)
+    if span.mode == "exact":
+        return _find_verbatim(p, span, text, lo, hi, siblings)
+    plo, phi = _bounds(p, span.parent)
+    near = (span.start - plo) / max(1, phi - plo)
+    place = align.locate([inner, outputs[span.piece]], text, lo, hi, siblings, near)
+    if place is None or not _tokens_agree(inner, text[place.start:place.end]):
+        return None
+    return align.extend_edges(inner, text, place.start, place.end)
+
+
+def _whole(text: str, lo: int, hi: int) -> tuple[int, int] | None:
+    start, end = lo, hi
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _find_verbatim(p: Protected, span: Span, text: str, lo: int, hi: int,
+                   siblings: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """A span of digits, tokens or symbols only: the same occurrence (by
+    ordinal) of the same characters, when the output has exactly as many."""
+    inner = span.inner(p.text)
+    pattern = re.compile(r"(?<!\w)" + re.escape(inner) + r"(?!\w)")
+    plo, phi = _bounds(p, span.parent)
+    before = [m.start() for m in pattern.finditer(p.text, plo, phi)]
+    found = [m for m in pattern.finditer(text, lo, hi)
+             if not any(m.start() < e and s < m.end() for s, e in siblings)]
+    if len(found) != len(before) or span.start not in before:
+        return None
+    m = found[before.index(span.start)]
+    return m.start(), m.end()
+
+
+def _tokens_agree(inner: str, region: str) -> bool:
+    """A placed region holds the span's own tokens, and no others."""
+    return sorted(TOKEN_RE.findall(inner)) == sorted(TOKEN_RE.findall(region))
+
+
+def _insert(text: str, inserts: list[tuple[int, int, str]]) -> str:
+    out, pos = [], 0
+    for at, _, tag in sorted(inserts):
+        out.append(text[pos:at])
+        out.append(tag)
+        pos = at
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _untoken(p: Protected, text: str) -> str:
+    return TOKEN_RE.sub(lambda m: p.tokens[int(m.group(1))].restore
+                        if int(m.group(1)) in p.tokens else "", text)
+
+
+def _restore_tokens(p: Protected, r: _Result) -> None:
+    found = {int(n) for n in TOKEN_RE.findall(r.text)}
+    for number, tok in sorted(p.tokens.items()):
+        if number in found:
+            continue
+        what = {"fixed": "fixed term", "term": "approved term", "email": "e-mail address",
+                "url": "URL", "empty": "placeholder"}.get(tok.kind, "text")
+        r.problems.append(f"{what} {tok.restore} lost by MT")
+
+    def back(m: re.Match) -> str:
+        tok = p.tokens[int(m.group(1))]
+        return f"\x00L{tok.restore}\x00R" if tok.kind == "empty" else tok.restore
+
+    text = TOKEN_RE.sub(back, r.text)
+    # an empty tag keeps the source's spacing: "line<1/>break" stays glued
     for tok in p.tokens.values():
-        if tok.kind == "open" and tok.pair is not None:
-            close = p.tokens[tok.pair].restore
-            i, j = result.find(tok.restore), result.find(close)
-            if i >= 0 and j >= 0 and j < i:
-                result = (result[:j] + tok.restore + result[j + len(close):i] + close
-                          + result[i + len(tok.restore):])
-                repairs.append(f"swapped reversed {tok.restore} and {close}")
-    result = re.sub(r"[ \t]{2,}", " ", result).strip()
-    why = markup.compare(p.source, result)
-    if why and not problems:
-        problems.append(f"placeholders: {why}")
-    return result, repairs, problems
+        if tok.kind == "empty":
+            if tok.glue_left:
+                text = text.replace(f" \x00L{tok.restore}", f"\x00L{tok.restore}")
+            if tok.glue_right:
+                text = text.replace(f"{tok.restore}\x00R ", f"{tok.restore}\x00R")
+    r.text = _spaces(text.replace("\x00L", "").replace("\x00R", ""))
 
 
-def _before_trailing_punct(text: str, insert: str) -> str:
-    m = _TRAILING_PUNCT.search(text)
-    cut = m.start() if m else len(text)
-    return text[:cut] + insert + text[cut:]
+def _remove_debris(p: Protected, r: _Result) -> None:
+    """Token remnants (``X``, ``X1``, ``1X``) beyond what the source itself has
+    are removed and reported: never published, never silent."""
+    def hide_literals(text: str) -> str:
+        return TOKEN_RE.sub(" ", text)
+
+    allowed = len(DEBRIS_RE.findall(hide_literals(markup.strip(p.source))))
+    found = DEBRIS_RE.findall(hide_literals(markup.strip(r.text)))
+    if len(found) <= allowed:
+        return
+    seen = 0
+
+    def drop(m: re.Match) -> str:
+        nonlocal seen
+        seen += 1
+        return m.group() if seen <= allowed else " "
+
+    literals = {m.start(): m.group() for m in TOKEN_RE.finditer(r.text)}
+    pieces, pos = [], 0
+    for start, lit in sorted(literals.items()):
+        pieces.append(DEBRIS_RE.sub(drop, r.text[pos:start]))
+        pieces.append(lit)
+        pos = start + len(lit)
+    pieces.append(DEBRIS_RE.sub(drop, r.text[pos:]))
+    r.text = _spaces("".join(pieces))
+    shown = ", ".join(f"“{d}”" for d in sorted(set(found)))
+    r.problems.append(f"MT left token debris ({shown}); removed it, check the words around it")
+
+
+# --------------------------------------------------------------------------- whole batches
+
+class Batch:
+    """Many units' texts as one flat list for an engine or executor, and the
+    units back as soon as all of their texts are in, whatever the order.
+
+    ``feed`` takes ``(index into texts, translation)`` pairs, as the engine
+    contract and executors yield them, and returns the units it completed as
+    ``(unit index, text, repairs, problems)``."""
+
+    def __init__(self, protected: list[Protected]):
+        self.protected = protected
+        self.owner: list[tuple[int, int]] = [(u, k) for u, p in enumerate(protected)
+                                             for k in range(len(p.texts))]
+        self.texts = [p.texts[k] for p in protected for k in range(len(p.texts))]
+        self._got: dict[int, list[str | None]] = {u: [None] * len(p.texts)
+                                                  for u, p in enumerate(protected)}
+        self._missing = {u: len(p.texts) for u, p in enumerate(protected)}
+
+    def feed(self, results: Iterable[tuple[int, str]]) -> list[tuple[int, str, list[str], list[str]]]:
+        done = []
+        for i, text in results:
+            u, k = self.owner[i]
+            if u not in self._got:
+                continue
+            if self._got[u][k] is None:
+                self._missing[u] -= 1
+            self._got[u][k] = text
+            if self._missing[u] == 0:
+                done.append((u, *restore(self.protected[u], self._got.pop(u))))
+        return done
+
+
+def translate(engine, protected: list[Protected]) -> Iterator[tuple[int, str, list[str], list[str]]]:
+    """Every text of every unit through ``engine`` in one call; units come back
+    as ``(unit index, text, repairs, problems)`` as each one's last text finishes.
+    ``engine.translate`` may yield ``(index, text)`` in any order (the engine
+    contract) or plain strings in input order (older engines)."""
+    batch = Batch(protected)
+    for n, item in enumerate(engine.translate(batch.texts)):
+        yield from batch.feed([item if isinstance(item, tuple) else (n, item)])

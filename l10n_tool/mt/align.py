@@ -1,0 +1,113 @@
+"""Find where a tagged span's translation sits in its sentence's translation.
+
+Engines translate the tag-free sentence and each tagged span on its own (see
+``protect``); the tag then goes around the words of the sentence that best
+match the span's translation. The match is fuzzy because a span translated
+alone differs from the same words in context ("Política de privacidade" vs
+"Política de Privacidade", "Termos de Utilização" vs "Termos de Uso", or its words in another order:
+"Universidade Nacional … Instituto de Pesquisa" vs "Instituto de Pesquisa da
+Universidade Nacional …", hence the better of ratio and token-sort ratio), and
+it is over whole words only, so a tag never cuts a word in two. A score
+below ``MIN_SCORE``, or two far-apart places scoring alike, is not
+confidence: the caller reports it instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+#: Lowest similarity (0–100, rapidfuzz ratio on lower-cased text) accepted as
+#: "this is where the span went". Measured on the tiny Bergamot en→pt model
+#: (bench/quality.py): correct placements score 70–100, wrong ones under 55.
+MIN_SCORE = 60.0
+#: Two candidates that do not overlap and score within this margin are ambiguous.
+AMBIGUOUS_MARGIN = 3.0
+
+#: Words split at spaces and at punctuation inside them ("Tagged:diet").
+WORD_RE = re.compile(r"[^\s:;,/|·•]+")
+_EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?¿¡…–—-"
+
+
+@dataclass(frozen=True)
+class Place:
+    start: int
+    end: int
+    score: float
+
+
+def words(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """Word boundaries inside ``text[lo:hi]``, with edge punctuation trimmed so
+    that ``(Privacy Policy).`` yields the words ``Privacy`` and ``Policy``."""
+    hi = len(text) if hi is None else hi
+    out = []
+    for m in WORD_RE.finditer(text, lo, hi):
+        s, e = m.start(), m.end()
+        while s < e and text[s] in _EDGE_PUNCT:
+            s += 1
+        while e > s and text[e - 1] in _EDGE_PUNCT:
+            e -= 1
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+def locate(needles: list[str], hay: str, lo: int = 0, hi: int | None = None,
+           forbidden: list[tuple[int, int]] = (), near: float | None = None) -> Place | None:
+    """The best whole-word region of ``hay[lo:hi]`` for any of ``needles``.
+
+    ``forbidden`` regions (already placed siblings) may not overlap the result;
+    ``near`` (0–1, the span's relative position in the source) breaks ties
+    between equally good places. None when nothing is good enough or the best
+    is ambiguous."""
+    bounds = words(hay, lo, hi)
+    candidates: list[Place] = []
+    for needle in {n.strip().lower() for n in needles if n.strip()}:
+        n_words = max(1, len(needle.split()))
+        longest = 2 * n_words + 2
+        for i, (s, _) in enumerate(bounds):
+            for j in range(i, min(len(bounds), i + longest)):
+                e = bounds[j][1]
+                if any(s < fe and fs < e for fs, fe in forbidden):
+                    break
+                region = hay[s:e].lower()
+                score = max(fuzz.ratio(needle, region), fuzz.token_sort_ratio(needle, region))
+                candidates.append(Place(s, e, score))
+    if not candidates:
+        return None
+    span = max(1, (hi if hi is not None else len(hay)) - lo)
+
+    def rank(p: Place) -> tuple[float, float]:
+        where = (p.start - lo) / span
+        return (p.score, -abs(where - near) if near is not None else 0.0)
+
+    candidates.sort(key=rank, reverse=True)
+    best = candidates[0]
+    if best.score < MIN_SCORE:
+        return None
+    for other in candidates[1:]:
+        if best.score - other.score > AMBIGUOUS_MARGIN:
+            break
+        if (other.end <= best.start or other.start >= best.end) and near is None:
+            return None
+    return best
+
+
+OPENERS, CLOSERS = "\"'“‘«([{", "\"'”’»)]}"
+
+
+def extend_edges(source: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a placed region over the quotes and brackets its source span has
+    at its edges (“Standard” → “Padrão”) and over a closing bracket it opened."""
+    lead = len(source) - len(source.lstrip(OPENERS))
+    trail = len(source) - len(source.rstrip(CLOSERS))
+    while lead and start > 0 and text[start - 1] in OPENERS:
+        start, lead = start - 1, lead - 1
+    while trail and end < len(text) and text[end] in CLOSERS:
+        end, trail = end + 1, trail - 1
+    for o, c in ("()", "[]"):
+        if text.count(o, start, end) > text.count(c, start, end) and text.startswith(c, end):
+            end += 1
+    return start, end

