@@ -429,3 +429,28 @@ def test_chrome_units_come_from_the_site_catalog(monkeypatch):
     strict = PublishPolicy(min_complete=100)
     assert decide(doc, po(Story="Geschichte"), "de", strict).published
     assert not decide(doc, po(Menu="Menü"), "de", strict).published
+
+
+def test_first_run_on_a_site_from_an_older_version_migrates_it(project, l10n):
+    import shutil
+    l10n(project, "publish", "--all")
+    public = project / "public"
+    old = project / "old-site"
+    shutil.copytree(public, old, symlinks=True)
+    (old / ".l10n-publish").unlink()                   # older versions wrote no marker
+    for p in [p for p in project.iterdir() if p.name.startswith(".public.")]:
+        shutil.rmtree(p)
+    public.unlink()
+    old.rename(public)
+    before = tree(public)
+    set_msgstr(project / "locales" / "zh_Hans" / f"{MEDIA}.po", "Opening up to cultural diversity",
+               "拥抱多元文化")
+    r = l10n(project, "publish", "--all")
+    assert "1 written" in r.stdout
+    assert public.is_symlink()
+    previous = [p for p in project.iterdir() if p.name.startswith(".public.") and p != public.resolve()]
+    assert len(previous) == 1                          # the old folder, kept as the previous site
+    assert {k: v for k, v in tree(previous[0]).items() if k != ".l10n-publish"} == before
+    l10n(project, "publish", "--all", "--min-complete", "0")
+    l10n(project, "publish", "--all")
+    assert previous[0].name not in [p.name for p in project.iterdir()]   # cleaned two runs later

@@ -143,6 +143,8 @@ class SiteDir:
 
     def clean(self) -> None:
         """Remove leftovers of killed runs and generations older than the previous one."""
+        if not self.parent.is_dir():
+            return
         for entry in self.parent.iterdir():
             m = self._leftover.fullmatch(entry.name)
             if m and not _alive(int(m.group(1))):
@@ -162,6 +164,10 @@ class SiteDir:
         """Make ``files`` (path → bytes) the live site; unchanged files are
         hard-linked from the live generation, and nothing at all is touched
         when nothing changed."""
+        try:
+            self.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise L10nError(f"cannot create the folder: {exc.strerror}", self.parent) from None
         self.clean()
         manifest = {"note": _MARKER_NOTE, **meta, "files": sorted(files)}
         marker = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
