@@ -52,6 +52,7 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
         key = settings_key(project, state)
         for loc in locales:
             memory = state.memory(loc.code)
+            merged_files = []      # memory is what the locale held before this run
             for slug in slugs:
                 path = project.po_path(loc.code, slug)
                 inputs = digest("po", loc.code, key, state.fingerprint(project.template_path(slug)))
@@ -67,8 +68,10 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
                 untranslated = [e.msgid for e in merged.po
                                 if catalog.state(e) is catalog.State.UNTRANSLATED]
                 state.record(path, inputs, {"untranslated": untranslated})
-                state.remember(loc.code, path, catalog.reviewed_rows(merged.po))
+                merged_files.append((path, merged.po))
                 run.files.append(UpdateResult(loc.code, path, merged, written))
+            for path, po in merged_files:
+                state.remember(loc.code, path, catalog.reviewed_rows(po))
     return run
 
 

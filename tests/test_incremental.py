@@ -1,0 +1,95 @@
+"""Incremental extract and update: redo only what changed, and the same files as a full run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polib
+
+ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
+MEDIA = "media-delegation-visits-sw-china-for-green-development-along-the-yangtze-river"
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    return {p.relative_to(project).as_posix(): p.read_bytes()
+            for p in sorted((project / "locales").rglob("*.po*"))}
+
+
+def full_run(project: Path, l10n, tmp_path: Path, name: str, *args: str) -> dict[str, bytes]:
+    """The same project state, updated with no build state at all."""
+    twin = tmp_path / name
+    shutil.copytree(project, twin, ignore=shutil.ignore_patterns(".l10n-cache"))
+    l10n(twin, "update", *(args or ("--all",)))
+    return snapshot(twin)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_nothing_changed_reads_no_page_and_writes_nothing(project, l10n, monkeypatch):
+    l10n(project, "update", "--all")
+    before = {p: p.stat().st_mtime_ns for p in (project / "locales").rglob("*.po*")}
+    from l10n_tool.project import Project
+    reads = []
+    original = Project.read_page
+    monkeypatch.setattr(Project, "read_page", lambda self, p: reads.append(p) or original(self, p))
+    out = l10n(project, "update", "--all").stdout
+    assert reads == []
+    assert "6 PO files up to date" in out
+    assert {p: p.stat().st_mtime_ns for p in (project / "locales").rglob("*.po*")} == before
+
+
+def test_one_page_edited_is_the_same_as_a_full_run(project, l10n, tmp_path, monkeypatch):
+    l10n(project, "update", "--all")
+    edit(project / "source" / f"{ASIA}.html", "Esko Aho thought", "Esko Aho firmly thought")
+    from l10n_tool.project import Project
+    reads = []
+    original = Project.read_page
+    monkeypatch.setattr(Project, "read_page", lambda self, p: reads.append(p.stem) or original(self, p))
+    l10n(project, "update", "--all")
+    assert reads == [ASIA]
+    monkeypatch.undo()
+    assert snapshot(project) == full_run(project, l10n, tmp_path, "twin")
+    po = polib.pofile(str(project / "locales" / "zh_Hans" / f"{ASIA}.po"))
+    changed = [e for e in po if "fuzzy" in e.flags]
+    assert len(changed) == 1 and changed[0].previous_msgid.startswith("Esko Aho thought")
+
+
+def test_a_translation_on_one_page_fills_the_same_sentence_elsewhere(project, l10n, tmp_path):
+    """The memory gains a sentence; the other page's untranslated copy is filled on the next run."""
+    l10n(project, "update", "-l", "de")
+    asia = project / "locales" / "de" / f"{ASIA}.po"
+    po = polib.pofile(str(asia))
+    target = next(e for e in po if not e.obsolete and not e.msgstr and "<" not in e.msgid
+                  and "&" not in e.msgid and "paragraph" in e.comment)
+    # the same sentence, untranslated, on the other page
+    edit(project / "source" / f"{MEDIA}.html", "</h1>", f"</h1>\n<p>{target.msgid}</p>")
+    l10n(project, "update", "-l", "de")
+    polib_po = polib.pofile(str(asia))
+    for e in polib_po:
+        if e.msgid == target.msgid:
+            e.msgstr = "Foto"
+    polib_po.save(str(asia))                 # a translator's save
+    l10n(project, "update", "-l", "de")
+    media = polib.pofile(str(project / "locales" / "de" / f"{MEDIA}.po"))
+    assert next(e for e in media if e.msgid == target.msgid).msgstr == "Foto"
+    assert snapshot(project) == full_run(project, l10n, tmp_path, "twin2", "-l", "de")
+
+
+def test_losing_the_build_state_is_harmless(project, l10n):
+    l10n(project, "update", "--all")
+    before = snapshot(project)
+    shutil.rmtree(project / ".l10n-cache")
+    l10n(project, "update", "--all")
+    assert snapshot(project) == before
+
+
+def test_a_corrupt_build_state_is_one_line(project, l10n):
+    l10n(project, "update", "--all")
+    (project / ".l10n-cache" / "state.sqlite").write_bytes(b"not a database" * 100)
+    r = l10n(project, "update", "--all", expect=2)
+    assert "state.sqlite" in r.stderr and r.stderr.count("\n") == 1
