@@ -2,14 +2,17 @@
 
 The site's chrome catalog is one row of its own; PO files whose page is gone
 (renamed or deleted) are listed as orphaned, so they are not left behind
-without a word.
+without a word. Counts of an unchanged PO file come from the build state.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from l10n_tool import catalog
+from l10n_tool.buildstate import BuildState
 from l10n_tool.locales import LocaleInfo
 from l10n_tool.project import SITE_SLUG, Project
 
@@ -20,29 +23,41 @@ class StatusReport:
     orphaned: list[str] = field(default_factory=list)    # PO/POT files with no source page
 
 
+def _stats(project: Project, state: BuildState, path: Path) -> catalog.Stats:
+    sha = state.fingerprint(path)
+    known = state.memo(f"stats:{os.fspath(path)}", sha)
+    if known is not None:
+        return catalog.Stats(**known)
+    st = catalog.stats(project.load_po(path))
+    state.set_memo(f"stats:{os.fspath(path)}", sha, asdict(st))
+    return st
+
+
 def status(project: Project, locales: list[LocaleInfo]) -> StatusReport:
     report = StatusReport()
-    docs = project.documents()
-    slugs = [d.slug for d in docs]
-    chrome = {u.text for d in docs for u in d.units if u.scope == "chrome"}
-    pending = {d.slug: {u.text for u in d.units if u.scope != "chrome"} for d in docs}
-    if chrome:
-        slugs.append(SITE_SLUG)
-        pending[SITE_SLUG] = chrome
+    paths, _ = project.page_files()
+    slugs = [p.stem for p in paths]
     templates = project.settings.templates_dir
+    if project.site_template_path().exists():
+        slugs.append(SITE_SLUG)
+    pages = set(slugs)
     report.orphaned += [project.rel(p) for p in sorted(templates.glob("*.pot"))
-                        if p.stem not in pending] if templates.is_dir() else []
-    for loc in locales:
-        pos = project.locale_catalogs(loc.code)
-        report.orphaned += [project.rel(project.po_path(loc.code, s)) for s in pos if s not in pending]
-        for slug in slugs:
-            po = pos.get(slug)
-            if po is None:
-                msgids = pending[slug]
-                st = catalog.Stats(total=len(msgids), untranslated=len(msgids),
-                                   words_total=sum(catalog.words(t) for t in msgids))
-            else:
-                st = catalog.stats(po)
-            report.rows.append({"locale": loc.code, "page": slug,
-                                "file": project.rel(project.po_path(loc.code, slug)), **st.as_dict()})
+                        if p.stem not in pages] if templates.is_dir() else []
+    with project.build_state() as state:
+        for loc in locales:
+            folder = project.settings.locales_dir / loc.code
+            present = {p.stem: p for p in sorted(folder.glob("*.po"))} if folder.is_dir() else {}
+            report.orphaned += [project.rel(p) for s, p in present.items() if s not in pages]
+            for slug in slugs:
+                path = present.get(slug) or project.template_path(slug)
+                if path.exists():
+                    st = _stats(project, state, path)
+                    if slug not in present:       # no PO yet: all of the template untranslated
+                        st = catalog.Stats(total=st.total, untranslated=st.total,
+                                           words_total=st.words_total)
+                else:
+                    st = catalog.Stats()
+                report.rows.append({"locale": loc.code, "page": slug,
+                                    "file": project.rel(project.po_path(loc.code, slug)),
+                                    **st.as_dict()})
     return report
