@@ -66,7 +66,16 @@ def test_empty_po_files_reproduce_every_source_page(bare_project, l10n):
     assert "15.1\u00a0m² and\u00a0more" in messy                  # &nbsp; survives
 
 
-def test_publish_zh_gives_two_complete_chinese_pages(project, l10n):
+@pytest.fixture
+def chrome_project(project, l10n) -> Path:
+    """The sample project after `update`, which moves site chrome (menus,
+    cookie banner, footer) and its translations into locales/<locale>/_site.po."""
+    l10n(project, "update", "--all")
+    return project
+
+
+def test_publish_zh_gives_two_complete_chinese_pages(chrome_project, l10n):
+    project = chrome_project
     l10n(project, "publish", "-l", "zh_Hans")
     for slug in (ASIA, MEDIA):
         page = project / "public" / "zh_Hans" / f"{slug}.html"
@@ -105,9 +114,11 @@ def set_msgstr(po_path: Path, msgid_start: str, msgstr: str) -> int:
                 (msgid_start[:20] in l or msgid_start[:20] in text[i]))
 
 
-def test_translated_text_is_escaped_and_bad_placeholders_fall_back(project, l10n):
+def test_translated_text_is_escaped_and_bad_placeholders_fall_back(chrome_project, l10n):
+    project = chrome_project
     zh = project / "locales" / "zh_Hans" / f"{ASIA}.po"
-    set_msgstr(zh, "You can change your cookie", '您可以<b>更改</b><script>alert(1)</script>设置。')
+    set_msgstr(project / "locales" / "zh_Hans" / "_site.po", "You can change your cookie",
+               '您可以<b>更改</b><script>alert(1)</script>设置。')
     line = set_msgstr(zh, "<1>Shamshad Akhtar</1>", "联合国前副秘书长<1>沙姆沙德·阿赫塔尔介绍……")
     r = l10n(project, "publish", "-l", "zh_Hans", expect=1)
     assert f"locales/zh_Hans/{ASIA}.po:{line}: placeholders do not match" in r.stderr
@@ -123,7 +134,7 @@ def hreflangs(root) -> dict:
 
 def test_publish_all_builds_a_symmetric_site(project, l10n):
     r = l10n(project, "publish", "--all")
-    assert f"withheld de/{ASIA}: 55% reviewed, below min_complete 80%" in r.stdout
+    assert re.search(f"withheld de/{ASIA}: \\d+% reviewed, below min_complete 80%", r.stdout)
     assert f"withheld de/{MEDIA}" in r.stdout
     public = project / "public"
     pages = sorted(p.relative_to(public).as_posix() for p in public.glob("*/*.html")
@@ -191,7 +202,7 @@ def test_failed_publish_leaves_previous_site_intact(project, l10n):
 
 
 def test_links_follow_the_locale_when_published(project, l10n):
-    l10n(project, "publish", "-l", "de", "--min-complete", "50")   # only ASIA is 55% done
+    l10n(project, "publish", "-l", "de", "--min-complete", "30")   # only ASIA is 40% done
     link = parse(project / "public" / "de" / f"{ASIA}.html").xpath(
         "//article//a[contains(@href, 'media-delegation')]/@href")
     assert link == [f"../en/{MEDIA}.html"]
@@ -210,8 +221,9 @@ def test_required_kinds_withhold_a_page(project, l10n):
     assert (project / "public" / "zh_Hans" / f"{ASIA}.html").exists()
 
 
-def test_include_fuzzy_lets_drafts_go_live(project, l10n):
-    po_path = project / "locales" / "zh_Hans" / f"{ASIA}.po"
+def test_include_fuzzy_lets_drafts_go_live(chrome_project, l10n):
+    project = chrome_project
+    po_path = project / "locales" / "zh_Hans" / "_site.po"
     po = polib.pofile(str(po_path))
     entry = next(e for e in po if e.msgid == "I Agree")
     entry.flags.append("fuzzy")

@@ -64,11 +64,14 @@ def _alive(pid: int) -> bool:
 class SiteDir:
     """One output folder and the generations behind it."""
 
-    def __init__(self, out: Path, protected: dict[str, Path], source_dir: Path):
+    def __init__(self, out: Path, protected: dict[str, Path], source_dir: Path, root: Path):
         out = Path(os.path.abspath(out))
         self.out = out.parent.resolve() / out.name
         self.parent = self.out.parent
         self.name = self.out.name
+        #: the folder as the user sees it: relative to the project, its symlink not resolved
+        self.shown = os.path.relpath(self.out, Path(root).resolve()) \
+            if self.out.is_relative_to(Path(root).resolve()) else str(self.out)
         self._gen = re.compile(rf"\.{re.escape(self.name)}\.(\d+)")
         self._leftover = re.compile(rf"\.{re.escape(self.name)}\.(?:staging|link|aside)-(\d+)")
         self._check_place(protected)
@@ -77,7 +80,7 @@ class SiteDir:
     # -- refusing what is not ours
     def _refuse(self, why: str) -> L10nError:
         return L10nError(f"refusing to publish here: {why}; nothing was changed "
-                         "(choose another --out or output_dir)", self.out)
+                         "(choose another --out or output_dir)", self.shown)
 
     def _check_place(self, protected: dict[str, Path]) -> None:
         for label, path in protected.items():

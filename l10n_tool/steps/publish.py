@@ -58,8 +58,8 @@ def publish(project: Project, locales: list[LocaleInfo], min_complete: float | N
     s = project.settings
     out = SiteDir(Path(out_dir or s.output_dir),
                   {"project folder": s.root, "source folder": s.source_dir,
-                   "locales folder": s.locales_dir}, s.source_dir)
-    result = PublishResult(out.out, _shown(project, out.out))
+                   "locales folder": s.locales_dir}, s.source_dir, s.root)
+    result = PublishResult(out.out, out.shown)
     if s.base_url == DEFAULT_BASE_URL:
         result.warnings.append(Problem(
             f"base_url is the default {DEFAULT_BASE_URL}: canonical, hreflang and sitemap URLs "
