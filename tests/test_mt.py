@@ -196,29 +196,28 @@ def test_pseudo_locale_en_xa_publishes_accented_pages(bare_project, l10n):
 
 
 class LossyEngine:
-    """A test engine that loses, repeats and reorders protection tokens."""
-    chunk_size = 8
+    """A test engine that loses and repeats protection tokens, and answers in
+    reverse order, as a distributed executor may."""
 
     def identity(self):
         return "lossy 1"
 
     def translate(self, texts):
-        out = []
-        for t in texts:  # noqa: a plain list is a fine iterator
+        for i in reversed(range(len(texts))):
+            t = texts[i]
             tokens = re.findall(r"X\d+X", t)
             if tokens == ["X1X", "X2X"]:
                 t = t.replace("X2X", "")                       # lose a closing tag
             elif "X1X" in t:
                 t = t.replace("X1X", "X1X X1X", 1)             # repeat a token
-            out.append(t)
-        return out
+            yield i, t
 
 
 def test_restore_repairs_tokens_and_reports_what_it_cannot(bare_project, l10n):
     from l10n_tool.config import load_settings
     from l10n_tool.locales import get_locale
     from l10n_tool.mt.cache import MTCache
-    from l10n_tool.mt.drafts import translate_locale
+    from l10n_tool.steps.translate import translate_locale
     from l10n_tool.project import Project
 
     l10n(bare_project, "update", "-l", "de")
@@ -226,7 +225,8 @@ def test_restore_repairs_tokens_and_reports_what_it_cannot(bare_project, l10n):
     cache = MTCache(bare_project / ".l10n-cache" / "mt.sqlite")
     summary = translate_locale(project, get_locale("de"), LossyEngine(), project.glossary(), cache)
     cache.close()
-    po = polib.pofile(str(bare_project / "locales" / "de" / f"{ASIA}.po"))
+    po = [e for path in sorted((bare_project / "locales" / "de").glob("*.po"))
+          for e in polib.pofile(str(path))]          # page and site-wide catalogs
     about = next(e for e in po if e.msgid == "<1>About Us</1>")
     assert about.msgstr == "<1>About Us</1>"                      # lost </1> re-added
     assert "mt: repaired: re-added lost </1> at the end" in about.tcomment
@@ -244,43 +244,237 @@ def test_restore_repairs_tokens_and_reports_what_it_cannot(bare_project, l10n):
                f["msgid"].startswith("He added that the New International") for f in findings)
 
 
-def test_interrupted_run_resumes_from_the_cache(bare_project, l10n):
+def test_stopped_run_keeps_finished_units_and_resumes(bare_project, l10n):
+    """Stopping (what Ctrl-C does) keeps exactly the units finished so far."""
+    import threading
+
     from l10n_tool.config import load_settings
     from l10n_tool.locales import get_locale
     from l10n_tool.mt.cache import MTCache
-    from l10n_tool.mt.drafts import translate_locale
     from l10n_tool.mt.pseudo import PseudoEngine
     from l10n_tool.project import Project
+    from l10n_tool.steps import translate as step
 
-    class Interrupted(PseudoEngine):
-        chunk_size = 10
+    stop = threading.Event()
 
-        def translate(self, texts):           # Ctrl-C while the 21st unit is in flight
-            for i, out in enumerate(super().translate(texts)):
+    class Stopping:
+        def identity(self):
+            return "pseudo 1"
+
+        def translate(self, texts):           # Ctrl-C once 20 units are done
+            for i, out in enumerate(PseudoEngine().translate(texts)):
                 if i == 20:
-                    raise KeyboardInterrupt
-                yield out
-
-    class Counting(PseudoEngine):
-        chunk_size = 10
-        seen = 0
-
-        def translate(self, texts):
-            Counting.seen += len(texts)
-            return super().translate(texts)
+                    stop.set()
+                yield i, out
 
     l10n(bare_project, "update", "-l", "de")
     project = Project(load_settings(bare_project))
-    cache = MTCache(bare_project / ".l10n-cache" / "mt.sqlite")
-    first = translate_locale(project, get_locale("de"), Interrupted(), project.glossary(), cache)
-    assert first.interrupted and first.translated == 20
-    drafts = sum(1 for p in (bare_project / "locales" / "de").glob("*.po")
-                 for e in polib.pofile(str(p)) if e.msgstr)
-    assert drafts >= 20                                        # finished chunks were saved
-    project = Project(load_settings(bare_project))
-    second = translate_locale(project, get_locale("de"), Counting(), project.glossary(), cache)
-    assert second.pending == first.pending - 20 and Counting.seen == second.pending
-    cache.close()
+    de, glossary = get_locale("de"), project.glossary()
+    with MTCache(bare_project / ".l10n-cache" / "mt.sqlite") as cache:
+        p = step.plan(project, de, Stopping(), glossary, cache)
+        for _ in step.run(p, Stopping(), glossary, cache, stop=stop):
+            pass
+        first = step.write(project, p)
+        assert first.interrupted and first.translated == 20
+        assert cache.count() == first.translated
+        drafts = {e.msgid for path in (bare_project / "locales" / "de").glob("*.po")
+                  for e in polib.pofile(str(path)) if e.msgstr}
+        assert len(drafts) == first.translated                 # finished units were saved
+        r = l10n(bare_project, "translate", "-l", "de", "--engine", "pseudo")
+        assert f", {first.pending - first.translated} translated by" in r.stdout
+        assert cache.count() == first.pending
+
+
+def long_page(path: Path, units: int) -> None:
+    """A page of many distinct sentences, so that a run on the tiny model lasts seconds."""
+    import random
+    words = "river trade corridor city port train cargo green energy bridge market school".split()
+    rnd = random.Random(5)
+    paras = [f"<p>Item {i}: the {' '.join(rnd.choice(words) for _ in range(rnd.randint(6, 14)))}.</p>"
+             for i in range(units)]
+    path.write_text("<!DOCTYPE html><html lang='en'><head><title>Long page</title></head><body>"
+                    "<main><article><h1>Long page</h1>" + "\n".join(paras) +
+                    "</article></main></body></html>", encoding="utf-8")
+
+
+def interrupt_translate(project: Path, env: dict, cached: int = 0) -> tuple[float, str, int]:
+    """Start `l10n translate`, Ctrl-C it once it has added units to the cache; returns
+    (seconds from SIGINT to exit, stderr, rows in the cache)."""
+    import signal
+    import sqlite3
+    import time
+
+    db = project / ".l10n-cache" / "mt.sqlite"
+    proc = subprocess.Popen([sys.executable, "-m", "l10n_tool", "-C", str(project), "translate",
+                             "-l", "zh_Hans", "--threads", "1"], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def rows() -> int:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+                return con.execute("SELECT COUNT(*) FROM mt").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+    deadline = time.monotonic() + 60
+    while rows() <= cached and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, proc.communicate()
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    elapsed = time.monotonic() - sent
+    assert proc.returncode == 130, err
+    return elapsed, err, rows()
+
+
+def test_ctrl_c_stops_at_once_and_keeps_every_finished_unit(tiny_model, bare_project, tmp_path):
+    for page in bare_project.glob("source/*.html"):
+        page.unlink()
+    long_page(bare_project / "source" / "long.html", 800)
+    env = dict(os.environ, ARGOS_PACKAGES_DIR=str(tmp_path / "pk"), PYTHONPATH=str(REPO))
+    run = [sys.executable, "-m", "l10n_tool", "-C", str(bare_project)]
+    subprocess.run(run + ["models", "install", str(tiny_model["archive"])], env=env, check=True,
+                   capture_output=True)
+    subprocess.run(run + ["update", "-l", "zh_Hans"], env=env, check=True, capture_output=True)
+
+    elapsed, err, cached = interrupt_translate(bare_project, env)
+    assert elapsed < 2.0, err
+    m = re.search(r"interrupted: (\d+) of (\d+) units translated and saved", err)
+    assert m, err
+    saved, total = int(m.group(1)), int(m.group(2))
+    assert 0 < saved == cached < total
+    po = polib.pofile(str(bare_project / "locales" / "zh_Hans" / "long.po"))
+    assert sum(1 for e in po if e.msgstr and "fuzzy" in e.flags) == saved   # drafts written too
+    msgfmt_check(bare_project / "locales" / "zh_Hans" / "long.po")
+
+    # the rerun starts where the first one stopped
+    _, err, cached_after = interrupt_translate(bare_project, env, cached)
+    m = re.search(r"interrupted: (\d+) of (\d+) units", err)
+    assert m and int(m.group(2)) == total - saved, err
+    assert cached_after == saved + int(m.group(1))
+
+
+# --------------------------------------------------------------------------- engines and settings
+
+def one_line_error(r) -> str:
+    assert r.stderr.count("\n") == 1, r.stderr
+    return r.stderr
+
+
+def add_settings(project: Path, toml: str) -> Path:
+    path = project / "pyproject.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + toml, encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_unknown_engine_suggests_the_close_name(project, l10n):
+    err = one_line_error(l10n(project, "translate", "-l", "de", "--engine", "argso", expect=2))
+    assert "unknown MT engine 'argso'; did you mean 'argos'?" in err
+    path = add_settings(project, '[tool.l10n.mt]\nengine = "psuedo"\n')
+    err = one_line_error(l10n(project, "translate", "-l", "de", expect=2))
+    assert f"pyproject.toml:{line_of(path, 'psuedo')}: unknown MT engine 'psuedo'; " \
+           "did you mean 'pseudo'?" in err
+
+
+@pytest.mark.parametrize("toml,where,message", [
+    ('[tool.l10n.mt.argos]\nbeem = 4\n', "beem", "unknown option 'beem' for MT engine 'argos'; "
+                                                 "did you mean 'beam'?"),
+    ('[tool.l10n.mt]\nbeam = 0\n', "beam = 0", "MT engine 'argos': beam must be between 1 and 16"),
+    ('[tool.l10n.mt]\nexecuter = "ray"\n', "executer",
+     "unknown setting 'executer' in [tool.l10n.mt]; did you mean 'executor'?"),
+    ('[tool.l10n.mt]\nexecutor = "slurm"\n', "slurm", "unknown executor 'slurm'"),
+    ('[tool.l10n.mt.argos]\ndevice = "tpu"\n', 'device = "tpu"',
+     "MT engine 'argos': device must be one of cpu, cuda, auto, not 'tpu'"),
+    ('[tool.l10n.mt.argso]\nbeam = 1\n', "argso", "unknown MT engine table [tool.l10n.mt.argso]; "
+                                                  "did you mean 'argos'?"),
+])
+def test_bad_mt_settings_name_their_line(project, l10n, toml, where, message):
+    path = add_settings(project, toml)
+    err = one_line_error(l10n(project, "translate", "-l", "de", expect=2))
+    assert f"pyproject.toml:{line_of(path, where)}: {message}" in err
+
+
+def test_bad_cli_option_is_one_line(project, l10n):
+    err = one_line_error(l10n(project, "translate", "-l", "de", "--beam", "x", expect=2))
+    assert "--beam: MT engine 'argos': beam must be int, not 'x'" in err
+    err = one_line_error(l10n(project, "translate", "-l", "de", "--engine", "pseudo",
+                              "--option", "beam=2", expect=2))
+    assert "unknown option 'beam' for MT engine 'pseudo'" in err
+
+
+def test_engine_and_options_from_pyproject(tiny_model, l10n, project):
+    """[tool.l10n.mt] picks the engine, its own table sets options, the CLI wins."""
+    l10n(project, "models", "install", str(tiny_model["archive"]))
+    clear_some(project / "locales" / "zh_Hans" / f"{ASIA}.po", every=8)
+    add_settings(project, '[tool.l10n.mt]\nbeam = 3\nthreads = 1\n[tool.l10n.mt.argos]\nbeam = 1\n')
+    r = l10n(project, "translate", "-l", "zh_Hans")
+    assert "translated by argos translate-en_zh-tiny 0.1 beam=1 in" in r.stdout
+    clear_some(project / "locales" / "zh_Hans" / f"{ASIA}.po", every=8)
+    r = l10n(project, "translate", "-l", "zh_Hans", "--option", "beam=4")
+    assert "translated by argos translate-en_zh-tiny 0.1 beam=4 in" in r.stdout
+    add_settings(project, '[tool.l10n.mt.pseudo]\n').write_text(
+        (project / "pyproject.toml").read_text().replace("beam = 3\n", 'beam = 3\nengine = "pseudo"\n'))
+    clear_some(project / "locales" / "zh_Hans" / f"{ASIA}.po", every=8)
+    assert "translated by pseudo 1 in" in l10n(project, "translate", "-l", "zh_Hans").stdout
+
+
+def test_cuda_device_without_cuda_is_one_line(tiny_model, l10n, project):
+    import ctranslate2
+    if ctranslate2.get_cuda_device_count():
+        pytest.skip("this machine has CUDA")
+    l10n(project, "models", "install", str(tiny_model["archive"]))
+    err = one_line_error(l10n(project, "translate", "-l", "zh_Hans", "--device", "cuda", expect=2))
+    assert "device = cuda, but CUDA is not available here" in err
+    clear_some(project / "locales" / "zh_Hans" / f"{ASIA}.po", every=8)
+    assert "translated by argos" in l10n(project, "translate", "-l", "zh_Hans", "--device",
+                                         "auto").stdout
+
+
+def test_missing_ray_names_the_extra(project, l10n, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)          # import ray → ImportError
+    clear_some(project / "locales" / "de" / f"{ASIA}.po", every=8)
+    err = one_line_error(l10n(project, "translate", "-l", "de", "--engine", "pseudo",
+                              "--executor", "ray", expect=2))
+    assert "the ray executor needs Ray: pip install 'l10n_tool[ray]'" in err
+
+
+@pytest.mark.parametrize("damage,message", [
+    ("file", ""),               # the project lock, also in the cache folder, says it first
+    ("corrupt", "file is not a database; it is only a cache: delete it"),
+    ("folder", "unable to open database file"),
+])
+def test_broken_cache_is_one_line(project, l10n, damage, message):
+    cache = project / ".l10n-cache"
+    if damage == "file":
+        cache.write_text("not a folder")
+    elif damage == "corrupt":
+        cache.mkdir()
+        (cache / "mt.sqlite").write_bytes(b"garbage " * 1000)
+    else:
+        (cache / "mt.sqlite").mkdir(parents=True)
+    clear_some(project / "locales" / "de" / f"{ASIA}.po", every=8)
+    r = l10n(project, "translate", "-l", "de", "--engine", "pseudo", expect=2)
+    assert ".l10n-cache" in one_line_error(r) and message in r.stderr
+
+
+def test_unwritable_cache_is_one_line(project, l10n):
+    if os.geteuid() == 0:
+        pytest.skip("root writes to read-only files")
+    cache = project / ".l10n-cache"
+    cache.mkdir()
+    l10n(project, "translate", "-l", "de", "--engine", "pseudo")
+    for p in [cache / "mt.sqlite", *cache.glob("mt.sqlite-*"), cache]:
+        p.chmod(0o500 if p.is_dir() else 0o400)
+    try:
+        clear_some(project / "locales" / "de" / f"{ASIA}.po", every=8)
+        r = l10n(project, "translate", "-l", "de", "--engine", "pseudo", expect=2)
+        assert "mt.sqlite" in one_line_error(r)
+    finally:
+        cache.chmod(0o700)
 
 
 # --------------------------------------------------------------------------- glossary file
@@ -319,7 +513,8 @@ def test_glossary_comments_reach_translators(project, l10n):
 
 def test_pivots_through_english_without_a_direct_pair(tiny_model, l10n, bare_project, tmp_path):
     pyproject = bare_project / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('source_locale = "en"', 'source_locale = "de"'))
+    pyproject.write_text(pyproject.read_text().replace('source_locale = "en"', 'source_locale = "de"')
+                         .replace('locales = ["zh_Hans", "de"]', 'locales = ["zh_Hans"]'))
     l10n(bare_project, "models", "install", str(tiny_model["archive"]))          # en→zh
     de_en = tmp_path / "de-en" / "translate-de_en-tiny"
     shutil.copytree(tiny_model["folder"], de_en)

@@ -1,0 +1,160 @@
+"""Run the engine on a Ray cluster: one actor per worker, each loading the model once.
+
+Units go out in length-sorted batches, exactly the batches a local run would
+make, so the output is identical to a local run; each actor has two batches
+queued so it never waits for the driver. Results stream back as they finish
+(``ray.wait``), in any order, to the driver, which alone writes the cache and
+the PO files. An actor that dies has its batches sent to another one (a
+replacement is started when none is left), up to ``MAX_RETRIES`` times per
+batch. Ray is an optional extra: ``pip install 'l10n_tool[ray]'``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import deque
+from pathlib import Path
+from typing import Iterator
+
+from l10n_tool.errors import L10nError
+from l10n_tool.mt.engine import Engine, EngineSpec
+
+#: Batches queued on each actor: one running, one waiting.
+PER_ACTOR = 2
+MAX_RETRIES = 3
+POLL_S = 0.1
+DEFAULT_BATCH = 32
+
+
+def _import_ray():
+    try:
+        import ray
+    except ImportError:
+        raise L10nError("the ray executor needs Ray: pip install 'l10n_tool[ray]'") from None
+    return ray
+
+
+class _Worker:
+    """A Ray actor: builds its engine from the spec where it runs."""
+
+    def __init__(self, spec: EngineSpec):
+        self.engine = spec.create()
+
+    def translate(self, batch: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        return [(batch[j][0], text) for j, text in self.engine.translate([t for _, t in batch])]
+
+    def ready(self) -> bool:
+        return True
+
+
+def batches(engine: Engine, texts: list[str], size: int) -> list[list[tuple[int, str]]]:
+    """The batches a local run makes: stable sort by the engine's own length
+    measure (SentencePiece pieces for argos), cut every ``size`` units."""
+    lengths = engine.lengths(texts) if hasattr(engine, "lengths") else [len(t) for t in texts]
+    order = sorted(range(len(texts)), key=lambda i: lengths[i])
+    return [[(i, texts[i]) for i in order[k:k + size]] for k in range(0, len(order), size)]
+
+
+class RayExecutor:
+    def __init__(self, settings):
+        self.settings = settings
+        self.ray = _import_ray()
+        #: live actors (tests kill one to see its units retried elsewhere)
+        self.actors: list = []
+        self.workers = 0
+        self.died = 0
+
+    def describe(self) -> str:
+        died = f", {self.died} died and their units were retried" if self.died else ""
+        return f"on Ray ({self.workers} workers{died})"
+
+    def _connect(self) -> bool:
+        """Joins the cluster at ``address`` (or RAY_ADDRESS), else starts a local
+        one; returns whether this call started Ray, so only then it is shut down."""
+        ray = self.ray
+        if ray.is_initialized():
+            return False
+        try:
+            ray.init(address=self.settings.address, include_dashboard=False,
+                     log_to_driver=False, logging_level="warning")
+        except (ConnectionError, ValueError, RuntimeError) as exc:
+            where = self.settings.address or "a local cluster"
+            raise L10nError(f"cannot start or join Ray ({where}): {exc}") from None
+        return True
+
+    def _actor_class(self, spec: EngineSpec):
+        threads = int(spec.options.get("threads") or 1)
+        env = {"PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).resolve().parents[3])] +
+            [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
+        if "ARGOS_PACKAGES_DIR" in os.environ:
+            env["ARGOS_PACKAGES_DIR"] = os.environ["ARGOS_PACKAGES_DIR"]
+        return self.ray.remote(num_cpus=threads, max_restarts=0, max_task_retries=0)(
+            _Worker).options(runtime_env={"env_vars": env}), threads
+
+    def run(self, engine: Engine, spec: EngineSpec, texts: list[str],
+            stop: threading.Event) -> Iterator[list[tuple[int, str]]]:
+        if not texts:
+            return
+        if spec is None:
+            raise L10nError("the ray executor needs an engine spec to build engines on its workers")
+        ray = self.ray
+        started = self._connect()
+        try:
+            yield from self._run(engine, spec, texts, stop)
+        finally:
+            for actor in self.actors:
+                ray.kill(actor)
+            self.actors = []
+            if started:
+                ray.shutdown()
+
+    def _run(self, engine, spec, texts, stop):
+        ray = self.ray
+        from ray.exceptions import RayActorError, RayTaskError
+
+        Actor, threads = self._actor_class(spec)
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        self.workers = self.settings.workers or max(1, cpus // threads)
+        self.actors = [Actor.remote(spec) for _ in range(self.workers)]
+        queue = deque((batch, 0) for batch in
+                      batches(engine, texts, int(spec.options.get("batch_size") or DEFAULT_BATCH)))
+        in_flight: dict = {}            # ref → (actor, batch, tries)
+        load = {id(a): 0 for a in self.actors}
+        while (queue or in_flight) and not stop.is_set():
+            for actor in list(self.actors):
+                while queue and load[id(actor)] < PER_ACTOR:
+                    batch, tries = queue.popleft()
+                    in_flight[actor.translate.remote(batch)] = (actor, batch, tries)
+                    load[id(actor)] += 1
+            ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=POLL_S)
+            for ref in ready:
+                actor, batch, tries = in_flight.pop(ref)
+                load[id(actor)] -= 1
+                try:
+                    group = ray.get(ref)
+                except RayActorError:
+                    self._lost(actor, Actor, spec, load)
+                    if tries + 1 > MAX_RETRIES:
+                        raise L10nError(f"Ray workers died {tries + 1} times on the same batch "
+                                        f"of {len(batch)} units; giving up") from None
+                    queue.appendleft((batch, tries + 1))
+                    continue
+                except RayTaskError as exc:
+                    cause = getattr(exc, "cause", None)
+                    if isinstance(cause, L10nError):
+                        raise cause from None
+                    raise L10nError(f"MT failed on a Ray worker: {cause or exc}") from None
+                yield group
+
+    def _lost(self, actor, Actor, spec, load) -> None:
+        """Forget a dead actor; start a replacement only when none is left, so a
+        cluster that lost a node carries on with the ones it has."""
+        if any(a is actor for a in self.actors):
+            self.actors = [a for a in self.actors if a is not actor]
+            self.died += 1
+        if not self.actors:
+            fresh = Actor.remote(spec)
+            self.actors.append(fresh)
+            load[id(fresh)] = 0
