@@ -466,3 +466,34 @@ def test_first_run_on_a_site_from_an_older_version_migrates_it(project, l10n):
     l10n(project, "publish", "--all", "--min-complete", "0")
     l10n(project, "publish", "--all")
     assert previous[0].name not in [p.name for p in project.iterdir()]   # cleaned two runs later
+
+
+ODD_PAGE = """<!DOCTYPE html>
+<html xml:lang="pt-BR" lang="pt-BR">
+<head><meta charset="utf-8"><title>Odd page</title></head>
+<body>
+<article>
+<h1 xml:lang="en">An odd page</h1>
+<p>See <a href="%s.html " @click="go()" rel:gt_act="x" x-on:click.prevent="y" :class="z">the other
+article</a> and <a name="show-mobilität" href="#show-mobilität">this</a>.</p>
+<picture><source srcset="img/w_320,h_200/a.webp 1x, img/b.webp 2x"><img src="img/a b.png"
+srcset="img/c,d.png 1x" alt="An image"></picture>
+<p>Link to <a href="https://example.com/a b?x=ü">outside</a>.</p>
+</article>
+</body>
+</html>
+""" % MEDIA
+
+
+def test_odd_attributes_and_urls_survive_publishing(project, l10n):
+    (project / "source" / "odd.html").write_text(ODD_PAGE, encoding="utf-8")
+    r = l10n(project, "publish", "-l", "de", "--min-complete", "0")
+    assert "Traceback" not in r.stderr
+    page = (project / "public" / "de" / "odd.html").read_text(encoding="utf-8")
+    assert f'<a href="{MEDIA}.html " @click="go()" rel:gt_act="x" x-on:click.prevent="y" ' \
+           ':class="z">' in page                         # trailing space kept, no %20
+    assert '<a name="show-mobilität" href="#show-mobilität">' in page
+    assert 'srcset="../img/w_320,h_200/a.webp 1x, ../img/b.webp 2x"' in page
+    assert 'src="../img/a b.png"' in page and 'srcset="../img/c,d.png 1x"' in page
+    assert 'href="https://example.com/a b?x=ü"' in page
+    assert 'xml:lang="pt-BR"' in page
