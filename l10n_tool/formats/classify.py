@@ -263,12 +263,12 @@ class _Texts:
         return self.link.get(el, 0) / t if t else 0.0
 
 
-def _initial_score(el) -> float:
+def _initial_score(el, weigh_classes: bool) -> float:
     tag = el.tag
     score = {"div": 5, "pre": 3, "td": 3, "blockquote": 3, "address": -3, "ol": -3,
              "ul": -3, "dl": -3, "dd": -3, "dt": -3, "li": -3, "form": -3, "h1": -5,
              "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5, "th": -5}.get(tag, 0)
-    return score + _class_weight(el)
+    return score + (_class_weight(el) if weigh_classes else 0)
 
 
 def _unlikely(el) -> bool:
@@ -280,14 +280,34 @@ def _unlikely(el) -> bool:
     return bool(_UNLIKELY.search(ci)) and not _MAYBE.search(ci)
 
 
-def _top_candidate(body, texts: _Texts) -> tuple[Optional[Any], dict]:
+#: Readability's retries: when the article found is short, class names misled it.
+_ATTEMPTS = ((True, True), (False, True), (False, False))
+#: Below this many characters an article found is suspect.
+_SHORT_ARTICLE = 500
+
+
+def _best_candidate(body, texts: _Texts) -> tuple[Optional[Any], dict]:
+    best: tuple = (None, {})
+    for strip_unlikely, weigh_classes in _ATTEMPTS:
+        top, final = _top_candidate(body, texts, strip_unlikely, weigh_classes)
+        if top is None or top is body or top.tag == "html":
+            continue  # nothing scored: the whole page is no answer
+        if texts.text.get(top, 0) >= _SHORT_ARTICLE:
+            return top, final
+        if best[0] is None or texts.text.get(top, 0) > texts.text.get(best[0], 0):
+            best = (top, final)
+    return best
+
+
+def _top_candidate(body, texts: _Texts, strip_unlikely: bool = True,
+                   weigh_classes: bool = True) -> tuple[Optional[Any], dict]:
     scores: dict = {}
     skip: set = set()
     for el in body.iter():
         if not isinstance(el.tag, str) or el not in texts.text:
             continue
         parent = el.getparent()
-        if parent in skip or _unlikely(el) and el.tag not in ("html", "body"):
+        if parent in skip or strip_unlikely and _unlikely(el) and el.tag not in ("html", "body"):
             skip.add(el)
             continue
         tag = el.tag
@@ -301,17 +321,17 @@ def _top_candidate(body, texts: _Texts) -> tuple[Optional[Any], dict]:
                 if level >= 5 or not isinstance(anc.tag, str):
                     break
                 if anc not in scores:
-                    scores[anc] = _initial_score(anc)
+                    scores[anc] = _initial_score(anc, weigh_classes)
                 div = 1 if level == 0 else 2 if level == 1 else level * 3
                 scores[anc] += content / div
     final = {el: score * (1 - texts.density(el)) for el, score in scores.items()}
     ranked = sorted(final, key=final.get, reverse=True)[:5]
     if not ranked:
         return None, final
-    return _refine(ranked, final, body), final
+    return _refine(ranked, final, body, texts), final
 
 
-def _refine(ranked: list, final: dict, body):
+def _refine(ranked: list, final: dict, body, texts: _Texts):
     """Readability's climb: content split over sibling blocks unites in their ancestor."""
     top = ranked[0]
     top_score = final[top] or 1e-9
@@ -333,7 +353,9 @@ def _refine(ranked: list, final: dict, body):
             if final[anc] < threshold:
                 break
             if final[anc] > last:
-                top = anc
+                # ...unless what it adds is mostly links (teasers, menus).
+                if texts.density(anc) <= texts.density(top) + 0.1:
+                    top = anc
                 break
             last = final[anc]
         anc = anc.getparent()
@@ -469,7 +491,7 @@ def classify(root, rules: Optional[ExtractRules] = None) -> Classification:
         if sem is not None:
             containers = [sem]
     if not containers:
-        top, final = _top_candidate(body, texts)
+        top, final = _best_candidate(body, texts)
         if top is not None:
             containers = _with_siblings(top, final, texts)
             containers = _semantic_wrapper(containers, texts)
