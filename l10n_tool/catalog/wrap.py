@@ -15,15 +15,16 @@ own tables, so the decisions are the same character for character.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
-from functools import lru_cache
+from itertools import accumulate
 
 from l10n_tool.catalog import _unidata as U
 
 #: msgcat's default page width; 0 or None means ``--no-wrap``.
 DEFAULT_WIDTH = 79
 
-_UNDEFINED, _PROHIBITED, _POSSIBLE, _MANDATORY = 0, 1, 2, 3
+_PROHIBITED, _POSSIBLE = 1, 2
 _C = U.CLASSES
 _BK, _CR, _LF, _CM, _ZW, _SP, _ZWJ, _RI = (_C[k] for k in ("BK", "CR", "LF", "CM", "ZW", "SP",
                                                            "ZWJ", "RI"))
@@ -38,111 +39,132 @@ _PAIRS = tuple(tuple({"D": _POSSIBLE, "I": -1, "P": _PROHIBITED}[c] for c in row
 _ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
 
 
-@lru_cache(maxsize=4096)
-def _props(ch: str) -> tuple[int, int]:
-    """(line-break class, display width) of one character."""
-    cp = ord(ch)
-    lb = U.LB_VALUES[bisect_right(U.LB_STARTS, cp) - 1]
-    width = U.WIDTH_VALUES[bisect_right(U.WIDTH_STARTS, cp) - 1]
-    return lb, width
+class _Lookup(dict):
+    """Character → value from the generated runs, memoised on first sight
+    (text uses few distinct characters, so a dict hit is the common case)."""
+
+    def __init__(self, starts, values, adjust) -> None:
+        super().__init__()
+        self.starts, self.values, self.adjust = starts, values, adjust
+
+    def __missing__(self, ch: str) -> int:
+        value = self.adjust(self.values[bisect_right(self.starts, ord(ch)) - 1])
+        self[ch] = value
+        return value
+
+
+#: line-break class, with the context-free resolutions already applied
+_CLASS = _Lookup(U.LB_STARTS, U.LB_VALUES, lambda v: _RESOLVE.get(v, v))
+#: display width; control characters count 0, as libunistring ignores them
+_WIDTH = _Lookup(U.WIDTH_STARTS, U.WIDTH_VALUES, lambda v: max(v, 0))
+#: classes that need the full state machine; text without them takes the pair table alone
+_SPECIAL = frozenset((_BK, _LF, _CR, _CM, _ZWJ, _ZW, _RI, _HL))
 
 
 def width(text: str) -> int:
     """Display columns as libunistring counts them (CJK 2, combining 0, controls 0)."""
-    return sum(max(0, _props(ch)[1]) for ch in text)
+    return len(text) if text.isascii() and text.isprintable() else sum(_WIDTH[c] for c in text)
 
 
-def possible_linebreaks(chars: list[str]) -> list[int]:
-    """Break opportunities before each character (libunistring's
-    ``u8_possible_linebreaks``, UTF-8, not a CJK encoding)."""
-    out = [_PROHIBITED] * len(chars)
+def possible_linebreaks(props: list[int]) -> tuple[list[int], list[int]]:
+    """Indexes before which a line may break, and those where it must
+    (libunistring's ``u8_possible_linebreaks``: UTF-8, not a CJK encoding)."""
+    possible: list[int] = []
+    pairs = _PAIRS
+    if _SPECIAL.isdisjoint(props):
+        last, space = _BK, False
+        for i, prop in enumerate(props):
+            if prop == _SP:
+                space = True
+                continue
+            if last != _BK:
+                rule = pairs[last][prop]
+                if rule == _POSSIBLE or (rule == -1 and space):
+                    possible.append(i)
+            last, space = prop, False
+        return possible, []
+    mandatory: list[int] = []
     prev_prop = last_prop = _BK
     seen_space = False
     ri_count = 0
-    for i, ch in enumerate(chars):
-        prop = _props(ch)[0]
+    for i, prop in enumerate(props):
         if prop in (_BK, _LF, _CR):
-            out[i] = _MANDATORY
+            mandatory.append(i)
             prev_prop, last_prop, seen_space = prop, _BK, False
         else:
-            prop = _RESOLVE.get(prop, prop)
             if prop == _SP:
-                out[i] = _PROHIBITED
                 seen_space = True
             elif prop == _ZW:
-                out[i] = _PROHIBITED
                 last_prop, seen_space = _ZW, False
             elif prop in (_CM, _ZWJ):
                 if last_prop == _BK:
-                    out[i] = _PROHIBITED
                     last_prop, seen_space = _AL, False
                 elif last_prop == _ZW or seen_space:
-                    out[i] = _POSSIBLE
+                    possible.append(i)
                     last_prop, seen_space = _AL, False
-                else:
-                    out[i] = _PROHIBITED
             else:
-                if last_prop == _BK:
-                    out[i] = _PROHIBITED
+                if last_prop == _BK or prev_prop == _ZWJ or prev_prop == _HL_BA:
+                    pass
                 elif last_prop == _ZW:
-                    out[i] = _POSSIBLE
-                elif prev_prop == _ZWJ:
-                    out[i] = _PROHIBITED
+                    possible.append(i)
                 elif last_prop == _RI and prop == _RI:
-                    out[i] = _POSSIBLE if seen_space or ri_count % 2 == 0 else _PROHIBITED
-                elif prev_prop == _HL_BA:
-                    out[i] = _PROHIBITED
+                    if seen_space or ri_count % 2 == 0:
+                        possible.append(i)
                 else:
-                    rule = _PAIRS[last_prop][prop]
-                    out[i] = (_POSSIBLE if seen_space else _PROHIBITED) if rule == -1 else rule
+                    rule = pairs[last_prop][prop]
+                    if rule == _POSSIBLE or (rule == -1 and seen_space):
+                        possible.append(i)
                 last_prop, seen_space = prop, False
             prev_prop = _HL_BA if prev_prop == _HL and prop in (_HY, _BA) else prop
         ri_count = ri_count + 1 if prop == _RI else 0
-    return out
+    return possible, mandatory
 
 
-def width_linebreaks(chars: list[str], width: int, start_column: int,
-                     overrides: list[int]) -> list[bool]:
-    """Where to break so that no line passes ``width`` (``u8_width_linebreaks``:
-    greedy, a piece wider than the line is left whole)."""
-    p = possible_linebreaks(chars)
-    breaks = [False] * len(chars)
+def width_linebreaks(chars: str, width: int, start_column: int,
+                     forbidden: set[int]) -> list[int]:
+    """Indexes to break before so that no line passes ``width``
+    (``u8_width_linebreaks``: greedy; a piece wider than a line stays whole)."""
+    if chars.isascii() and chars.isprintable():
+        cum = range(len(chars) + 1)                      # one column each
+    else:
+        cum = list(accumulate(map(_WIDTH.__getitem__, chars), initial=0))
+    if start_column + cum[-1] <= width:
+        return []                                        # fits: no opportunity is used
+    possible, mandatory = possible_linebreaks(list(map(_CLASS.__getitem__, chars)))
+    events = [(i, False) for i in possible if i not in forbidden]
+    if mandatory:
+        events = sorted(events + [(i, True) for i in mandatory])
+    breaks: list[int] = []
     last = None
-    last_column, piece = start_column, 0
-    for i, ch in enumerate(chars):
-        b = overrides[i] if overrides[i] != _UNDEFINED else p[i]
-        if b in (_POSSIBLE, _MANDATORY) and last is not None and last_column + piece > width:
-            breaks[last] = True
-            last_column = 0
-        if b == _MANDATORY:
-            last, last_column, piece = None, 0, 0
+    column, piece_start = start_column, 0
+    for i, must in events:
+        if last is not None and column + cum[i] - cum[piece_start] > width:
+            breaks.append(last)
+            column = 0
+        if must:
+            last, column, piece_start = None, 0, i + 1
         else:
-            if b == _POSSIBLE:
-                last = i
-                last_column += piece
-                piece = 0
-            w = _props(ch)[1]
-            if w >= 0:
-                piece += w
-    if last is not None and last_column + piece > width:
-        breaks[last] = True
+            column += cum[i] - cum[piece_start]
+            last, piece_start = i, i
+    if last is not None and column + cum[-1] - cum[piece_start] > width:
+        breaks.append(last)
     return breaks
 
 
-def _escape(portion: str) -> tuple[list[str], list[int]]:
-    chars: list[str] = []
-    overrides: list[int] = []
-    for ch in portion:
-        esc = _ESCAPES.get(ch) or (ch if ch in '\\"' else None)
-        if esc is not None:
-            chars += ["\\", esc]
-            overrides += [_UNDEFINED, _PROHIBITED]
-        else:
-            chars.append(ch)
-            overrides.append(_UNDEFINED)
+_ESCAPE_TABLE = str.maketrans({**{k: "\\" + v for k, v in _ESCAPES.items()},
+                               "\\": "\\\\", '"': '\\"'})
+_PAIR = re.compile(r"\\.")
+
+
+def _escape(portion: str) -> tuple[str, set[int]]:
+    """The portion as written, and where GNU forbids a break: inside an escape,
+    and just before the final ``\\n``. Every backslash of the written text
+    starts an escape, so the pairs are easy to find again."""
+    text = portion.translate(_ESCAPE_TABLE)
+    forbidden = {m.start() + 1 for m in _PAIR.finditer(text)} if "\\" in text else set()
     if portion.endswith("\n"):
-        overrides[-2] = _PROHIBITED      # never break just before the final "\n"
-    return chars, overrides
+        forbidden.add(len(text) - 2)
+    return text, forbidden
 
 
 def _portions(value: str) -> list[str]:
@@ -166,11 +188,11 @@ def wrap(name: str, value: str, prefix: str = "", width: int | None = DEFAULT_WI
     first = True
     portions = _portions(value)
     for n, portion in enumerate(portions):
-        chars, overrides = _escape(portion)
+        chars, forbidden = _escape(portion)
         while True:
             start = len(prefix) + (len(name) + 1 if first else 0) + 1 - after_break
-            breaks = width_linebreaks(chars, line_width, start, overrides)
-            if first and chars and (n + 1 < len(portions) or start > line_width or any(breaks)):
+            breaks = width_linebreaks(chars, line_width, start, forbidden)
+            if first and chars and (n + 1 < len(portions) or start > line_width or breaks):
                 lines.append(f'{prefix}{name} ""')
                 first = False
                 continue
@@ -178,11 +200,10 @@ def wrap(name: str, value: str, prefix: str = "", width: int | None = DEFAULT_WI
         head = f"{prefix}{name} " if first else prefix
         first = False
         pieces, begin = [], 0
-        for i, brk in enumerate(breaks):
-            if brk:
-                pieces.append("".join(chars[begin:i]))
-                begin = i
-        pieces.append("".join(chars[begin:]))
+        for i in sorted(breaks):
+            pieces.append(chars[begin:i])
+            begin = i
+        pieces.append(chars[begin:])
         lines.append(f'{head}"{pieces[0]}"')
         lines.extend(f'{prefix}"{piece}"' for piece in pieces[1:])
     return lines
