@@ -47,20 +47,24 @@ class Tag:
 def _scan(text: str) -> Iterator[Union[str, Tag]]:
     """Literal text (escapes resolved) and placeholders, in order."""
     pos = 0
+    literal: list[str] = []
     for m in TOKEN_RE.finditer(text):
         slashes, closing, num, empty = m.groups()
         if closing and empty:
             continue  # "</1/>" is not a placeholder, so it needs no escape either
         n = len(slashes)
         token_at = m.start() + n
+        literal.append(text[pos:m.start()] + "\\" * (n // 2))
         if n % 2:      # escaped: literal token
-            yield text[pos:m.start()] + "\\" * (n // 2) + text[token_at:m.end()]
+            literal.append(text[token_at:m.end()])
         else:
-            yield text[pos:m.start()] + "\\" * (n // 2)
+            yield "".join(literal)
+            literal = []
             kind = "close" if closing else "empty" if empty else "open"
             yield Tag(int(num), kind, token_at, m.end())
         pos = m.end()
-    yield text[pos:]
+    literal.append(text[pos:])
+    yield "".join(literal)
 
 
 def escape(text: str) -> str:
@@ -71,6 +75,27 @@ def escape(text: str) -> str:
             return m.group()
         return "\\" * (2 * len(slashes) + 1) + m.group()[len(slashes):]
     return TOKEN_RE.sub(sub, text)
+
+
+def assemble(parts) -> str:
+    """Msgid text from literal strings and ``Tag`` placeholders, in order.
+
+    The one way to write a msgid from source text: besides escaping tokens,
+    a literal backslash right before a placeholder must be doubled too, which
+    only the writer that knows what comes next can do.
+    """
+    out: list[str] = []
+    literal: list[str] = []
+    for part in parts:
+        if isinstance(part, Tag):
+            text = escape("".join(literal))
+            bare = text.rstrip("\\")
+            out.append(bare + "\\" * (2 * (len(text) - len(bare))) + str(part))
+            literal = []
+        else:
+            literal.append(part)
+    out.append(escape("".join(literal)))
+    return "".join(out)
 
 
 def unescape(text: str) -> str:

@@ -5,7 +5,8 @@ UTF-8 or GBK, an ``iso-8859-1`` page holds windows-1252 quotes. Browsers
 follow the WHATWG order (BOM, then the ``<meta>`` declaration, then a guess),
 and so do we, so that what we extract is what the reader saw. When the
 declaration cannot be right we still read the page, with a detector, and
-say so in a warning that names the page, instead of failing the whole run.
+say so in a warning (the steps print it with the page's name) instead of
+failing the whole run.
 
 This is the one decoder for source pages; PO files are decoded by
 ``catalog.io`` under gettext's own rules.
@@ -78,10 +79,37 @@ def codec_for(label: str) -> Optional[str]:
         return None
 
 
-def _detect(data: bytes) -> Optional[str]:
+#: The WHATWG "suggested default encoding" for pages in a language: what a
+#: browser in that locale would assume, the tie-breaker between guesses.
+_LOCALE_DEFAULT = {
+    "zh": "gbk", "ja": "cp932", "ko": "cp949", "th": "cp874", "vi": "cp1258",
+    "ru": "cp1251", "uk": "cp1251", "bg": "cp1251", "sr": "cp1251", "mk": "cp1251",
+    "be": "cp1251", "kk": "cp1251", "pl": "cp1250", "cs": "cp1250", "sk": "cp1250",
+    "hu": "cp1250", "sl": "cp1250", "hr": "cp1250", "ro": "cp1250", "el": "cp1253",
+    "tr": "cp1254", "az": "cp1254", "he": "cp1255", "ar": "cp1256", "fa": "cp1256",
+    "ur": "cp1256", "lt": "cp1257", "lv": "cp1257", "et": "cp1257",
+}
+#: How much worse (charset-normalizer's "chaos", 0-1) the locale's default may
+#: read than the detector's favourite and still win: on a short page several
+#: single-byte charsets read almost equally well.
+_TIE = 0.1
+
+
+def _detect(data: bytes, lang: Optional[str]) -> Optional[str]:
     from charset_normalizer import from_bytes
-    best = from_bytes(data).best()
-    return best.encoding if best is not None else None
+    matches = list(from_bytes(data))
+    preferred = _LOCALE_DEFAULT.get((lang or "").split("_")[0].split("-")[0].lower(), "cp1252")
+    if not matches:
+        try:
+            data.decode(preferred)
+        except UnicodeDecodeError:
+            return None
+        return preferred
+    best = min(m.chaos for m in matches)
+    for m in matches:
+        if codecs.lookup(m.encoding).name == codecs.lookup(preferred).name and m.chaos <= best + _TIE:
+            return m.encoding
+    return min(matches, key=lambda m: m.chaos).encoding
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -92,8 +120,12 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def decode(data: bytes, path: Path | str) -> Decoded:
-    """Decode a page, or raise ``L10nError`` when it is not text at all."""
+def decode(data: bytes, path: Path | str, lang: Optional[str] = None) -> Decoded:
+    """Decode a page, or raise ``L10nError`` when it is not text at all.
+
+    ``lang``, the page's language, breaks ties between charsets that read
+    equally well, as a browser's locale does.
+    """
     if b"\x00" in data:
         offset = data.index(b"\x00")
         raise L10nError("binary data (NUL byte), not an HTML page", path, _line(data, offset))
@@ -113,22 +145,21 @@ def decode(data: bytes, path: Path | str) -> Decoded:
             # Valid UTF-8 with non-ASCII bytes is next to impossible by chance
             # in a legacy charset: the declaration is stale (a CMS switched).
             return Decoded(data.decode("utf-8"), "utf-8", label, [
-                f"{path}:{_line(data, offset)}: declares charset {label} but is UTF-8; "
+                f"declares charset {label} (line {_line(data, offset)}) but is UTF-8; "
                 "read as UTF-8"])
         try:
             return Decoded(data.decode(codec), codec, label)
         except UnicodeDecodeError as exc:
-            why = (f"declares charset {label} but byte 0x{data[exc.start]:02x} at line "
-                   f"{_line(data, exc.start)} is not {label}")
+            why = (f"declares charset {label} (line {_line(data, offset)}) but byte "
+                   f"0x{data[exc.start]:02x} at line {_line(data, exc.start)} is not {label}")
     elif label:
-        why = f"declares unknown charset {label!r}"
+        why = f"declares unknown charset {label!r} (line {_line(data, offset)})"
     else:
         if _is_utf8(data):
             return Decoded(data.decode("utf-8"), "utf-8")
         why = "declares no charset and is not UTF-8"
-    guess = _detect(data)
+    guess = _detect(data, lang)
     if guess is None:
         raise L10nError(f"{why}, and no charset reads it", path, _line(data, offset))
     text = data.decode(guess, errors="replace")
-    return Decoded(text, guess, label, [f"{path}:{_line(data, offset)}: {why}; read as {guess} "
-                                        "(detected)"])
+    return Decoded(text, guess, label, [f"{why}; read as {guess} (detected)"])

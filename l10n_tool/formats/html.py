@@ -145,10 +145,10 @@ def _classify(root, rules):
 
 # --------------------------------------------------------------------------- parsing
 
-def _decode(data: bytes, path: Path) -> charset.Decoded:
+def _decode(data: bytes, path: Path, lang: str) -> charset.Decoded:
     if not data.strip():
         raise L10nError("empty file, not an HTML page", path, 1)
-    return charset.decode(data, path)
+    return charset.decode(data, path, lang)
 
 
 def _move_void_content(root) -> None:
@@ -306,23 +306,23 @@ class _Walker:
     def runs(self, el) -> None:
         children = list(el)
         current = _Run(el, None, [], {}, set(), "", "")
-        parts: list[str] = [markup.escape(el.text or "")]
+        parts: list = [el.text or ""]   # literal text and markup.Tag placeholders
         line = el.sourceline or 1
         has_block = False
         for child in children:
             if self.is_inline(child):
                 current.children.append(child)
-                parts.append(self.inline_markup(current, child))
-                parts.append(markup.escape(child.tail or ""))
+                self.inline_markup(current, child, parts)
+                parts.append(child.tail or "")
                 continue
             has_block = True
-            self.finish_run(current, "".join(parts), line)
+            self.finish_run(current, markup.assemble(parts), line)
             self.walk(child)
             current = _Run(el, child, [], {}, set(), "", "")
-            parts = [markup.escape(child.tail or "")]
+            parts = [child.tail or ""]
             line = child.sourceline or line
         current.whole_parent = not has_block
-        self.finish_run(current, "".join(parts), line)
+        self.finish_run(current, markup.assemble(parts), line)
         for child in children:
             if self.is_inline(child):
                 self.inline_attributes(child)
@@ -341,20 +341,23 @@ class _Walker:
         for child in el:
             self.inline_attributes(child)
 
-    def inline_markup(self, run: _Run, el) -> str:
+    def inline_markup(self, run: _Run, el, parts: list) -> None:
+        """Append ``el`` to ``parts`` as placeholders around its literal text."""
         if not isinstance(el.tag, str) and not _is_directive(el):
             run.comments.append(el)
-            return ""
+            return
         num = len(run.elements) + 1
         run.elements[num] = el
         if not isinstance(el.tag, str) or self.is_atomic(el):
             run.atomic.add(num)
-            return f"<{num}/>"
-        inner = [markup.escape(el.text or "")]
+            parts.append(markup.Tag(num, "empty", 0, 0))
+            return
+        parts.append(markup.Tag(num, "open", 0, 0))
+        parts.append(el.text or "")
         for child in el:
-            inner.append(self.inline_markup(run, child))
-            inner.append(markup.escape(child.tail or ""))
-        return f"<{num}>{''.join(inner)}</{num}>"
+            self.inline_markup(run, child, parts)
+            parts.append(child.tail or "")
+        parts.append(markup.Tag(num, "close", 0, 0))
 
     def finish_run(self, run: _Run, raw: str, line: int) -> None:
         if not _has_letters(raw):
@@ -450,7 +453,7 @@ def read_document(path: Path, lang: str = "en", segment: str = "sentences",
         raise L10nError("no such file", path) from None
     except OSError as exc:
         raise L10nError(f"cannot read: {exc.strerror}", path) from None
-    decoded = _decode(data, path)
+    decoded = _decode(data, path, lang)
     _, items = _walk(decoded.text, path, lang, segment, rules)
     return Document(slug=path.stem, path=path, units=_units(items),
                     skeleton=_Skeleton(decoded.text, str(path), lang, segment, rules),

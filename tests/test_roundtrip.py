@@ -1,0 +1,234 @@
+"""Real pages survive read → rebuild → write, and what a page says is never lost.
+
+The corpus test runs every page of ``../shared/corpus/real-pages/`` through
+the comparison in ``bench/roundtrip.py``; the others build small pages with
+exactly the constructs real sites use and go through the CLI or the format.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+from l10n_tool import markup
+from l10n_tool.errors import L10nError
+from l10n_tool.formats import html
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+import roundtrip  # noqa: E402
+
+CORPUS = roundtrip.PAGES
+
+
+# --------------------------------------------------------------------------- corpus
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the real-page corpus is not next to this checkout")
+@pytest.mark.parametrize("fallback_lang", [None, "en"], ids=["source", "fallback"])
+def test_every_real_page_round_trips_exactly(fallback_lang):
+    pages = roundtrip.pages(CORPUS)
+    assert len(pages) >= 40
+    failed = []
+    for path in pages:
+        r = roundtrip.roundtrip(path, fallback_lang)
+        if not r.ok:
+            failed.append(f"{r.name}: {r.error or '; '.join(r.differences[:3])}")
+    assert not failed, "\n".join(failed)
+
+
+def test_the_comparison_sees_what_a_lossy_rebuild_breaks():
+    source = ('<html><body><p>怎么样？后果 <a href="x.html " name="show-mobilität">a</a>'
+              '<img srcset="a,b.jpg 1x, c.jpg 2x"><video><source src="v.mp4"></video></p></body></html>')
+    lossy = ('<!DOCTYPE html><html><body><p>怎么样？ 后果 <a href="x.html%20" name="show-mobilit%C3%A4t">a</a>'
+             '<img srcset="a"><video><source src="v.mp4"></source></video></p></body></html>')
+    diffs, _, _ = roundtrip.compare(source, lossy)
+    text = "\n".join(diffs)
+    for what in ("visible text", "URL <a href>", "id/name <a name>", "URL <img srcset>",
+                 "end tags for void elements", "doctype added"):
+        assert what in text, (what, diffs)
+    assert roundtrip.compare(source, source)[0] == []
+
+
+# --------------------------------------------------------------------------- through the CLI
+
+PAGE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">
+<title>Fran\xe7ais page</title></head>
+<body><article>
+<h1 xml:lang="en" @click="open()" :class="{big: on}" x-on:keyup.enter="go" rel:gt_act="x">Fran\xe7ais news today</h1>
+<p>Type &lt;1&gt; to open and <b>bold</b>. Dates: <!--#echo var="DATE_LOCAL" --> stay.</p>
+<p><a href="https://example.com/x.html " name="show-mobilit\xe4t">The link</a> and text.<br>
+<picture><source srcset="https://img.example.com/a,b.jpg 1x, https://img.example.com/c.jpg 2x">
+<img src="https://img.example.com/a.jpg" alt="A dog in the park"></picture>
+<noscript><img src="https://img.example.com/n.jpg" alt="A cat on the roof"></noscript></p>
+<video src="https://example.com/v.mp4"><track src="https://example.com/t.vtt" kind="captions"></video>
+<p>Plain <span>words</span> here<wbr>now.</p>
+<div>Loose text before a block.<p>In a block.</p></div>
+</article></body></html>
+""".encode("latin-1")
+
+
+def mini_project(tmp_path: Path, pages: dict[str, bytes], source_locale: str = "en",
+                 locales: tuple[str, ...] = ("de",)) -> Path:
+    root = tmp_path / "proj"
+    (root / "source").mkdir(parents=True)
+    quoted = ", ".join(f'"{code}"' for code in locales)
+    (root / "pyproject.toml").write_text(
+        f'[tool.l10n]\nsource_locale = "{source_locale}"\nlocales = [{quoted}]\n'
+        'base_url = "https://news.example.com/"\n', encoding="utf-8")
+    for name, data in pages.items():
+        (root / "source" / name).write_bytes(data)
+    return root
+
+
+def translate(po_path: Path, translations: dict[str, str]) -> None:
+    """What a translator does in Poedit: fill msgstr, clear fuzzy (reviewed)."""
+    po = polib.pofile(str(po_path))
+    found = set()
+    for e in po:
+        if e.msgid in translations:
+            e.msgstr = translations[e.msgid]
+            if "fuzzy" in e.flags:
+                e.flags.remove("fuzzy")
+            found.add(e.msgid)
+    assert found == set(translations), set(translations) - found
+    po.save(str(po_path))
+
+
+def test_real_page_constructs_survive_extract_and_publish(tmp_path, l10n):
+    proj = mini_project(tmp_path, {"page.html": PAGE})
+    l10n(proj, "update", "--all")
+    ids = {e.msgid for e in polib.pofile(str(proj / "locales" / "de" / "page.po"))}
+    # a literal "<1>" in the text is escaped, the real markup is a placeholder
+    assert r"Type \<1> to open and <1>bold</1>." in ids
+    # alt of an <img> inside <picture> and inside <noscript> is extracted
+    assert {"A dog in the park", "A cat on the roof"} <= ids
+    # an SSI directive is a placeholder of its own, so it survives translation
+    assert "Dates: <1/> stay." in ids
+    translate(proj / "locales" / "de" / "page.po", {
+        r"Type \<1> to open and <1>bold</1>.": r"Tippe \<1> zum Öffnen und <1>fett</1>.",
+        "Dates: <1/> stay.": "Daten: <1/> bleiben.",
+        "A dog in the park": "Ein Hund im Park",
+    })
+    l10n(proj, "publish", "--all")
+    en = (proj / "public" / "en" / "page.html").read_text(encoding="utf-8")
+    de = (proj / "public" / "de" / "page.html").read_text(encoding="utf-8")
+    for page in (en, de):
+        assert not page.lstrip().lower().startswith("<!doctype")          # none in the source
+        assert 'content="text/html; charset=utf-8"' in page               # declaration follows
+        assert "Français" in page and "FranÃ§ais" not in page
+        # attribute names browsers accept, values byte-for-byte
+        assert ('xml:lang="en" @click="open()" :class="{big: on}" x-on:keyup.enter="go" '
+                'rel:gt_act="x"') in page
+        assert 'href="https://example.com/x.html "' in page
+        assert 'name="show-mobilität"' in page
+        assert ('srcset="https://img.example.com/a,b.jpg 1x, https://img.example.com/c.jpg 2x"'
+                in page)
+        for void in ("source", "track", "wbr", "img", "br"):
+            assert f"</{void}>" not in page
+        assert '<!--#echo var="DATE_LOCAL" -->' in page
+    assert "Type &lt;1&gt; to open and <b>bold</b>." in en
+    assert "Tippe &lt;1&gt; zum Öffnen und <b>fett</b>." in de
+    assert '<!--#echo var="DATE_LOCAL" --> bleiben.' in de
+    assert 'alt="Ein Hund im Park"' in de and 'alt="A cat on the roof"' in de
+    # fallback marked on the element that holds it alone; a span only where none does
+    assert '<p lang="en">Plain <span>words</span> here<wbr>now.</p>' in de
+    assert '<div><span lang="en">Loose text before a block.</span><p lang="en">In a block.</p>' in de
+    assert '<span lang="en">' not in en
+
+
+def test_a_gb2312_page_that_is_utf8_is_read_with_a_warning(tmp_path, l10n):
+    utf8 = ('<html><head><meta charset="gb2312"><title>标题</title></head>'
+            '<body><p>怎么样？后果很严重。</p></body></html>').encode("utf-8")
+    gbk = ('<html><head><meta charset="gb2312"><title>朱镕基</title></head>'  # 镕: GBK, not GB2312
+           '<body><p>他说了。</p></body></html>').encode("gbk")
+    proj = mini_project(tmp_path, {"utf8.html": utf8, "gbk.html": gbk}, source_locale="zh_Hans",
+                        locales=("en",))
+    r = l10n(proj, "update", "--all")
+    assert "utf8.html" in r.stdout + r.stderr and "declares charset gb2312" in r.stdout + r.stderr
+    assert "gbk.html" not in r.stdout + r.stderr
+    assert "朱镕基" in (proj / "locales" / "templates" / "gbk.pot").read_text(encoding="utf-8")
+    l10n(proj, "publish", "--all")
+    page = (proj / "public" / "zh_Hans" / "utf8.html").read_text(encoding="utf-8")
+    assert "<p>怎么样？后果很严重。</p>" in page and 'charset="utf-8"' in page
+
+
+# --------------------------------------------------------------------------- the format itself
+
+def page(tmp_path: Path, body: str, name: str = "p.html", lang: str = "en") -> html.Document:
+    path = tmp_path / name
+    path.write_text(f"<html><head><title>T</title></head><body>{body}</body></html>",
+                    encoding="utf-8")
+    return html.read_document(path, lang)
+
+
+def published(doc, translations: dict[str, str], joiner: str = " ", fallback: str | None = "en"):
+    root = html.render(doc, lambda u: translations.get(u.text), joiner=joiner, fallback_lang=fallback)
+    return html.serialize(root)
+
+
+def test_cjk_fallback_keeps_the_source_spacing(tmp_path):
+    doc = page(tmp_path, "<p>怎么样？后果很严重。我们走吧！</p>", lang="zh")
+    assert [u.text for u in doc.units if u.kind != "title"] == ["怎么样？", "后果很严重。", "我们走吧！"]
+    assert "<p>怎么样？后果很严重。我们走吧！</p>" in published(doc, {}, fallback=None)
+    # one sentence translated: it gets the locale's joiner, the two that fall back keep none
+    out = published(doc, {"怎么样？": "How is it?"}, joiner=" ")
+    assert 'How is it? <span lang="en">后果很严重。我们走吧！</span>' in out
+
+
+def test_comments_inside_a_translated_paragraph_are_kept(tmp_path):
+    doc = page(tmp_path, "<p>One <!-- ad slot --><b>bold</b> word. Two words.</p>")
+    out = published(doc, {"One <1>bold</1> word.": "Ein <1>fettes</1> Wort."})
+    assert "<!-- ad slot -->" in out and "Ein <b>fettes</b> Wort." in out
+    assert '<span lang="en">Two words.</span>' in out
+
+
+def test_units_without_letters_are_not_queued(tmp_path):
+    doc = page(tmp_path, "<p>640</p><p>0:46</p><td>12 %</td><p>Score 3:1.</p>")
+    assert [u.text for u in doc.units if u.kind != "title"] == ["Score 3:1."]
+    assert "<p>640</p><p>0:46</p>" in published(doc, {})
+
+
+def test_literal_placeholder_text_round_trips_with_translation(tmp_path):
+    doc = page(tmp_path, r"<p>Type &lt;1&gt; or \&lt;2/&gt; and <b>bold</b></p>")
+    (unit,) = [u for u in doc.units if u.kind != "title"]
+    assert unit.text == r"Type \<1> or \\\<2/> and <1>bold</1>"
+    assert markup.strip(unit.text) == r"Type <1> or \<2/> and bold"
+    assert r"<p>Type &lt;1&gt; or \&lt;2/&gt; and <b>bold</b></p>" in published(doc, {}, fallback=None)
+    out = published(doc, {unit.text: r"<1>Fett</1>: \<1> oder \\\<2/> tippen"})
+    assert r"<p><b>Fett</b>: &lt;1&gt; oder \&lt;2/&gt; tippen</p>" in out
+    # a translator who drops the escape adds a placeholder: rejected, source text used
+    out = published(doc, {unit.text: "<1>Fett</1>: <1> oder <2/> tippen"})
+    assert r'<p lang="en">Type &lt;1&gt; or \&lt;2/&gt; and <b>bold</b></p>' in out
+
+
+def test_deep_nesting_is_kept_or_refused_with_a_line(tmp_path):
+    body = "<div>" * 300 + "<p>Deep text.</p>" + "</div>" * 300 + "<p>After the deep part.</p>"
+    doc = page(tmp_path, body)
+    assert {"Deep text.", "After the deep part."} <= {u.text for u in doc.units}
+    out = published(doc, {}, fallback=None)
+    assert "After the deep part." in out and out.count("<div>") == 300
+    too_deep = tmp_path / "deep.html"
+    too_deep.write_text("<html><body>\n" + "<div>" * 3000 + "x" + "</div>" * 3000 + "</body></html>")
+    with pytest.raises(L10nError, match="nested deeper") as exc:
+        html.read_document(too_deep)
+    assert exc.value.path == str(too_deep) and exc.value.line == 2
+
+
+def test_nul_anywhere_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "nul.html"
+    path.write_bytes(b"<html><body>" + b"<p>padding</p>\n" * 1000 + b"<p>x\x00</p></body></html>")
+    with pytest.raises(L10nError, match="NUL") as exc:
+        html.read_document(path)
+    assert exc.value.line == 1001
+
+
+def test_undecodable_declared_charset_falls_back_to_detection(tmp_path):
+    path = tmp_path / "bad.html"
+    text = "<html><body><p>Ça coûte très cher, déjà à Noël. Les élèves français sont là.</p></body></html>"
+    path.write_bytes(text.replace("<html>", '<html><meta charset="utf-8">').encode("cp1252"))
+    doc = html.read_document(path)
+    assert any("declares charset utf-8" in w and "detected" in w for w in doc.warnings)
+    assert "Ça coûte très cher, déjà à Noël." in {u.text for u in doc.units}
