@@ -28,6 +28,7 @@ from pathlib import Path
 
 from l10n_tool.errors import L10nError
 from l10n_tool.locales import NO_SPACE_LANGUAGES, get_locale
+from l10n_tool.problems import Problem
 
 TYPES = ("fixed", "translate")
 SUFFIX = r"(?:['’]s|es|s)?"
@@ -69,12 +70,6 @@ class Occurrence:
     term: Term
     start: int
     end: int
-
-
-@dataclass(frozen=True)
-class Problem:
-    message: str
-    line: int
 
 
 def _term_regex(text: str, case_sensitive: bool, boundaries: bool) -> str:
@@ -199,74 +194,103 @@ def _target_regex(rendering: str, case_sensitive: bool, spaced: bool) -> re.Patt
 
 
 def parse(path: Path) -> tuple[Glossary, list[Problem]]:
-    """Read and validate a glossary, returning every problem found."""
+    """Read and validate a glossary, returning every problem found (the
+    ``glossary-file`` check reports them all; other commands stop at the first)."""
     path = Path(path)
     if not path.exists():
         return Glossary([]), []
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise L10nError("glossary is not UTF-8", path, data[: exc.start].count(b"\n") + 1) from None
-    problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(_text(path)))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         return Glossary([]), []
-    for required in ("term", "type"):
-        if required not in header:
-            problems.append(Problem(f"missing column {required!r}", 1))
-    if problems:
+    problems: list[Problem] = []
+
+    def problem(message: str, line: int) -> None:
+        problems.append(Problem(message, str(path), line, "error", "glossary-file"))
+
+    columns = _columns(header, problem)
+    if columns is None:
         return Glossary([]), problems
-    locale_columns: dict[int, str] = {}
+    terms: list[Term] = []
+    seen: dict[str, Term] = {}
+    try:
+        for row in reader:
+            t = _term(row, header, columns, reader.line_num, problem)
+            if t is None:
+                continue
+            fold = t.term if t.acronym else t.term.casefold()
+            other = seen.get(fold) or seen.get(t.term.casefold())
+            if other is not None:
+                problem(f"{t.term!r} is both a fixed and a translate term (line {other.line})"
+                        if other.type != t.type else
+                        f"duplicate term {t.term!r} (first at line {other.line})", t.line)
+                continue
+            seen[fold] = t
+            seen.setdefault(t.term.casefold(), t)
+            terms.append(t)
+    except csv.Error as exc:
+        problem(f"CSV error: {exc}", reader.line_num)
+    return Glossary(terms), problems
+
+
+def _text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise L10nError("glossary is a folder, not a CSV file", path) from None
+    except OSError as exc:
+        raise L10nError(f"cannot read the glossary: {exc.strerror}", path) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise L10nError("glossary is not UTF-8", path, data[: exc.start].count(b"\n") + 1) from None
+
+
+@dataclass(frozen=True)
+class _Columns:
+    term: int
+    type: int
+    note: int | None
+    locales: dict[int, str]
+
+
+def _columns(header: list[str], problem) -> _Columns | None:
+    missing = [c for c in ("term", "type") if c not in header]
+    for name in missing:
+        problem(f"missing column {name!r}", 1)
+    if missing:
+        return None
+    locales: dict[int, str] = {}
     for i, name in enumerate(header):
         if name in ("term", "type", "note") or not name:
             continue
         try:
-            locale_columns[i] = get_locale(name).code
+            locales[i] = get_locale(name).code
         except L10nError:
-            problems.append(Problem(f"unknown locale column {name!r}", 1))
-    terms: list[Term] = []
-    seen: dict[str, Term] = {}
-    i_term, i_type = header.index("term"), header.index("type")
-    i_note = header.index("note") if "note" in header else None
-    try:
-        for row in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in row):
-                continue
-            row = row + [""] * (len(header) - len(row))
-            if len(row) > len(header):
-                problems.append(Problem(f"{len(row)} columns, header has {len(header)}", line))
-                continue
-            term = " ".join(row[i_term].split())
-            kind = row[i_type].strip().lower()
-            if not term:
-                problems.append(Problem("empty term", line))
-                continue
-            if kind not in TYPES:
-                problems.append(Problem(f"bad type {row[i_type]!r} for {term!r} "
-                                        f"(expected one of {', '.join(TYPES)})", line))
-                continue
-            t = Term(term, kind,
-                     {loc: row[i].strip() for i, loc in locale_columns.items() if row[i].strip()},
-                     row[i_note].strip() if i_note is not None else "", line)
-            fold = term if t.acronym else term.casefold()
-            other = seen.get(fold) or seen.get(term.casefold())
-            if other is not None:
-                if other.type != t.type:
-                    problems.append(Problem(f"{term!r} is both a fixed and a translate term "
-                                            f"(line {other.line})", line))
-                else:
-                    problems.append(Problem(f"duplicate term {term!r} (first at line {other.line})", line))
-                continue
-            seen[fold] = t
-            seen.setdefault(term.casefold(), t)
-            terms.append(t)
-    except csv.Error as exc:
-        problems.append(Problem(f"CSV error: {exc}", reader.line_num))
-    return Glossary(terms), problems
+            problem(f"unknown locale column {name!r}", 1)
+    return _Columns(header.index("term"), header.index("type"),
+                    header.index("note") if "note" in header else None, locales)
+
+
+def _term(row: list[str], header: list[str], c: _Columns, line: int, problem) -> Term | None:
+    """One CSV row as a term, or None (a blank row, or a problem reported)."""
+    if not any(cell.strip() for cell in row):
+        return None
+    if len(row) > len(header):
+        problem(f"{len(row)} columns, header has {len(header)}", line)
+        return None
+    row = row + [""] * (len(header) - len(row))
+    term = " ".join(row[c.term].split())
+    kind = row[c.type].strip().lower()
+    if not term:
+        problem("empty term", line)
+        return None
+    if kind not in TYPES:
+        problem(f"bad type {row[c.type]!r} for {term!r} (expected one of {', '.join(TYPES)})", line)
+        return None
+    return Term(term, kind, {loc: row[i].strip() for i, loc in c.locales.items() if row[i].strip()},
+                row[c.note].strip() if c.note is not None else "", line)
 
 
 def load(path: Path) -> Glossary:
