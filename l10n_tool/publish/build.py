@@ -146,6 +146,12 @@ class SiteDir:
 
     def clean(self) -> None:
         """Remove leftovers of killed runs and generations older than the previous one."""
+        try:
+            self._clean()
+        except OSError:
+            pass             # best effort: what is left is removed by a later run
+
+    def _clean(self) -> None:
         if not self.parent.is_dir():
             return
         for entry in self.parent.iterdir():
@@ -214,9 +220,16 @@ class SiteDir:
         except BaseException:
             _remove(staging)
             raise
-        point_symlink(self.out, generation.name)
-        if legacy:
-            self._keep_replaced(self.parent / f".{self.name}.link-{os.getpid()}", n - 1)
+        try:
+            point_symlink(self.out, generation.name)
+        except OSError as exc:
+            raise L10nError(f"cannot switch the site to the new version: {exc.strerror or exc}; "
+                            "the previous one stays live", self.shown) from None
+        try:                 # the new site is live; tidying up is best effort
+            if legacy:
+                self._keep_replaced(self.parent / f".{self.name}.link-{os.getpid()}", n - 1)
+        except OSError:
+            pass
         self.clean()
         return Written(written, len(same), removed)
 
