@@ -1,0 +1,438 @@
+"""Issue 13: nothing lost, ever.
+
+The project lock, a translator's save during a run (in-process at a chosen
+moment, and a real concurrent writer beside a subprocess), SIGKILL/SIGINT at
+seeded random moments of update, translate and publish, a full or read-only
+disk, symlinked PO files, and a seeded fuzz test of the extract → publish
+round trip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import REPO, all_catalogs, copy_project, msgfmt_check
+from l10n_tool import catalog
+from l10n_tool.catalog.concurrent import merge3, save_merged
+from l10n_tool.lock import ProjectLock, project_lock
+
+ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
+REAL_PAGES = Path("/work/shared/corpus/real-pages")
+if not REAL_PAGES.is_dir():
+    REAL_PAGES = REPO.parent / "shared" / "corpus" / "real-pages"
+
+
+def lock_path(project: Path) -> Path:
+    return project / ".l10n-cache" / "lock"
+
+
+def cli_subprocess(project: Path, *args: str, **kw) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO), ARGOS_PACKAGES_DIR=str(project / ".argos"))
+    return subprocess.Popen([sys.executable, "-m", "l10n_tool", "-C", str(project), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, **kw)
+
+
+def run_done(project: Path, *args: str) -> None:
+    """Run a command to the end; 1 (findings, such as MT problems) still counts as done."""
+    r = subprocess.run([sys.executable, "-m", "l10n_tool", "-C", str(project), *args],
+                       capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr, (args, r.stderr)
+
+
+def poedit_save(path: Path, edit) -> None:
+    """Change entries as an editor does: read the whole file, write it all back."""
+    po = polib.pofile(str(path))
+    edit(po)
+    path.write_text(str(po) + "\n", encoding="utf-8")
+
+
+def reviewed(project: Path) -> dict[tuple[str, str], str]:
+    out = {}
+    for path in sorted((project / "locales").glob("*/*.po")):
+        for e in catalog.load(path):
+            if catalog.is_reviewed(e):
+                out[(path.relative_to(project).as_posix(), e.msgid)] = e.msgstr
+    return out
+
+
+def assert_catalogs_sound(project: Path, before: dict) -> None:
+    """Every catalog parses (ours and msgfmt), no reviewed translation is lost."""
+    for path in all_catalogs(project):
+        catalog.load(path)
+    msgfmt_check(*all_catalogs(project))
+    after = reviewed(project)
+    lost = {k: v for k, v in before.items() if after.get(k) != v}
+    assert not lost, f"reviewed translations lost: {list(lost)[:3]}"
+    assert not list((project / "locales").rglob("*.tmp"))
+
+
+def pages_project(dest: Path, pages: int) -> Path:
+    """The sample project plus ``pages`` real articles, so a run takes a moment."""
+    copy_project(dest)
+    for src in sorted(REAL_PAGES.glob("*/source.html"), key=lambda p: -p.stat().st_size)[:pages]:
+        shutil.copy(src, dest / "source" / f"{src.parent.name}.html")
+    text = (dest / "pyproject.toml").read_text(encoding="utf-8")
+    text = text.replace("[tool.l10n.publish]\nmin_complete = 0", "[tool.l10n.publish]\nmin_complete = 0")
+    text = re.sub(r"\[tool\.l10n\.publish\.de\]\nmin_complete = 80", "[tool.l10n.publish.de]\nmin_complete = 0", text)
+    (dest / "pyproject.toml").write_text(text, encoding="utf-8")
+    return dest
+
+
+# --------------------------------------------------------------------------- the project lock
+
+def test_busy_project_names_the_holder(project, l10n):
+    holder = project_lock(project / ".l10n-cache", "translate").acquire()
+    try:
+        r = l10n(project, "update", "-l", "de", expect=2)
+        line = r.stderr.strip()
+        assert line.count("\n") == 0 and "project is busy" in line
+        assert f"`l10n translate` (pid {os.getpid()}) running since" in line and "--wait" in line
+        # reading commands do not need the lock
+        l10n(project, "status")
+    finally:
+        holder.release()
+    l10n(project, "update", "-l", "de")
+
+
+def test_wait_queues_behind_the_holder(project, l10n):
+    holder = project_lock(project / ".l10n-cache", "publish").acquire()
+    released = []
+
+    def release():
+        time.sleep(0.5)
+        released.append(time.monotonic())
+        holder.release()
+    t = threading.Thread(target=release)
+    t.start()
+    l10n(project, "--wait", "update", "-l", "de")
+    finished = time.monotonic()
+    t.join()
+    assert released and finished >= released[0]
+
+
+def test_a_killed_holder_leaves_no_stale_lock(project, l10n):
+    code = ("import sys, time; from l10n_tool.lock import project_lock; "
+            f"project_lock({str(project / '.l10n-cache')!r}, 'update').acquire(); "
+            "print('held', flush=True); time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                              env=dict(os.environ, PYTHONPATH=str(REPO)))
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        r = l10n(project, "publish", "--all", expect=2)
+        assert f"(pid {holder.pid})" in r.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    l10n(project, "update", "-l", "de")     # the lock died with its process
+
+
+# --------------------------------------------------------------------------- a translator's save
+
+def test_three_way_merge_rules(tmp_path):
+    def po_of(*entries):
+        po = polib.POFile()
+        po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+        for msgid, msgstr, flags in entries:
+            po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=list(flags)))
+        return po
+    base = po_of(("a", "", ()), ("b", "B-mt", ("fuzzy",)), ("c", "C", ()))
+    disk = po_of(("a", "A-person", ()), ("b", "B-reviewed", ()), ("c", "C", ()), ("d", "D", ()))
+    ours = po_of(("a", "A-mt", ("fuzzy",)), ("b", "B-mt2", ("fuzzy",)), ("c", "C", ()), ("e", "", ()))
+    assert merge3(ours, base, disk) == 3
+    got = {e.msgid: (e.msgstr, e.flags) for e in ours}
+    assert got == {"a": ("A-person", []), "b": ("B-reviewed", []), "c": ("C", []),
+                   "d": ("D", []), "e": ("", [])}
+
+    # end to end through a file: an unchanged file is simply written
+    path = tmp_path / "x.po"
+    path.write_text(str(base), encoding="utf-8")
+    data = path.read_bytes()
+    mine = po_of(("a", "A-mt", ("fuzzy",)), ("b", "B-mt", ("fuzzy",)), ("c", "C", ()))
+    assert save_merged(path, mine, data)
+    assert polib.pofile(str(path)).find("a").msgstr == "A-mt"
+
+
+def test_save_during_update_survives(project, l10n, monkeypatch):
+    """A person saves the PO file after update read it and before it writes."""
+    po_path = project / "locales" / "de" / f"{ASIA}.po"
+    untranslated = next(e.msgid for e in polib.pofile(str(po_path)) if not e.msgstr and not e.obsolete)
+    reviewed_id = next(e.msgid for e in polib.pofile(str(po_path)) if e.translated())
+    src = project / "source" / f"{ASIA}.html"
+    src.write_text(src.read_text(encoding="utf-8").replace(
+        "</body>", "<p>A brand new closing sentence.</p></body>"), encoding="utf-8")
+    real_merge = catalog.merge
+    edited = []
+
+    def merge_then_person_saves(*args, **kw):
+        if not edited:
+            def edit(po):
+                po.find(untranslated).msgstr = "Von Hand übersetzt."
+                po.find(reviewed_id).msgstr = "Korrigiert."
+                po.find(reviewed_id).tcomment = "checked by the desk"
+            poedit_save(po_path, edit)
+            edited.append(True)
+        return real_merge(*args, **kw)
+    monkeypatch.setattr(catalog, "merge", merge_then_person_saves)
+    l10n(project, "update", "-l", "de")
+    po = polib.pofile(str(po_path))
+    assert po.find(untranslated).msgstr == "Von Hand übersetzt."
+    assert po.find(reviewed_id).msgstr == "Korrigiert."
+    assert "checked by the desk" in po.find(reviewed_id).tcomment
+    assert po.find("A brand new closing sentence.") is not None      # update's own change
+    msgfmt_check(po_path)
+
+
+def test_save_beside_a_running_translate_subprocess_survives(tmp_path):
+    """A real concurrent writer: Poedit-style whole-file saves while translate runs."""
+    project = pages_project(tmp_path / "big", pages=8)
+    run_done(project, "update", "-l", "de")
+    po_path = project / "locales" / "de" / f"{ASIA}.po"
+    untranslated = [e.msgid for e in polib.pofile(str(po_path)) if not e.msgstr and not e.obsolete]
+    proc = cli_subprocess(project, "translate", "-l", "de", "--engine", "pseudo")
+    deadline = time.monotonic() + 30
+    while not (lock_path(project).exists() and lock_path(project).read_text()) \
+            and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    saved = []
+    for msgid in untranslated[:5]:          # several saves while it runs
+        if proc.poll() is not None:
+            break
+        def edit(po, msgid=msgid):
+            po.find(msgid).msgstr = f"Person: {msgid[:20]}"
+        poedit_save(po_path, edit)
+        saved.append(msgid)
+        time.sleep(0.15)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode in (0, 1) and "Traceback" not in err, err
+    assert saved, "translate finished before the first save; make the project bigger"
+    po = polib.pofile(str(po_path))
+    for msgid in saved:
+        entry = po.find(msgid)
+        assert entry.msgstr == f"Person: {msgid[:20]}" and "fuzzy" not in entry.flags
+    # the run's drafts landed everywhere else
+    assert any(catalog.is_mt_draft(e) for e in po)
+    msgfmt_check(po_path)
+
+
+def test_symlinked_po_file_is_written_through_the_link(project, l10n):
+    po = project / "locales" / "de" / f"{ASIA}.po"
+    elsewhere = project.parent / "shared-translations" / "asia.po"
+    elsewhere.parent.mkdir()
+    shutil.move(po, elsewhere)
+    po.symlink_to(elsewhere)
+    src = project / "source" / f"{ASIA}.html"
+    src.write_text(src.read_text(encoding="utf-8").replace(
+        "</body>", "<p>Linked catalogs get this too.</p></body>"), encoding="utf-8")
+    l10n(project, "update", "-l", "de")
+    assert po.is_symlink() and po.resolve() == elsewhere.resolve()
+    assert polib.pofile(str(elsewhere)).find("Linked catalogs get this too.") is not None
+
+
+# --------------------------------------------------------------------------- interruption
+
+@pytest.fixture(scope="module")
+def interrupt_base(tmp_path_factory) -> Path:
+    base = pages_project(tmp_path_factory.mktemp("interrupt") / "base", pages=4)
+    for args in (("update", "--all"), ("translate", "-l", "de", "--engine", "pseudo")):
+        run_done(base, *args)
+    # a translator reviewed some drafts: these must survive everything below
+    for path in sorted((base / "locales" / "de").glob("*.po"))[:3]:
+        def review(po):
+            for e in [e for e in po if catalog.is_mt_draft(e)][:10]:
+                e.flags.remove("fuzzy")
+                e.msgstr = "Geprüft: " + e.msgid     # placeholders kept
+        poedit_save(path, review)
+    return base
+
+
+def site_complete(out: Path) -> None:
+    """Readers see a whole site: the picker, the sitemap and every page it lists."""
+    if not out.exists():
+        return
+    assert (out / "index.html").is_file() and (out / "sitemap.xml").is_file()
+    for url in re.findall(r"<loc>([^<]+)</loc>", (out / "sitemap.xml").read_text(encoding="utf-8")):
+        rel = re.sub(r"^[a-z]+://[^/]+/", "", url)
+        from urllib.parse import unquote
+        assert (out / unquote(rel)).is_file(), rel
+
+
+def perturb(project: Path, command: str, trial: int) -> None:
+    """Give the next run real work: new source text, or drafts to make again."""
+    if command == "translate":
+        for path in sorted((project / "locales" / "de").glob("*.po")):
+            def blank(po):
+                for e in po:
+                    if catalog.is_mt_draft(e):
+                        e.msgstr, e.tcomment = "", ""
+                        e.flags.remove("fuzzy")
+            poedit_save(path, blank)
+        return
+    for path in sorted((project / "source").glob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("</body>", f"<p>Added in trial {trial}.</p></body>", 1),
+                        encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", [
+    ("update", "--all"),
+    ("translate", "-l", "de", "--engine", "pseudo"),
+    ("publish", "--all"),
+])
+def test_interrupted_at_random_moments(interrupt_base, tmp_path, command):
+    rng = random.Random(f"l10n-13-{command[0]}")     # seeded: the same moments every run
+    project = tmp_path / "p"
+    shutil.copytree(interrupt_base, project, symlinks=True)
+    if command[0] == "publish":
+        run_done(project, "publish", "--all")
+    before = reviewed(project)
+    for trial in range(4):
+        sig = (signal.SIGKILL, signal.SIGINT)[trial % 2]
+        perturb(project, command[0], trial)
+        proc = cli_subprocess(project, *command)
+        time.sleep(rng.uniform(0.3, 2.0))
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+        if sig == signal.SIGINT:
+            assert "Traceback" not in err, err
+            assert proc.returncode in (0, 130, 1), (proc.returncode, err)
+        assert_catalogs_sound(project, before)
+        site_complete(project / "public")
+    # and the next run finishes the job
+    done = cli_subprocess(project, *command)
+    out, err = done.communicate(timeout=120)
+    assert done.returncode in (0, 1), err
+    assert "Traceback" not in err
+    assert_catalogs_sound(project, before)
+    site_complete(project / "public")
+
+
+# --------------------------------------------------------------------------- a full disk
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A tiny tmpfs (root only); skipped where mounting is not allowed."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)],
+                       capture_output=True)
+    if r.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here; the fault-injecting tests in test_config cover it")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def fill(disk: Path, leave: int) -> None:
+    """Fill the filesystem until only about ``leave`` bytes are free."""
+    st = os.statvfs(disk)
+    free = st.f_bavail * st.f_frsize
+    with open(disk / "filler", "wb") as fh:
+        try:
+            fh.write(b"\0" * max(0, free - leave))
+        except OSError:
+            pass
+
+
+def test_disk_full_and_read_only_are_one_line_errors(small_disk, l10n):
+    project = small_disk / "site"
+    copy_project(project)
+    shutil.rmtree(project / "source" / "images", ignore_errors=True)
+    for path in (project / "source").glob("*.html"):
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "</body>", "<p>One more sentence for the disk test.</p></body>"), encoding="utf-8")
+    (project / "locales" / "templates").mkdir(exist_ok=True)
+    before = reviewed(project)
+    project_lock(project / ".l10n-cache", "test").acquire().release()
+    fill(small_disk, 0)
+    for args in (("update", "-l", "de"), ("translate", "-l", "de", "--engine", "pseudo"),
+                 ("publish", "--all"), ("check", "--all", "-o", str(project / "report.json"), "--format", "json")):
+        r = l10n(project, *args, expect=None)
+        assert r.exit_code == 2, (args, r)
+        lines = r.stderr.strip().splitlines()
+        assert lines and lines[-1].startswith("error: ") and "Traceback" not in r.stderr, r
+        assert "No space left on device" in r.stderr or "disk is full" in r.stderr, r
+    assert_catalogs_sound(project, before)
+    (small_disk / "filler").unlink()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        r = l10n(project, "update", "-l", "de", expect=2)
+        assert "Read-only file system" in r.stderr and "Traceback" not in r.stderr
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+
+
+# --------------------------------------------------------------------------- extract → publish fuzz
+
+from html import escape  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.sampled_from(list("abcXYZ éß中文&<>\"'0123.,!?;:-")),
+                min_size=1, max_size=24).filter(lambda t: t.strip())
+_INLINE = st.one_of(
+    _TEXT.map(escape),
+    st.tuples(st.sampled_from(["em", "strong", "a", "code", "span", "b"]), _TEXT).map(
+        lambda t: f'<{t[0]}{" href=" + chr(34) + "other.html" + chr(34) if t[0] == "a" else ""}>'
+                  f"{escape(t[1])}</{t[0]}>"),
+    st.just("<br>"),
+)
+_BLOCK = st.tuples(st.sampled_from(["p", "h2", "h3", "blockquote", "li"]),
+                   st.lists(_INLINE, min_size=1, max_size=5)).map(
+    lambda b: (f"<ul><li>{' '.join(b[1])}</li></ul>" if b[0] == "li"
+               else f"<{b[0]}>{' '.join(b[1])}</{b[0]}>"))
+_PAGE = st.tuples(_TEXT, _TEXT, st.lists(_BLOCK, min_size=1, max_size=6)).map(
+    lambda p: ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+               f"<title>{escape(p[0])}</title>\n</head>\n<body>\n<h1>{escape(p[1])}</h1>\n"
+               + "\n".join(p[2]) + "\n</body>\n</html>\n"))
+
+
+def visible_text(path: Path) -> str:
+    import lxml.html
+    root = lxml.html.parse(str(path)).getroot()
+    for node in root.xpath('//script|//style|//template|//nav[@class="l10n-switcher"]'):
+        node.drop_tree()
+    return re.sub(r"\s+", " ", root.find("body").text_content()).strip()
+
+
+@pytest.fixture(scope="module")
+def fuzz_project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("fuzz") / "site"
+    (root / "source").mkdir(parents=True)
+    shutil.copy(REPO / "glossary.csv", root / "glossary.csv")
+    (root / "pyproject.toml").write_text(
+        '[tool.l10n]\nlocales = ["de"]\nbase_url = "https://example.org/"\n'
+        "[tool.l10n.publish]\nmin_complete = 0\n", encoding="utf-8")
+    return root
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(page=_PAGE)
+def test_fuzz_extract_publish_round_trip_keeps_the_text(fuzz_project, page):
+    from click.testing import CliRunner
+    from l10n_tool.cli import cli
+
+    for old in ("locales", "public", ".l10n-cache"):
+        shutil.rmtree(fuzz_project / old, ignore_errors=True)
+    (fuzz_project / "source" / "page.html").write_text(page, encoding="utf-8")
+    for args in (("update", "-l", "de"), ("publish", "--all")):
+        r = CliRunner().invoke(cli, ["-C", str(fuzz_project), *args])
+        assert r.exit_code == 0, (args, r.output, page)
+    msgfmt_check(*all_catalogs(fuzz_project))
+    want = visible_text(fuzz_project / "source" / "page.html")
+    for locale in ("en", "de"):
+        assert visible_text(fuzz_project / "public" / locale / "page.html") == want, (locale, page)
