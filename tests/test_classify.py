@@ -270,3 +270,20 @@ def test_hidden_wrapper_of_the_whole_page_is_shown_by_its_script():
     c = cls.classify(root)
     assert not c.hidden(by_id(root, "a")) and c.scope(by_id(root, "a")) == cls.ARTICLE
     assert c.hidden(by_id(root, "m"))
+
+
+def test_furniture_names_and_what_is_not_one():
+    root = parse(f"""<html><body><article class="entry">
+        <h1>How we share code</h1><p>{PARA * 3}</p>
+        <div id="sharing-with-a-single-developer" class="section"><h2 id="h">Sharing with one
+        developer</h2><p id="slug">{PARA}</p></div>
+        <figure class="fig--has-shares"><img id="fig" src="a.jpg" alt="Harbour at dawn"></figure>
+        <p>{PARA * 2}</p>
+        <div class="jp-relatedposts"><h3 id="rel">Related</h3><p id="relp">Another post</p></div>
+        <div class="addthis_toolbox"><a id="at" href="#">Email</a></div>
+        </article></body></html>""")
+    c = cls.classify(root)
+    for ident in ("h", "slug", "fig"):
+        assert c.scope(by_id(root, ident)) == cls.ARTICLE, ident
+    for ident in ("rel", "relp", "at"):
+        assert c.scope(by_id(root, ident)) == cls.CHROME, ident

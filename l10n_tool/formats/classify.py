@@ -190,10 +190,10 @@ _NEGATIVE = re.compile(
     r"sponsor|shopping|tags|widget", re.I)
 #: Class/id words of site furniture inside an article container.
 _FURNITURE = re.compile(
-    r"(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|subscription|signup|"
-    r"cookie|consent|gdpr|comments?|disqus|breadcrumbs?|promo|advert|ads?|sponsor(?:ed)?|"
-    r"outbrain|taboola|recommend(?:ed|ations)?|more-stories|read-more|tags|toolbar|"
-    r"print|follow|author-bio|paywall)(?:$|[\s_-])", re.I)
+    r"(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscri|signup|cookie|consent|"
+    r"gdpr|comment|disqus|breadcrumb|promo|advert|sponsor|outbrain|taboola|recommend|"
+    r"paywall|addthis|sharethis|more-stories|read-more|author-bio)"
+    r"|(?:^|[\s_-])(?:ads?|tags|print|follow|toolbar)(?:$|[\s_-])", re.I)
 _FURNITURE_TAGS = {"nav", "aside", "form", "footer", "header", "menu", "select", "button"}
 _ROLE_FURNITURE = {"navigation", "banner", "contentinfo", "complementary", "search",
                    "dialog", "alertdialog", "menu", "menubar", "toolbar"}
@@ -421,6 +421,29 @@ def _semantic_wrapper(containers: list, texts: _Texts) -> list:
 
 # --------------------------------------------------------------------------- furniture
 
+#: Class modifiers that describe a block's extras, not the block ("has-shares").
+_MODIFIER = ("has-", "with-", "no-", "is-")
+
+
+def _furniture_name(el) -> bool:
+    """A class or id naming site furniture: ``share-bar``, ``jp-relatedposts``.
+
+    Ids made from a heading (``sharing-with-a-single-developer``) name prose,
+    and BEM modifiers (``fig--has-shares``) describe a block's extras, so
+    neither counts.
+    """
+    tokens = (el.get("class") or "").split()
+    ident = el.get("id") or ""
+    if ident and len(re.split(r"[-_]", ident)) <= 3:
+        tokens.append(ident)
+    for token in tokens:
+        if token.lower().startswith(_MODIFIER):
+            continue
+        if _FURNITURE.search(token.split("--")[0]):
+            return True
+    return False
+
+
 def _furniture(el, texts: _Texts, limit: float) -> bool:
     """Site furniture inside the article container: share bars, related links, forms.
 
@@ -435,9 +458,8 @@ def _furniture(el, texts: _Texts, limit: float) -> bool:
         return True
     if el.get("role") in _ROLE_FURNITURE:
         return True
-    ci = _class_id(el)
-    if ci.strip() and _FURNITURE.search(ci):
-        return True
+    if _furniture_name(el) and (texts.text.get(el, 0) < 1000 or texts.density(el) > 0.3):
+        return True  # a long, plain-text block is prose, whatever it is called
     if tag in ("ul", "ol", "div", "section", "table") and texts.text.get(el, 0):
         # A block that is mostly links (a related-stories list) is furniture.
         if texts.density(el) > 0.5 and texts.text[el] < 1000:
