@@ -181,6 +181,9 @@ def update(ctx, locales, all_locales, paragraphs):
     skipped = sum(1 for r in run.files if r.result is None)
     if skipped:
         click.echo(f"{skipped} PO files up to date (template and memory unchanged)")
+    for path in run.orphaned:
+        click.echo(f"note: {path} has no source page (renamed or deleted?); kept, and its "
+                   f"translations serve as memory. Delete it when it is no longer needed.")
     _report_pages(ctx, run.problems, run.warnings)
 
 
@@ -345,9 +348,11 @@ def translate(ctx, locale, engine, options, beam, threads, batch_size, device, e
 @click.option("--ignore", multiple=True, metavar="ID", help="Skip this check (repeatable).")
 @click.option("--list", "list_checks", is_flag=True,
               help="List the checks (id, severity, title) and exit.")
+@click.option("--no-cache", is_flag=True,
+              help="Check every catalog afresh instead of reusing results for unchanged files.")
 @click.pass_context
 def check(ctx, locales, all_locales, fmt, strict, min_complete, output, select, ignore,
-          list_checks):
+          list_checks, no_cache):
     """QA gate for CI over every catalog in locales/. Exit 1 on errors."""
     from l10n_tool.checks.report import render
     from l10n_tool.fsutil import write_atomic
@@ -358,7 +363,8 @@ def check(ctx, locales, all_locales, fmt, strict, min_complete, output, select, 
         for check_id, severity, title in listing(project):
             click.echo(f"{check_id:<22} {severity:<8} {title}")
         return
-    run = do_check(project, locales, all_locales, min_complete, select, ignore)
+    run = do_check(project, locales, all_locales, min_complete, select, ignore,
+                   use_cache=not no_cache)
     report = render(run, fmt, strict)
     if output:
         write_atomic(output, report + "\n")

@@ -93,3 +93,18 @@ def test_a_corrupt_build_state_is_one_line(project, l10n):
     (project / ".l10n-cache" / "state.sqlite").write_bytes(b"not a database" * 100)
     r = l10n(project, "update", "--all", expect=2)
     assert "state.sqlite" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_a_renamed_page_reuses_its_old_catalog_with_a_note(project, l10n):
+    l10n(project, "update", "-l", "zh_Hans")
+    old_po = project / "locales" / "zh_Hans" / f"{ASIA}.po"
+    reviewed = {e.msgid: e.msgstr for e in polib.pofile(str(old_po))
+                if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
+    (project / "source" / f"{ASIA}.html").rename(project / "source" / "asia-europe.html")
+    out = l10n(project, "update", "-l", "zh_Hans").stdout
+    assert f"note: locales/zh_Hans/{ASIA}.po has no source page" in out
+    new = {e.msgid: e for e in polib.pofile(str(project / "locales" / "zh_Hans" / "asia-europe.po"))}
+    assert len(reviewed) > 30
+    assert all(new[m].msgstr == s and "fuzzy" not in new[m].flags for m, s in reviewed.items())
+    assert old_po.exists()                                  # never deleted by the tool
+    assert f"orphaned: locales/zh_Hans/{ASIA}.po" in l10n(project, "status", "-l", "zh_Hans").stdout

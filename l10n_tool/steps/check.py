@@ -9,15 +9,18 @@ so no source page is ever read: only their names are listed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from l10n_tool import catalog, formats
 from l10n_tool.checks import settings as check_settings
-from l10n_tool.checks.finding import CatalogFile, Context, ProjectContext
-from l10n_tool.checks.runner import CheckRun, run_checks
+from l10n_tool.checks.finding import CatalogFile, Context, Finding, ProjectContext
+from l10n_tool.checks.memo import CheckMemo
+from l10n_tool.checks.runner import (CheckRun, file_findings, in_report_order, locale_findings,
+                                     project_findings)
 from l10n_tool.errors import L10nError
 from l10n_tool.glossary import parse as parse_glossary
-from l10n_tool.locales import get_locale
+from l10n_tool.locales import LocaleInfo, get_locale
 from l10n_tool.project import SITE_SLUG, Project
 
 
@@ -68,23 +71,69 @@ def unconfigured_folders(project: Project) -> list[tuple[str, str]]:
 
 def check(project: Project, codes: tuple[str, ...] = (), all_locales: bool = False,
           min_complete: float | None = None, select: tuple[str, ...] = (),
-          ignore: tuple[str, ...] = ()) -> CheckRun:
+          ignore: tuple[str, ...] = (), use_cache: bool = True) -> CheckRun:
     chosen = check_settings.choose(configured(project), select, ignore)
     locales = project.locales(codes, all_locales)
-    # every PO file is read (and may fail with exit 2) before any check runs
     paths = {loc.code: catalog_paths(project, loc.code) for loc in locales}
-    loaded = {code: [(p, catalog.load(p)) for p in ps] for code, ps in paths.items()}
     pages = source_slugs(project)
     glossary, problems = parse_glossary(project.settings.glossary)
-    found: dict = {}
-    contexts = [
-        Context(loc, [CatalogFile(project.rel(p), po, p.stem,
-                                  pages is not None and p.stem != SITE_SLUG and p.stem not in pages)
-                      for p, po in loaded[loc.code]], glossary, min_complete, found)
-        for loc in locales]
-    project_ctx = ProjectContext(project.rel(project.settings.glossary), problems,
-                                 [] if codes else unconfigured_folders(project))
-    return run_checks(chosen, project_ctx, contexts)
+    memo = (CheckMemo.open(project.settings.cache_dir, project.settings.glossary, chosen)
+            if use_cache else CheckMemo(None))
+    try:
+        plans = [_plan(project, memo, loc, paths[loc.code], pages, min_complete)
+                 for loc in locales]
+        # every PO file to be checked is read (and may fail with exit 2) before any check runs
+        loaded = {p: catalog.load(p) for plan in plans for p in plan.to_load}
+        project_ctx = ProjectContext(project.rel(project.settings.glossary), problems,
+                                     [] if codes else unconfigured_folders(project))
+        parts = [project_findings(chosen, project_ctx)]
+        run = CheckRun()
+        found: dict = {}
+        for plan in plans:
+            files = [CatalogFile(rel, loaded.get(p), p.stem,
+                                 pages is not None and p.stem != SITE_SLUG and p.stem not in pages)
+                     for p, rel, _ in plan.files]
+            ctx = Context(plan.locale, files, glossary, min_complete, found)
+            if plan.locale_findings is None:
+                plan.locale_findings = locale_findings(chosen, ctx)
+                memo.put_locale(plan.locale.code, plan.inputs, plan.locale_findings)
+            parts.append(plan.locale_findings)
+            for f, (_, rel, fingerprint) in zip(files, plan.files):
+                cached = plan.cached.get(rel)
+                if cached is None:
+                    cached = file_findings(chosen, ctx, f)
+                    memo.put_file(plan.locale.code, rel, fingerprint, *cached)
+                run.files.append(rel)
+                run.entries += cached[0]
+                parts.append(cached[1])
+    finally:
+        memo.close()
+    run.findings = in_report_order(chosen, parts)
+    return run
+
+
+@dataclass
+class _Plan:
+    """What one locale needs this run: which catalogs to read, what is remembered."""
+    locale: LocaleInfo
+    files: list[tuple[Path, str, str | None]]          # path, as reported, fingerprint
+    inputs: str
+    locale_findings: list[Finding] | None
+    cached: dict[str, tuple[int, list[Finding]]]
+    to_load: list[Path]
+
+
+def _plan(project: Project, memo: CheckMemo, loc: LocaleInfo, paths: list[Path],
+          pages: set[str] | None, min_complete: float | None) -> _Plan:
+    files = [(p, project.rel(p), memo.fingerprint(p)) for p in paths]
+    inputs = memo.locale_inputs(loc.code, [(rel, fp) for _, rel, fp in files], pages,
+                                min_complete)
+    remembered = memo.locale(loc.code, inputs)
+    cached = {rel: hit for _, rel, fp in files
+              if (hit := memo.file(loc.code, rel, fp)) is not None}
+    # cross-file checks need every catalog of the locale; otherwise only the changed ones
+    to_load = [p for p, rel, _ in files if remembered is None or rel not in cached]
+    return _Plan(loc, files, inputs, remembered, cached, to_load)
 
 
 def listing(project: Project) -> list[tuple[str, str, str]]:

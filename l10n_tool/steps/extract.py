@@ -39,6 +39,7 @@ class Pages:
     chrome: dict[str, list[Unit]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)     # unreadable pages
     warnings: list[Problem] = field(default_factory=list)     # e.g. a wrong charset
+    failed: set[str] = field(default_factory=set)             # slugs of unreadable pages
 
     def site_inputs(self) -> str:
         return digest("site", *(self.inputs[s] for s in self.slugs))
@@ -75,6 +76,7 @@ def scan(project: Project, state: BuildState) -> Pages:
                 doc = project.read_page(path)
             except L10nError as exc:
                 out.problems.append(project.page_problem(exc, path))
+                out.failed.add(slug)
                 continue
             out.docs[slug] = doc
             out.chrome[slug] = [u for u in doc.units if u.scope == "chrome"]

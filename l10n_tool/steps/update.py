@@ -34,6 +34,7 @@ class UpdateRun:
     templates: list[ExtractResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)    # pages left as they were
     warnings: list[Problem] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)        # PO files whose page is gone
 
 
 def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
@@ -72,6 +73,9 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
                 run.files.append(UpdateResult(loc.code, path, merged, written))
             for path, po in merged_files:
                 state.remember(loc.code, path, catalog.reviewed_rows(po))
+            folder = project.settings.locales_dir / loc.code
+            run.orphaned += [project.rel(p) for p in sorted(folder.glob("*.po"))
+                             if p.stem not in slugs and p.stem not in pages.failed]
     return run
 
 
