@@ -239,3 +239,22 @@ def test_os_errors_on_write_are_one_line(project, l10n, monkeypatch, code):
         assert os.strerror(code) in error
     assert {p: p.read_bytes() for p in project.rglob("*.po")} == before
     assert not list(project.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("exc,expected", [
+    (lambda: __import__("sqlite3").OperationalError("database is locked"),
+     "error: .l10n-cache: database error: database is locked"),
+    (lambda: b"caf\xe9!".decode("utf-8"), "error: not valid utf-8: invalid continuation byte"),
+    (lambda: IsADirectoryError(errno.EISDIR, "Is a directory", "locales/de/x.po"),
+     "error: locales/de/x.po: Is a directory"),
+])
+def test_error_boundary_turns_library_failures_into_one_line(project, l10n, monkeypatch, exc,
+                                                             expected):
+    import l10n_tool.cli as cli_mod
+
+    def failing(*a, **k):
+        made = exc()
+        raise made
+    monkeypatch.setattr(cli_mod, "do_status", failing)
+    error = one_error_line(l10n(project, "status", expect=2))
+    assert error.startswith(expected), error

@@ -436,3 +436,15 @@ def test_fuzz_extract_publish_round_trip_keeps_the_text(fuzz_project, page):
     want = visible_text(fuzz_project / "source" / "page.html")
     for locale in ("en", "de"):
         assert visible_text(fuzz_project / "public" / locale / "page.html") == want, (locale, page)
+
+
+def test_models_install_on_a_full_disk_is_one_line(small_disk, l10n, tiny_model, monkeypatch):
+    packages = small_disk / "packages"
+    packages.mkdir()
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(packages))
+    fill(small_disk, 0)
+    r = l10n(small_disk, "models", "install", str(tiny_model["folder"]), expect=2)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in r.stderr, r
+    (small_disk / "filler").unlink()
+    assert not [p for p in packages.rglob("*") if p.is_file()]     # nothing half-installed
