@@ -353,8 +353,10 @@ def _refine(ranked: list, final: dict, body, texts: _Texts):
             if final[anc] < threshold:
                 break
             if final[anc] > last:
-                # ...unless what it adds is mostly links (teasers, menus).
-                if texts.density(anc) <= texts.density(top) + 0.1:
+                # ...unless what it adds is mostly links (teasers, menus) or
+                # dwarfs the candidate (the whole page scoring a hair higher).
+                if texts.density(anc) <= texts.density(top) + 0.1 and \
+                        texts.text.get(anc, 0) <= 3 * texts.text.get(top, 0):
                     top = anc
                 break
             last = final[anc]
