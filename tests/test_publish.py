@@ -504,3 +504,28 @@ def test_odd_attributes_and_urls_survive_publishing(project, l10n):
     assert 'src="../img/a b.png"' in page and 'srcset="../img/c,d.png 1x"' in page
     assert 'href="https://example.com/a b?x=ü"' in page
     assert 'xml:lang="pt-BR"' in page
+
+
+def test_a_page_that_fails_to_render_is_withheld_alone(project, l10n, monkeypatch):
+    from l10n_tool import formats
+    from l10n_tool.errors import L10nError
+    real = formats.get("html")
+
+    def render(doc, lookup, **kw):
+        if doc.slug == MEDIA and kw.get("lang_attr") == "zh-Hans":
+            raise L10nError("nesting too deep to rebuild", doc.path, 7)
+        return real.render(doc, lookup, **kw)
+    monkeypatch.setitem(formats.REGISTRY, "html",
+                        lambda: formats.SourceFormat(real.name, real.suffixes, real.read, render,
+                                                     real.serialize, real.kinds,
+                                                     real.plain_text_kinds))
+    r = l10n(project, "publish", "-l", "zh_Hans", expect=1)
+    assert f"error: source/{MEDIA}.html:7: nesting too deep to rebuild; zh_Hans version " \
+           "withheld\n" in r.stderr
+    public = project / "public"
+    assert not (public / "zh_Hans" / f"{MEDIA}.html").exists()
+    assert (public / "en" / f"{MEDIA}.html").is_file()
+    assert (public / "zh_Hans" / f"{ASIA}.html").is_file()
+    assert f"zh_Hans/{MEDIA}" not in (public / "sitemap.xml").read_text(encoding="utf-8")
+    assert parse(public / "zh_Hans" / f"{ASIA}.html").xpath(
+        f"//article//a[contains(@href, '{MEDIA}')]/@href") == [f"../en/{MEDIA}.html"]

@@ -74,7 +74,7 @@ def publish(project: Project, locales: list[LocaleInfo], min_complete: float | N
     targets = [get_locale(code) for code in policies]
     published, catalogs = _decide(project, docs, targets, policies, source, result)
     roots = _render(project, docs, published, catalogs, policies, source, result)
-    files = _link(docs, published, roots, source, s.base_url)
+    files = _link(project, docs, published, roots, source, s.base_url, result)
     files.update(_site_files(s, docs, published, roots, source, targets, files))
     for rel, data in _assets(project, result).items():
         if rel in files:
@@ -144,38 +144,51 @@ def _decide(project, docs, targets, policies, source, result):
 
 
 def _render(project, docs, published, catalogs, policies, source, result):
-    """Each live version's page tree; a page that fails to render is withheld
-    in every locale, with one problem naming it."""
+    """Each live version's page tree. A version that fails to render is
+    withheld with one problem naming it; when the source version fails, the
+    whole page is (its translations would have no x-default to point at)."""
     pages, site_pages = catalogs
     roots = {}
     for doc in docs:
-        rendered = {}
-        try:
-            for loc in published[doc.slug]:
-                fuzzy_ok = loc.code in policies and policies[loc.code].include_fuzzy
+        for loc in list(published[doc.slug]):
+            fuzzy_ok = loc.code in policies and policies[loc.code].include_fuzzy
+            try:
                 root, problems = localise(
                     doc, pages.get(loc.code, {}).get(doc.slug),
                     project.rel(project.po_path(loc.code, doc.slug)), loc, source, fuzzy_ok,
                     site_pages.get(loc.code), project.rel(project.po_path(loc.code, SITE_SLUG)))
-                result.problems.extend(problems)
-                title = (root.findtext(".//title") or root.findtext(".//h1") or doc.slug).strip()
-                rendered[loc.code] = (root, site.Version(loc, doc.slug, title))
-        except (L10nError, ValueError, etree.LxmlError) as exc:
-            where = getattr(exc, "path", None) or project.rel(doc.path)
-            result.problems.append(Problem(f"cannot render the page ({exc}); page withheld",
-                                           where, getattr(exc, "line", None), code="page"))
-            published[doc.slug] = []
-            continue
-        for code, value in rendered.items():
-            roots[(code, doc.slug)] = value
+            except (L10nError, ValueError, etree.LxmlError) as exc:
+                result.problems.append(_withheld(project, doc, loc, exc))
+                gone = {l.code for l in published[doc.slug]} if loc.code == source.code \
+                    else {loc.code}
+                published[doc.slug] = [l for l in published[doc.slug] if l.code not in gone]
+                result.decisions = [replace(d, published=False, reason="could not be rendered")
+                                    if d.slug == doc.slug and d.locale in gone and d.published
+                                    else d for d in result.decisions]
+                if loc.code == source.code:
+                    break
+                continue
+            result.problems.extend(problems)
+            title = (root.findtext(".//title") or root.findtext(".//h1") or doc.slug).strip()
+            roots[(loc.code, doc.slug)] = (root, site.Version(loc, doc.slug, title))
     return roots
 
 
-def _link(docs: list[Document], published, roots, source, base_url) -> dict[str, bytes]:
+def _withheld(project: Project, doc: Document, loc: LocaleInfo, exc: Exception) -> Problem:
+    why = exc.message if isinstance(exc, L10nError) else f"cannot render the page: {exc}"
+    where = getattr(exc, "path", None)
+    return Problem(f"{why}; {loc.code} version withheld",
+                   project.rel(where) if where else project.rel(doc.path),
+                   getattr(exc, "line", None), code="page")
+
+
+def _link(project, docs: list[Document], published, roots, source, base_url,
+          result) -> dict[str, bytes]:
     """Links between the versions (the source version first: it is x-default)."""
     versions = {doc.slug: [roots[(loc.code, doc.slug)][1] for loc in published[doc.slug]]
                 for doc in docs if published[doc.slug]}
     fmt = {doc.slug: formats.get(doc.format) for doc in docs}
+    docs_by_slug = {doc.slug: doc for doc in docs}
     files = {}
     for (code, slug), (root, here) in roots.items():
         def article_target(other: str, code=code) -> str | None:
@@ -185,7 +198,10 @@ def _link(docs: list[Document], published, roots, source, base_url) -> dict[str,
             return f"{code if code in codes else source.code}/{other}.html"
         site.rewrite_urls(root, here, article_target)
         site.decorate_page(root, here, versions[slug], base_url)
-        files[here.path] = fmt[slug].serialize(root).encode("utf-8")
+        try:
+            files[here.path] = fmt[slug].serialize(root).encode("utf-8")
+        except (L10nError, ValueError, etree.LxmlError) as exc:
+            result.problems.append(_withheld(project, docs_by_slug[slug], here.locale, exc))
     return files
 
 
