@@ -316,3 +316,52 @@ def test_markup_text_in_drafts_is_a_warning_and_in_reviewed_an_error(project, l1
     found = sorted((f["severity"], f["found"]) for f in json.loads(r.stdout)["findings"]
                    if f["check"] == "markup-text")
     assert found == [("error", "&amp;"), ("warning", "X1X")]
+
+
+# -- issue 14: a rerun reuses what did not change, and sees everything that did
+
+def test_rerun_reuses_results_and_matches_a_fresh_check_after_every_change(project, l10n,
+                                                                          monkeypatch):
+    from l10n_tool import catalog
+
+    reads = []
+    real_load = catalog.load
+    monkeypatch.setattr(catalog, "load", lambda path: reads.append(path) or real_load(path))
+
+    def same_as_fresh(expect=None) -> dict:
+        reads.clear()
+        cached = l10n(project, "check", "--all", "--format", "json", expect=expect)
+        fresh = l10n(project, "check", "--all", "--format", "json", "--no-cache", expect=expect)
+        assert json.loads(cached.stdout) == json.loads(fresh.stdout)
+        assert cached.exit_code == fresh.exit_code
+        return json.loads(cached.stdout)
+
+    first = same_as_fresh(0)
+    assert (project / ".l10n-cache" / "state.sqlite").is_file()
+    reads.clear()
+    assert json.loads(l10n(project, "check", "--all", "--format", "json").stdout) == first
+    assert reads == []                                   # nothing changed: no catalog read
+
+    edit(po_file(project, "zh_Hans", ASIA), "Up to now, more than 4,500",
+         lambda s: s.replace("，占全国总量的23%", ""))
+    assert {f["check"] for f in same_as_fresh(1)["findings"] if f["severity"] == "error"} == {"numbers"}
+
+    glossary = project / "glossary.csv"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        "Liangjiang New Area,translate,两江新区,", "Liangjiang New Area,translate,两江开发区,"),
+        encoding="utf-8")
+    assert "glossary-approved" in {f["check"] for f in same_as_fresh(1)["findings"]}
+
+    (project / "source" / f"{MEDIA}.html").unlink()
+    assert "orphaned" in {f["check"] for f in same_as_fresh(1)["findings"]}
+    report = same_as_fresh(None)
+    for option in (["--select", "orphaned"], ["--min-complete", "90"], ["--ignore", "numbers"]):
+        r = l10n(project, "check", "--all", "--format", "json", *option, expect=None)
+        f = l10n(project, "check", "--all", "--format", "json", "--no-cache", *option, expect=None)
+        assert json.loads(r.stdout) == json.loads(f.stdout) != report
+
+
+def test_unusable_cache_folder_only_means_a_full_check(project, l10n):
+    (project / ".l10n-cache").write_text("not a folder", encoding="utf-8")
+    r = l10n(project, "check", "--all", "--format", "json")
+    assert json.loads(r.stdout)["summary"]["files"] == 4

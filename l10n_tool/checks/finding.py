@@ -65,6 +65,15 @@ class Context:
     files: list[CatalogFile]
     glossary: Glossary
     min_complete: float | None = None
+    #: msgid → its glossary occurrences, shared by every check and locale of a run:
+    #: three glossary checks ask about each msgid, and shared text recurs across pages
+    found: dict = field(default_factory=dict, repr=False)
+
+    def terms(self, text: str) -> list:
+        hit = self.found.get(text)
+        if hit is None:
+            hit = self.found[text] = self.glossary.find(text)
+        return hit
 
 
 @dataclass

@@ -18,7 +18,7 @@ from l10n_tool.locales import NO_SPACE_LANGUAGES
 
 def fixed_rule(ctx, entry):
     """Every fixed term in the msgid appears verbatim in the msgstr, as many times."""
-    wanted = Counter(o.term for o in ctx.glossary.find(entry.msgid) if o.term.type == "fixed")
+    wanted = Counter(o.term for o in ctx.terms(entry.msgid) if o.term.type == "fixed")
     for term, n in wanted.items():
         got = count_in_target(entry.msgstr, term.term, ctx.locale.code, verbatim=True)
         if got != n:
@@ -29,7 +29,7 @@ def fixed_rule(ctx, entry):
 def approved_rule(ctx, entry):
     """Every translate term in the msgid is rendered with its approved translation."""
     seen = set()
-    for occ in ctx.glossary.find(entry.msgid):
+    for occ in ctx.terms(entry.msgid):
         term = occ.term
         approved = term.approved(ctx.locale.code)
         if term.type != "translate" or approved is None or term in seen:
@@ -67,7 +67,7 @@ def consistency_rule(ctx):
         for entry in f.po:
             if not catalog.is_reviewed(entry):
                 continue
-            for term in {o.term for o in ctx.glossary.find(entry.msgid)}:
+            for term in {o.term for o in ctx.terms(entry.msgid)}:
                 if term.type == "translate" and term.approved(ctx.locale.code) is None:
                     uses[term].append((f.path, entry))
     for term, items in uses.items():

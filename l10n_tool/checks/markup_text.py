@@ -46,6 +46,10 @@ HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>|<!--")
 HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
+#: Every kind above contains one of these; most msgstrs contain none, and skip the rest.
+SUSPECT = re.compile("[X<&\ue000-\uf8ff\U000f0000-\U0010ffff\u27e6\u27e7\u27ea\u27eb]")
+
+
 def debris(text: str) -> Counter:
     return Counter(m.group() for m in DEBRIS.finditer(text))
 
@@ -70,10 +74,13 @@ KINDS = (
 
 
 def rule(ctx, entry):
+    forms = [form for form in catalog.translations(entry) if SUSPECT.search(form)]
+    if not forms:
+        return
     for find, what, fix in KINDS:
         allowed = find(entry.msgid)
         extra = Counter()
-        for form in catalog.translations(entry):
+        for form in forms:
             extra |= find(form) - allowed
         if extra:
             shown = " ".join(sorted(extra.elements()))

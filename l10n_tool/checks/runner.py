@@ -4,8 +4,10 @@ Reviewed entries are checked at the check's severity (error by default).
 Drafts (MT drafts and msgmerge guesses) are checked too, at most as
 warnings, so what MT left behind is visible before review. Untranslated
 entries are only counted. States come from ``catalog.state``, the one model
-every stage shares. Finding the catalogs is the workflow step's job
-(``l10n_tool.steps.check``); this module only knows checks.
+every stage shares. Finding and reading the catalogs, and remembering what
+did not change, is the workflow step's job (``l10n_tool.steps.check``); this
+module only knows checks, in three parts (once per run, once per locale,
+once per catalog) so that a catalog's share can be remembered.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from l10n_tool import catalog
 from l10n_tool.checks.base import Check, lower
-from l10n_tool.checks.finding import Context, Finding, ProjectContext, shorten
+from l10n_tool.checks.finding import CatalogFile, Context, Finding, ProjectContext, shorten
 
 
 @dataclass
@@ -30,34 +32,36 @@ class CheckRun:
         return any(f.fails(strict) for f in self.findings)
 
 
-def run_checks(chosen: list[tuple[Check, str]], project_ctx: ProjectContext,
-               contexts: list[Context]) -> CheckRun:
-    """Every catalog is already loaded: checks never read files."""
-    run = CheckRun()
-    by_check: dict[str, list[Finding]] = {c.id: [] for c, _ in chosen}
+def project_findings(chosen: list[tuple[Check, str]], ctx: ProjectContext) -> list[Finding]:
+    return [f for c, sev in chosen if c.scope == "project" for f in _at(c, sev, c.rule(ctx))]
+
+
+def locale_findings(chosen: list[tuple[Check, str]], ctx: Context) -> list[Finding]:
+    return [f for c, sev in chosen if c.scope == "locale" for f in _at(c, sev, c.rule(ctx))]
+
+
+def file_findings(chosen: list[tuple[Check, str]], ctx: Context, f: CatalogFile
+                  ) -> tuple[int, list[Finding]]:
+    """(live entries, findings of the entry checks) for one catalog: what depends
+    on this file alone, so an unchanged file's share can be remembered."""
     entry_checks = [(c, sev) for c, sev in chosen if c.scope == "entry"]
-    for check, severity in chosen:
-        if check.scope == "project":
-            by_check[check.id].extend(_at(check, severity, check.rule(project_ctx)))
-    for ctx in contexts:
-        run.files.extend(f.path for f in ctx.files)
-        for check, severity in chosen:
-            if check.scope == "locale":
-                by_check[check.id].extend(_at(check, severity, check.rule(ctx)))
-        for f in ctx.files:
-            for entry in f.po:
-                st = catalog.state(entry)
-                if st is catalog.State.OBSOLETE or not entry.msgid:
-                    continue
-                run.entries += 1
-                if st is catalog.State.UNTRANSLATED:
-                    continue
-                for check, severity in entry_checks:
-                    by_check[check.id].extend(
-                        _entry_findings(check, severity, ctx, f.path, entry, st.draft))
-    for found in by_check.values():
-        run.findings.extend(found)
-    return run
+    entries, found = 0, []
+    for entry in f.po:
+        st = catalog.state(entry)
+        if st is catalog.State.OBSOLETE or not entry.msgid:
+            continue
+        entries += 1
+        if st is catalog.State.UNTRANSLATED:
+            continue
+        for check, severity in entry_checks:
+            found.extend(_entry_findings(check, severity, ctx, f.path, entry, st.draft))
+    return entries, found
+
+
+def in_report_order(chosen: list[tuple[Check, str]], parts) -> list[Finding]:
+    """Grouped by check in registry order, each group in file and entry order."""
+    rank = {c.id: i for i, (c, _) in enumerate(chosen)}
+    return sorted((f for part in parts for f in part), key=lambda f: rank.get(f.check, len(rank)))
 
 
 def _at(check: Check, severity: str, findings):

@@ -1,0 +1,128 @@
+"""Remembered check results, so a rerun of `l10n check` redoes only what changed.
+
+CI runs the check on every push and a newsroom site has thousands of
+catalogs, of which a push touches a few. Results live in the project's build
+state (``l10n_tool.buildstate``: content fingerprints, recomputed only when a
+file's size or mtime changed), as JSON, never pickles (the cache folder of a
+checked-out branch is not trusted code):
+
+* per catalog, its entry checks' findings and entry count, valid while the
+  file, the glossary, the chosen checks and severities, and the checks' code
+  are as they were;
+* per locale, the cross-file findings (consistency, completeness, orphans),
+  valid while every catalog of the locale, the source page names and
+  ``--min-complete`` are as they were too.
+
+The memo is best-effort: a cache folder that cannot be opened or written
+(a read-only CI checkout) only means a full run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import babel
+
+from l10n_tool.buildstate import BuildState, digest
+from l10n_tool.checks.base import Check
+from l10n_tool.checks.finding import Finding
+from l10n_tool.errors import L10nError
+
+#: Code whose change changes what a check reports, beyond each rule's own module.
+_PACKAGE = Path(__file__).resolve().parent
+_SHARED = [_PACKAGE.parent / "markup.py", _PACKAGE.parent / "glossary.py",
+           _PACKAGE.parent / "locales.py", _PACKAGE.parent / "catalog" / "state.py",
+           _PACKAGE.parent / "catalog" / "stats.py"]
+
+
+def _code_digest(chosen: list[tuple[Check, str]]) -> str:
+    files = set(_PACKAGE.glob("*.py")) | set(_SHARED)
+    for check, _ in chosen:
+        code = getattr(check.rule, "__code__", None)
+        if code is not None:
+            files.add(Path(code.co_filename))
+    h = hashlib.sha256()
+    for path in sorted(files):
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"?")
+    return h.hexdigest()
+
+
+def _dump(findings: list[Finding]) -> list[dict]:
+    return [f.as_dict() for f in findings]
+
+
+def _load(rows: list[dict]) -> list[Finding]:
+    return [Finding.of(**row) for row in rows]
+
+
+class CheckMemo:
+    def __init__(self, state: BuildState | None, env: str = ""):
+        self.state, self.env = state, env
+
+    @classmethod
+    def open(cls, cache_dir: Path, glossary: Path, chosen: list[tuple[Check, str]]) -> "CheckMemo":
+        try:
+            state = BuildState(Path(cache_dir) / "state.sqlite")
+        except L10nError:
+            return cls(None)
+        env = digest("check", babel.__version__, state.fingerprint(glossary),
+                     sorted((c.id, sev, c.scope) for c, sev in chosen), _code_digest(chosen))
+        return cls(state, env)
+
+    def fingerprint(self, path: Path) -> str | None:
+        return self.state.fingerprint(path) if self.state else None
+
+    def _get(self, key: str, inputs: str) -> dict | None:
+        if self.state is None:
+            return None
+        try:
+            return self.state.memo(key, inputs)
+        except (sqlite3.Error, ValueError):
+            return None
+
+    def _set(self, key: str, inputs: str, data: dict) -> None:
+        if self.state is None:
+            return
+        try:
+            self.state.set_memo(key, inputs, data)
+        except sqlite3.Error:
+            self.close()
+            self.state = None
+
+    # -- one catalog's entry checks
+    def file(self, locale: str, rel: str, fingerprint: str | None
+             ) -> tuple[int, list[Finding]] | None:
+        data = self._get(f"check:{locale}:{rel}", digest(self.env, locale, rel, fingerprint))
+        return (data["entries"], _load(data["findings"])) if data else None
+
+    def put_file(self, locale: str, rel: str, fingerprint: str | None, entries: int,
+                 findings: list[Finding]) -> None:
+        self._set(f"check:{locale}:{rel}", digest(self.env, locale, rel, fingerprint),
+                  {"entries": entries, "findings": _dump(findings)})
+
+    # -- one locale's cross-file checks
+    def locale_inputs(self, locale: str, files: list[tuple[str, str | None]],
+                      pages: set[str] | None, min_complete: float | None) -> str:
+        return digest(self.env, locale, files, sorted(pages) if pages is not None else None,
+                      min_complete)
+
+    def locale(self, locale: str, inputs: str) -> list[Finding] | None:
+        data = self._get(f"check-locale:{locale}", inputs)
+        return _load(data["findings"]) if data else None
+
+    def put_locale(self, locale: str, inputs: str, findings: list[Finding]) -> None:
+        self._set(f"check-locale:{locale}", inputs, {"findings": _dump(findings)})
+
+    def close(self) -> None:
+        if self.state is None:
+            return
+        try:
+            self.state.close()
+        except sqlite3.Error:
+            pass
+        self.state = None
