@@ -10,7 +10,9 @@ Words are compared as bags
   each distinct msgid once, as in a PO file) that are article words;
 * recall: share of article words that are in a catalog at all (article or
   chrome scope), i.e. not hidden or dropped; text in <pre>/<code>/<svg>,
-  which is never a unit by design, counts as kept.
+  which is never a unit by design, counts as kept;
+* in page (a symptom, not a target): share of article words that reached
+  the page's own catalog rather than the site-wide one.
 
 Units come from the real extraction path, ``formats.get("html").read``.
 Until the HTML reader asks the classifier, ``--direct`` (and the fallback
@@ -112,6 +114,9 @@ class PageScore:
     article_words: int      # words in the page's own catalog
     truth_words: int        # words in expected.html
     mode: str
+    in_page: float          # share of article words in the page's own catalog
+    classify_ms: float      # classify() alone on the parsed page
+    elements: int
 
 
 def _units_real(source: Path):
@@ -168,9 +173,12 @@ def score_page(folder: Path, direct: bool = False) -> PageScore:
     article: Counter = Counter()
     everything: Counter = Counter()
     in_catalog: set = set()
+    article_occurrences: Counter = Counter()
     for text, scope in units:
         bag = words(text)
         everything += bag
+        if scope == cls.ARTICLE:
+            article_occurrences += bag
         msgid = " ".join(text.split())
         # A catalog holds each msgid once: <title> and og:title are one entry.
         if scope == cls.ARTICLE and msgid not in in_catalog:
@@ -183,7 +191,14 @@ def score_page(folder: Path, direct: bool = False) -> PageScore:
     # Code and preformatted text are never units, by design: kept, not lost.
     kept = everything + untranslatable_words(folder / "source.html")
     recall = sum((kept & truth).values()) / n_truth if n_truth else 1.0
-    return PageScore(folder.name, precision, recall, n_article, n_truth, mode)
+    root = _parse_source(folder / "source.html")
+    t0 = time.perf_counter()
+    cls.classify(root, None)
+    ms = (time.perf_counter() - t0) * 1000
+    # Not a target, a symptom: article text sent to the site-wide catalog.
+    in_page = sum((article_occurrences & truth).values()) / n_truth if n_truth else 1.0
+    return PageScore(folder.name, precision, recall, n_article, n_truth, mode, in_page, ms,
+                     sum(1 for _ in root.iter()))
 
 
 def run(corpus: Path = CORPUS, direct: bool | None = None) -> list[PageScore]:
@@ -207,14 +222,20 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     scores = run(args.corpus, args.direct)
     elapsed = time.perf_counter() - t0
-    print(f"{'page':42} {'precision':>9} {'recall':>7} {'art.words':>9} {'truth':>6}")
+    print(f"{'page':42} {'precision':>9} {'recall':>7} {'art.words':>9} {'truth':>6} "
+          f"{'in page':>7} {'elements':>8} {'classify':>9}")
     for s in scores:
         print(f"{s.name:42} {s.precision:9.1%} {s.recall:7.1%} {s.article_words:9} "
-              f"{s.truth_words:6}")
+              f"{s.truth_words:6} {s.in_page:7.1%} {s.elements:8} {s.classify_ms:7.1f}ms")
     p, r = means(scores)
     mode = scores[0].mode if scores else "-"
-    print(f"{'mean over ' + str(len(scores)) + ' pages (' + mode + ')':42} {p:9.1%} {r:7.1%}")
-    print(f"time: {elapsed:.1f} s")
+    in_page = sum(s.in_page for s in scores) / (len(scores) or 1)
+    print(f"{'mean over ' + str(len(scores)) + ' pages (' + mode + ')':42} {p:9.1%} {r:7.1%} "
+          f"{'':9} {'':6} {in_page:7.1%}")
+    n_el = sum(s.elements for s in scores)
+    ms = sum(s.classify_ms for s in scores)
+    print(f"classify: {ms:.0f} ms for {n_el} elements ({1000 * ms / max(n_el, 1):.1f} µs each); "
+          f"whole run {elapsed:.1f} s")
     return 0
 
 

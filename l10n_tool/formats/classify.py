@@ -192,7 +192,7 @@ _NEGATIVE = re.compile(
 _FURNITURE = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscri|signup|cookie|consent|"
     r"gdpr|comment|disqus|breadcrumb|promo|advert|sponsor|outbrain|taboola|recommend|"
-    r"paywall|addthis|sharethis|more-stories|read-more|author-bio)"
+    r"paywall|addthis|sharethis|more-stories|read-more|author-bio|modal|popup|lightbox)"
     r"|(?:^|[\s_-])(?:ads?|tags|print|follow|toolbar)(?:$|[\s_-])", re.I)
 _FURNITURE_TAGS = {"nav", "aside", "form", "footer", "header", "menu", "select", "button"}
 _ROLE_FURNITURE = {"navigation", "banner", "contentinfo", "complementary", "search",
@@ -355,7 +355,7 @@ def _refine(ranked: list, final: dict, body, texts: _Texts):
             if final[anc] > last:
                 # ...unless what it adds is mostly links (teasers, menus) or
                 # dwarfs the candidate (the whole page scoring a hair higher).
-                if texts.density(anc) <= texts.density(top) + 0.1 and \
+                if texts.density(anc) <= max(texts.density(top) + 0.1, 0.33) and \
                         texts.text.get(anc, 0) <= 3 * texts.text.get(top, 0):
                     top = anc
                 break
