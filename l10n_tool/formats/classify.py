@@ -464,7 +464,7 @@ def _furniture(el, texts: _Texts, limit: float) -> bool:
         return True  # a long, plain-text block is prose, whatever it is called
     if tag in ("ul", "ol", "div", "section", "table") and texts.text.get(el, 0):
         # A block that is mostly links (a related-stories list) is furniture.
-        if texts.density(el) > 0.5 and texts.text[el] < 1000:
+        if texts.density(el) > 0.65 and texts.text[el] < 1000:
             return True
     return False
 
