@@ -151,7 +151,9 @@ def test_three_way_merge_rules(tmp_path):
     base = po_of(("a", "", ()), ("b", "B-mt", ("fuzzy",)), ("c", "C", ()))
     disk = po_of(("a", "A-person", ()), ("b", "B-reviewed", ()), ("c", "C", ()), ("d", "D", ()))
     ours = po_of(("a", "A-mt", ("fuzzy",)), ("b", "B-mt2", ("fuzzy",)), ("c", "C", ()), ("e", "", ()))
+    ours.find("b").previous_msgid = "old b"
     assert merge3(ours, base, disk) == 3
+    assert ours.find("b").previous_msgid is None      # reviewed: no stale #| left behind
     got = {e.msgid: (e.msgstr, e.flags) for e in ours}
     assert got == {"a": ("A-person", []), "b": ("B-reviewed", []), "c": ("C", []),
                    "d": ("D", []), "e": ("", [])}

@@ -73,8 +73,9 @@ def merge3(ours: polib.POFile, base: polib.POFile | None, disk: polib.POFile) ->
             value = getattr(d, name)
             setattr(o, name, dict(value) if isinstance(value, dict) else
                     list(value) if isinstance(value, list) else value)
-        if d.obsolete != (b.obsolete if b is not None else d.obsolete) and not d.obsolete:
-            o.obsolete = False                # a person revived an obsolete entry
+        if "fuzzy" not in d.flags:            # reviewed: the #| hint has served its purpose
+            o.previous_msgid, o.previous_msgid_plural, o.previous_msgctxt = (
+                d.previous_msgid, d.previous_msgid_plural, d.previous_msgctxt)
         taken += 1
     base_meta = base.metadata if base is not None else {}
     for name, value in disk.metadata.items():
