@@ -18,8 +18,8 @@ from l10n_tool.catalog.io import KEEP
 from l10n_tool.errors import L10nError
 
 CORPUS = Path("/work/shared/corpus/real-pages")
-#: a Chinese page, Czech, right-to-left, an encyclopedia page, a long English one
-CORPUS_PAGES = ["youth", "aktualne", "rtl-1", "wikipedia-4", "guardian-1"]
+#: a Chinese page, Czech, right-to-left, an encyclopedia page, French
+CORPUS_PAGES = ["youth", "aktualne", "rtl-1", "wikipedia-4", "lemonde-1"]
 
 
 def gettext(tool: str, *args: str) -> str:

@@ -1,24 +1,56 @@
 """Merging a fresh template into a locale's PO file, as ``msgmerge --previous`` does.
 
-Nothing translated is ever dropped: an entry whose text left the template
-becomes obsolete (``#~``) with every field a translator wrote.
+The decisions are GNU gettext 0.21's (``msgmerge.c``, ``msgl-fsearch.c``),
+so a translator who runs msgmerge and one who runs ``l10n update`` get the
+same file:
+
+* an exact (msgctxt, msgid) match keeps its translation, translator
+  comments and fuzzy state, obsolete (``#~``) entries included: they come
+  back to life;
+* otherwise the most similar translated entry of the old file (similarity
+  over the msgid's UTF-8 bytes, GNU's ``fstrcmp``: matching characters over
+  total length, strictly above 0.6) lends its translation as a fuzzy
+  suggestion. One old entry may serve several new ones, and an entry that
+  stays may serve as well;
+* ``#|`` names the msgid the translation was made from: the old entry's
+  own ``#|`` if it was fuzzy, else its msgid;
+* ``#.``, ``#:`` and flags (``python-format``…) come from the template,
+  ``fuzzy`` from the merge;
+* an old entry no new one used becomes obsolete; an untranslated one is
+  dropped (GNU never writes those);
+* the header keeps the PO file's fields and order, with the template's
+  ``POT-Creation-Date`` and ``Report-Msgid-Bugs-To``.
+
+Where we go further than msgmerge: exact matches from the locale's other
+files (``memory``) fill entries that would stay untranslated, and a
+``Plural-Forms`` equivalent to the locale's is kept as the file has it.
 """
 
 from __future__ import annotations
 
-import copy
-import difflib
+import gettext
+import math
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import polib
+from rapidfuzz.distance import Indel
 
 from l10n_tool.catalog.io import header
-from l10n_tool.catalog.state import is_reviewed, is_translated, key
+from l10n_tool.catalog.state import is_reviewed, key, translations
 from l10n_tool.locales import LocaleInfo
 
-#: msgmerge's similarity cut-off for fuzzy matches.
+#: msgmerge's FUZZY_THRESHOLD: a suggestion must be strictly more similar.
 FUZZY_CUTOFF = 0.6
+#: msgmerge's bonus for a candidate without msgctxt or with the same one.
+_CONTEXT_BONUS = 0.00001
+#: GNU indexes character 4-grams; shorter msgids are compared by length band.
+_GRAM = 4
+_SHORT_BYTES = 3 * 4
+_SHORT_MAX = int(_SHORT_BYTES * (2 / FUZZY_CUTOFF - 1))
+#: header fields a template decides (``message_merge`` takes them from it)
+_FROM_TEMPLATE = ("Report-Msgid-Bugs-To", "POT-Creation-Date")
+
 
 @dataclass
 class MergeResult:
@@ -36,100 +68,211 @@ def translation_memory(pos: Iterable[polib.POFile]) -> dict[tuple, str]:
     memory: dict[tuple, str] = {}
     for po in pos:
         for entry in po:
-            if is_reviewed(entry):
+            if is_reviewed(entry) and not entry.msgid_plural:
                 memory.setdefault(key(entry), entry.msgstr)
     return memory
 
 
-def _copy_template_entry(t: polib.POEntry) -> polib.POEntry:
-    return polib.POEntry(msgid=t.msgid, msgctxt=t.msgctxt, msgstr="",
-                         occurrences=list(t.occurrences), comment=t.comment, flags=[])
+class FuzzyIndex:
+    """The translated entries of the old file, searched the way
+    ``message_fuzzy_index_search`` does: candidates share a character
+    4-gram with the msgid (or, for msgids under 4 characters, have a length
+    that could reach the cut-off); the best similarity wins, ties going to
+    the candidate sharing more 4-grams, then to the earlier one."""
+
+    def __init__(self, entries: Iterable[polib.POEntry]) -> None:
+        self.entries = [e for e in entries if (translations(e) or [""])[0]]
+        self.data = [e.msgid.encode("utf-8") for e in self.entries]
+        self.grams: dict[str, list[int]] = {}
+        self.short: dict[int, list[int]] = {}
+        for i, e in enumerate(self.entries):
+            for gram in dict.fromkeys(_grams(e.msgid)):
+                self.grams.setdefault(gram, []).append(i)
+            if len(self.data[i]) <= _SHORT_MAX:
+                self.short.setdefault(len(self.data[i]), []).append(i)
+
+    def search(self, msgctxt: str | None, msgid: str) -> polib.POEntry | None:
+        query = msgid.encode("utf-8")
+        if len(msgid) >= _GRAM:
+            counts: dict[int, int] = {}
+            for gram in _grams(msgid):
+                for i in self.grams.get(gram, ()):
+                    counts[i] = counts.get(i, 0) + 1
+            order = sorted(counts, key=lambda i: (-counts[i], i))
+        else:
+            low = math.ceil(len(query) / (2 / FUZZY_CUTOFF - 1))
+            high = int(len(query) * (2 / FUZZY_CUTOFF - 1))
+            order = sorted(i for n in range(low, high + 1) for i in self.short.get(n, ()))
+        best, best_weight = None, FUZZY_CUTOFF
+        for i in order:
+            e = self.entries[i]
+            bonus = _CONTEXT_BONUS if e.msgctxt is None or e.msgctxt == msgctxt else 0.0
+            weight = Indel.normalized_similarity(query, self.data[i],
+                                                 score_cutoff=best_weight - bonus * 1.01) + bonus
+            if weight > best_weight:
+                best, best_weight = e, weight
+        return best
+
+
+def _grams(text: str):
+    return (text[i:i + _GRAM] for i in range(len(text) - _GRAM + 1))
 
 
 def merge(pot: polib.POFile, po: polib.POFile | None, locale: LocaleInfo,
-          project: str, memory: dict[tuple, str] | None = None) -> MergeResult:
+          project: str, memory: Mapping[tuple, str] | None = None) -> MergeResult:
     """Merge a template into a locale's PO file; nothing translated is dropped."""
-    result = MergeResult(po=polib.POFile(wrapwidth=78), created=po is None)
+    result = MergeResult(po=polib.POFile(), created=po is None)
     out = result.po
+    ours = header(locale, project)
     if po is None:
-        out.metadata = header(locale, project)
+        out.metadata = ours
         old_entries: list[polib.POEntry] = []
     else:
-        out.metadata = dict(po.metadata)
-        for name, value in header(locale, project).items():
-            if name in ("Language", "Plural-Forms", "Content-Type") or name not in out.metadata:
-                out.metadata[name] = value
-        out.metadata_is_fuzzy = po.metadata_is_fuzzy
+        out.header, out.metadata_is_fuzzy = po.header, po.metadata_is_fuzzy
+        out.header_comment = getattr(po, "header_comment", True)
+        out.metadata = _merge_header(po.metadata, ours)
         old_entries = [e for e in po if e.msgid or e.msgctxt]
-    old = {key(e): e for e in old_entries}
-    memory = memory or {}
-    used: set[tuple] = set()
-    pending: list[polib.POEntry] = []
+    for name in _FROM_TEMPLATE:
+        if pot.metadata.get(name):
+            out.metadata[name] = pot.metadata[name]
+    nplurals = _nplurals(out.metadata.get("Plural-Forms", ""))
+    old = {}
+    for e in old_entries:                   # a live entry wins over an obsolete twin
+        if not e.obsolete or key(e) not in old:
+            old[key(e)] = e
+    index: FuzzyIndex | None = None
+    used: set[int] = set()
     for t in pot:
-        entry = _copy_template_entry(t)
         prev = old.get(key(t))
         if prev is not None:
-            used.add(key(t))
-            entry.msgstr = prev.msgstr
-            entry.flags = [f for f in prev.flags]
-            entry.tcomment = prev.tcomment
-            if "fuzzy" in entry.flags:
-                entry.previous_msgid = prev.previous_msgid
-                entry.previous_msgctxt = prev.previous_msgctxt
+            entry = _merged(prev, t, False, nplurals)
             result.kept += 1
-            if not entry.msgstr and key(t) in memory:
-                entry.msgstr = memory[key(t)]
+            reuse = memory.get(key(t)) if memory is not None and not t.msgid_plural else None
+            if not entry.msgstr and not entry.msgid_plural and reuse:
+                entry.msgstr = reuse
                 result.reused += 1
-        elif key(t) in memory:
-            entry.msgstr = memory[key(t)]
-            result.reused += 1
         else:
-            pending.append(entry)
-            result.new += 1
+            reuse = memory.get(key(t)) if memory is not None and not t.msgid_plural else None
+            if reuse:
+                entry = _fresh(t, nplurals)
+                entry.msgstr = reuse
+                result.reused += 1
+            else:
+                if index is None:
+                    index = FuzzyIndex(old_entries)
+                prev = index.search(t.msgctxt, t.msgid)
+                if prev is not None:
+                    entry = _merged(prev, t, True, nplurals)
+                    result.fuzzy += 1
+                else:
+                    entry = _fresh(t, nplurals)
+                    result.new += 1
+        if prev is not None:
+            used.add(id(prev))
         out.append(entry)
 
-    candidates = [e for e in old_entries if key(e) not in used and e.msgstr]
-    for entry, source in _fuzzy_pairs(pending, candidates):
-        used.add(key(source))
-        entry.msgstr = source.msgstr
-        entry.tcomment = source.tcomment
-        entry.flags = ["fuzzy"] + [f for f in source.flags if f != "fuzzy"]
-        entry.previous_msgid = source.msgid
-        entry.previous_msgctxt = source.msgctxt
-        result.fuzzy += 1
-        result.new -= 1
-
     for e in old_entries:
-        translated = is_translated(e) or any(e.msgstr_plural.values())
-        if key(e) in used or not (translated or e.tcomment):
-            continue
-        gone = copy.copy(e)     # every field a translator wrote, plural forms included
-        gone.obsolete, gone.occurrences, gone.comment = True, [], ""
+        if id(e) in used or not (translations(e) or [""])[0]:
+            continue                        # used, or nothing a translator wrote
+        gone = polib.POEntry(
+            msgid=e.msgid, msgstr=e.msgstr, msgid_plural=e.msgid_plural,
+            msgstr_plural=dict(e.msgstr_plural), msgctxt=e.msgctxt, obsolete=True,
+            tcomment=e.tcomment, flags=["fuzzy"] if "fuzzy" in e.flags else [],
+            previous_msgctxt=e.previous_msgctxt, previous_msgid=e.previous_msgid,
+            previous_msgid_plural=e.previous_msgid_plural)
         out.append(gone)
         if not e.obsolete:
             result.obsolete += 1
     return result
 
 
-def _fuzzy_pairs(pending, candidates):
-    """One-to-one best matches above the cut-off, best first (like msgmerge)."""
-    scored = []
-    for i, entry in enumerate(pending):
-        for j, cand in enumerate(candidates):
-            sm = difflib.SequenceMatcher(None, entry.msgid, cand.msgid, autojunk=False)
-            if sm.real_quick_ratio() < FUZZY_CUTOFF or sm.quick_ratio() < FUZZY_CUTOFF:
-                continue
-            ratio = sm.ratio()
-            if ratio >= FUZZY_CUTOFF:
-                scored.append((ratio, -i, -j, i, j))
-    scored.sort(reverse=True)
-    taken_i: set[int] = set()
-    taken_j: set[int] = set()
-    for _, _, _, i, j in scored:
-        if i in taken_i or j in taken_j:
-            continue
-        taken_i.add(i)
-        taken_j.add(j)
-        yield pending[i], candidates[j]
+def _fresh(t: polib.POEntry, nplurals: int) -> polib.POEntry:
+    """A template entry as it enters the PO file, untranslated."""
+    return polib.POEntry(
+        msgid=t.msgid, msgctxt=t.msgctxt, msgid_plural=t.msgid_plural, msgstr="",
+        msgstr_plural={i: "" for i in range(nplurals)} if t.msgid_plural else {},
+        occurrences=list(t.occurrences), comment=t.comment,
+        flags=[f for f in t.flags if f != "fuzzy"])
 
 
+def _merged(prev: polib.POEntry, t: polib.POEntry, fuzzy: bool, nplurals: int) -> polib.POEntry:
+    """``message_merge``: the template's text, comments and flags; the old
+    entry's translation, translator comments and fuzzy state."""
+    entry = _fresh(t, nplurals)
+    entry.tcomment = prev.tcomment
+    was_fuzzy = "fuzzy" in prev.flags
+    fuzzy = fuzzy or was_fuzzy
+    forms = translations(prev)
+    if t.msgid_plural:
+        if prev.msgid_plural:
+            entry.msgstr_plural = dict(prev.msgstr_plural)
+            fuzzy = fuzzy or prev.msgid_plural != t.msgid_plural
+        else:                               # one form for every plural form, to review
+            entry.msgstr_plural = {i: prev.msgstr for i in range(max(nplurals, 1))}
+            fuzzy = True
+    else:
+        entry.msgstr = forms[0] if forms else ""
+        fuzzy = fuzzy or bool(prev.msgid_plural)
+    if fuzzy:
+        entry.flags.insert(0, "fuzzy")
+        if (forms or [""])[0]:
+            if was_fuzzy:
+                entry.previous_msgctxt = prev.previous_msgctxt
+                entry.previous_msgid = prev.previous_msgid
+                entry.previous_msgid_plural = prev.previous_msgid_plural
+            else:
+                entry.previous_msgctxt = prev.msgctxt
+                entry.previous_msgid = prev.msgid
+                entry.previous_msgid_plural = prev.msgid_plural or None
+    return entry
+
+
+def _merge_header(found: dict[str, str], ours: dict[str, str]) -> dict[str, str]:
+    """The PO file's header as it was, with what only we know filled in:
+    missing fields, our locale's Language and Plural-Forms where the file's
+    say something else, and UTF-8 (we always write UTF-8)."""
+    out = dict(found)
+    for name, value in ours.items():
+        if name not in out:
+            out[name] = value
+        elif name == "Language" and _locale_name(out[name]) != _locale_name(value):
+            out[name] = value
+        elif name == "Plural-Forms" and not _same_plurals(out[name], value):
+            out[name] = value
+        elif name == "Content-Type" and "charset=utf-8" not in out[name].lower():
+            out[name] = value
+    return out
+
+
+def _locale_name(code: str) -> str:
+    return code.strip().replace("-", "_").lower()
+
+
+def _nplurals(plural_forms: str) -> int:
+    for part in plural_forms.split(";"):
+        name, _, value = part.partition("=")
+        if name.strip() == "nplurals" and value.strip().isdigit():
+            return int(value)
+    return 2
+
+
+def _plural_function(plural_forms: str):
+    for part in plural_forms.split(";"):
+        name, _, value = part.partition("=")
+        if name.strip() == "plural":
+            try:
+                return gettext.c2py(value.strip())
+            except (ValueError, SyntaxError):
+                return None
+    return None
+
+
+def _same_plurals(found: str, ours: str) -> bool:
+    """Equivalent rules (Weblate's ``plural=n != 1;`` is GNU's ``plural=(n != 1);``)."""
+    if found.split() == ours.split():
+        return True
+    a, b = _plural_function(found), _plural_function(ours)
+    if a is None or b is None or _nplurals(found) != _nplurals(ours):
+        return False
+    return all(a(n) == b(n) for n in list(range(0, 1001)) + [10 ** k + d for k in range(3, 8)
+                                                             for d in (0, 1, 2, 5, 11, 21)])

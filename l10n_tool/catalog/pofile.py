@@ -299,5 +299,8 @@ def serialize(po: polib.POFile, width: int | None = DEFAULT_WIDTH) -> str:
     if po.metadata or po.header:
         blocks.append(header_lines(po, width))
     blocks += [entry_lines(e, width) for e in po if not e.obsolete]
-    blocks += [entry_lines(e, width) for e in po if e.obsolete]
+    # GNU never writes an untranslated obsolete entry: there is nothing to keep
+    blocks += [entry_lines(e, width) for e in po
+               if e.obsolete and (e.msgstr_plural[min(e.msgstr_plural)] if e.msgid_plural
+                                  and e.msgstr_plural else e.msgstr)]
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
