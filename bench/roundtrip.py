@@ -63,7 +63,9 @@ class Result:
 
 def _parse(text: str):
     parser = lxml_html.HTMLParser(huge_tree=True, default_doctype=False)
-    return lxml_html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text), parser=parser)
+    root = lxml_html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text), parser=parser)
+    html.move_void_content(root)  # the DOM a browser builds: <source> holds nothing
+    return root
 
 
 def _is_wrapper(el) -> bool:
@@ -92,21 +94,61 @@ def _first_difference(a: str, b: str) -> str:
     return f"…{a[max(0, i - 30):i + 30]!r} became …{b[max(0, i - 30):i + 30]!r}"
 
 
-def _align(src_els: list, out_els: list) -> tuple[list, int]:
-    """Pair source and output elements, skipping the ``<span lang>`` wrappers
-    the rebuild added (an original bare span given ``lang`` stays paired)."""
-    pairs, wrappers, j = [], 0, 0
-    for x in src_els:
-        while j < len(out_els) and _is_wrapper(out_els[j]) and not (
-                x.tag == "span" and set(x.attrib) <= {"lang"}
-                and len(out_els[j]) == len(x) and out_els[j].text == x.text):
-            wrappers += 1
-            j += 1
-        pairs.append((x, out_els[j] if j < len(out_els) else None))
+def _kids(el) -> list:
+    return [c for c in el if isinstance(c.tag, str)]
+
+
+@dataclass
+class _Tally:
+    diffs: list = field(default_factory=list)
+    wrappers: int = 0
+    marked: int = 0
+
+
+def _same(x, y, tally: _Tally | None) -> bool:
+    """Do ``x`` and ``y`` hold the same elements and attributes, once the
+    ``<span lang>`` wrappers the rebuild added in ``y`` are unwrapped? With a
+    tally, record what differs; without, only answer (for trying a pairing)."""
+    ok = True
+    ax, ay = _attributes(x), _attributes(y)
+    if ax != ay:
+        ok = False
+        if tally is None:
+            return False
+        for name in sorted(set(ax) | set(ay)):
+            if ax.get(name) != ay.get(name):
+                what = ("URL" if name in URL_ATTRIBUTES else
+                        "id/name" if name in ("id", "name") else "attribute")
+                tally.diffs.append(f"{what} <{x.tag} {name}> line {x.sourceline}: "
+                                   f"{ax.get(name)!r} became {ay.get(name)!r}")
+    if tally is not None and x.get("lang") is None and y.get("lang") is not None \
+            and y.tag != "html":
+        tally.marked += 1
+    xs, ys = _kids(x), _kids(y)
+    i = j = 0
+    while i < len(xs) or j < len(ys):
+        a = xs[i] if i < len(xs) else None
+        b = ys[j] if j < len(ys) else None
+        if b is not None and _is_wrapper(b) and not (
+                a is not None and a.tag == "span" and set(a.attrib) <= {"lang"}
+                and _same(a, b, None)):
+            ys[j:j + 1] = _kids(b)
+            if tally is not None:
+                tally.wrappers += 1
+            continue
+        if a is None or b is None or a.tag != b.tag:
+            if tally is not None:
+                tally.diffs.append(
+                    f"elements differ in <{x.tag}> line {x.sourceline}: child #{i} "
+                    f"<{getattr(a, 'tag', None)}> (line {getattr(a, 'sourceline', None)}) "
+                    f"became <{getattr(b, 'tag', None)}>")
+            return False
+        ok = _same(a, b, tally) and ok
+        if not ok and tally is None:
+            return False
+        i += 1
         j += 1
-    wrappers += sum(1 for el in out_els[j:] if _is_wrapper(el))
-    extra = [el for el in out_els[j:] if not _is_wrapper(el)]
-    return pairs + [(None, el) for el in extra], wrappers
+    return ok
 
 
 def _attributes(el) -> dict:
@@ -128,25 +170,9 @@ def compare(source: str, output: str) -> tuple[list[str], int, int]:
     a, b = _visible_text(src), _visible_text(out)
     if a != b:
         diffs.append("visible text: " + _first_difference(a, b))
-    src_els = [el for el in src.iter() if isinstance(el.tag, str)]
-    out_els = [el for el in out.iter() if isinstance(el.tag, str)]
-    pairs, wrappers = _align(src_els, out_els)
-    marked = 0
-    for i, (x, y) in enumerate(pairs):
-        if x is None or y is None or x.tag != y.tag:
-            diffs.append(f"elements differ at #{i} (line {getattr(x, 'sourceline', None)}): "
-                         f"<{getattr(x, 'tag', None)}> became <{getattr(y, 'tag', None)}>")
-            break
-        marked += x.get("lang") is None and y.get("lang") is not None and y.tag != "html"
-        ax, ay = _attributes(x), _attributes(y)
-        if ax == ay:
-            continue
-        for name in sorted(set(ax) | set(ay)):
-            if ax.get(name) != ay.get(name):
-                what = ("URL" if name in URL_ATTRIBUTES else
-                        "id/name" if name in ("id", "name") else "attribute")
-                diffs.append(f"{what} <{x.tag} {name}> line {x.sourceline}: "
-                             f"{ax.get(name)!r} became {ay.get(name)!r}")
+    tally = _Tally(diffs)
+    _same(src, out, tally)
+    wrappers, marked = tally.wrappers, tally.marked
     ends = len(_VOID_END.findall(output)) - len(_VOID_END.findall(source))
     if ends > 0:
         diffs.append(f"{ends} new end tags for void elements")

@@ -232,3 +232,59 @@ def test_undecodable_declared_charset_falls_back_to_detection(tmp_path):
     doc = html.read_document(path)
     assert any("declares charset utf-8" in w and "detected" in w for w in doc.warnings)
     assert "Ça coûte très cher, déjà à Noël." in {u.text for u in doc.units}
+
+
+# --------------------------------------------------------------------------- fuzz
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet="ab Z.。？ &<>\\1/\u00a0\n字", min_size=0, max_size=12)
+_ATTR_NAMES = st.sampled_from(["class", "id", "name", "href", "title", "xml:lang", "@click",
+                               ":class", "x-on:click", "rel:gt_act", "data-x", "alt", "srcset"])
+_ATTR_VALUES = st.text(alphabet="a &\"'<>é, /1x", max_size=10)
+
+
+@st.composite
+def _fragment(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        choice = draw(st.integers(0, 9 if depth < 4 else 2))
+        if choice <= 1:
+            parts.append(draw(_TEXT).replace("&", "&amp;").replace("<", "&lt;"))
+        elif choice == 2:
+            parts.append(draw(st.sampled_from(
+                ["<br>", "<wbr>", "<img alt='A cat'>", "<!-- c -->", '<!--#echo var="X" -->',
+                 "<source src='s.mp4'>"])))
+        else:
+            tag = draw(st.sampled_from(["p", "div", "span", "a", "b", "em", "li", "h2",
+                                        "picture", "section"]))
+            attrs = draw(st.dictionaries(_ATTR_NAMES, _ATTR_VALUES, max_size=3))
+            attr_text = "".join(f' {k}="{v.replace("&", "&amp;").replace(chr(34), "&quot;")}"'
+                                for k, v in attrs.items())
+            parts.append(f"<{tag}{attr_text}>{draw(_fragment(depth + 1))}</{tag}>")
+    return "".join(parts)
+
+
+def _swapcase(unit):
+    return unit.text.swapcase()  # keeps placeholders and escapes, changes every letter
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(_fragment())
+def test_random_pages_round_trip(tmp_path, body):
+    path = tmp_path / "fuzz.html"
+    path.write_text(f"<html><head><title>Fuzz</title></head><body>{body}</body></html>",
+                    encoding="utf-8")
+    for fallback in (None, "en"):
+        r = roundtrip.roundtrip(path, fallback)
+        assert r.ok, (body, r.error, r.differences)
+    # translated: every element and attribute is still there, only text changed
+    doc = html.read_document(path)
+    out = html.serialize(html.render(doc, _swapcase, fallback_lang="en"))
+    source = path.read_text(encoding="utf-8")
+    diffs, _, _ = roundtrip.compare(source, out)
+    translated = tuple(f"attribute <{t} {a}>" for t in ("img", "p", "div", "span", "a", "b", "em",
+                                                         "li", "h2", "picture", "section")
+                       for a in html.ATTRIBUTES)
+    assert [d for d in diffs if not d.startswith(("visible text",) + translated)] == [], (body, out)

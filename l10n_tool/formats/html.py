@@ -151,7 +151,7 @@ def _decode(data: bytes, path: Path, lang: str) -> charset.Decoded:
     return charset.decode(data, path, lang)
 
 
-def _move_void_content(root) -> None:
+def move_void_content(root) -> None:
     """Give void elements the DOM browsers build: their 'content' is siblings.
 
     libxml2 knows HTML 4's void elements only, so ``<source>``, ``<track>``
@@ -187,7 +187,7 @@ def _parse_tree(text: str, path: Path) -> etree._Element:
         raise L10nError("unparsable HTML: no <html>, <head> or <body>", path, 1)
     if not re.search(r"<\s*(html|head|body|title|p|h[1-6]|div|article)\b", text, re.I):
         raise L10nError("not an HTML page: no html, head, body or block element", path, 1)
-    _move_void_content(root)
+    move_void_content(root)
     return root
 
 
@@ -549,15 +549,15 @@ def _rebuild_run(run: _Run, chosen: list, joiner: str, fallback_lang: Optional[s
         last = i + 1 == len(chosen)
         next_fallback = not last and chosen[i + 1][1]
         sep = "" if last else _separator(s, fallback, next_fallback, joiner)
-        if fallback and marking:
+        if fallback and marking and s.unit is not None:
             pending.extend(built)
-            if next_fallback:
+            if next_fallback and chosen[i + 1][2].unit is not None:
                 pending.append(sep)
                 continue
             nodes.extend(_mark(pending, fallback_lang))
             pending = []
             nodes.append(sep)
-        else:
+        else:  # translated, or no letters ("12:30"): in no language, never marked
             nodes.extend(built)
             nodes.append(sep)
     for comment in run.comments:
