@@ -287,3 +287,14 @@ def test_furniture_names_and_what_is_not_one():
         assert c.scope(by_id(root, ident)) == cls.ARTICLE, ident
     for ident in ("rel", "relp", "at"):
         assert c.scope(by_id(root, ident)) == cls.CHROME, ident
+
+
+def test_site_header_inside_the_container_is_chrome_the_article_header_is_not():
+    root = parse(f"""<html><body><div id="page">
+        <header id="site"><a href="/">Bugle</a><nav><a href="/w">World</a></nav></header>
+        <header id="story"><h1 id="h">Council backs harbour</h1><p id="dek">A vote.</p></header>
+        <p>{PARA * 3}</p><p>{PARA * 2}</p><p>{PARA * 2}</p></div></body></html>""")
+    c = cls.classify(root)
+    assert c.scope(by_id(root, "site").find("a")) == cls.CHROME
+    assert c.scope(by_id(root, "h")) == cls.ARTICLE
+    assert c.scope(by_id(root, "dek")) == cls.ARTICLE

@@ -456,7 +456,11 @@ def _furniture(el, texts: _Texts, limit: float) -> bool:
     if texts.text.get(el, 0) > limit:
         return False
     tag = el.tag
-    if tag in _FURNITURE_TAGS and tag != "header":
+    if tag == "header":
+        # An article's header holds its headline; the site's holds the menu.
+        if el.find(".//nav") is not None or next(el.iter("h1", "h2"), None) is None:
+            return True
+    elif tag in _FURNITURE_TAGS:
         return True
     if el.get("role") in _ROLE_FURNITURE:
         return True
