@@ -1,4 +1,4 @@
-"""Issues 2 and 5: publishing localised pages and the multilingual site."""
+"""Issues 2, 5, 10, 12, 13: publishing localised pages and the multilingual site."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from pathlib import Path
 import polib
 import pytest
 from lxml import etree, html
-
-from conftest import DATA
 
 ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
 MEDIA = "media-delegation-visits-sw-china-for-green-development-along-the-yangtze-river"
@@ -420,7 +418,7 @@ def test_chrome_units_come_from_the_site_catalog(monkeypatch):
     """The page rebuild looks chrome up in the site catalog, article units in
     the page's; the policy counts article units only."""
     from lxml.builder import E
-    from l10n_tool import catalog, formats
+    from l10n_tool import formats
     from l10n_tool.config import PublishPolicy
     from l10n_tool.document import Document, Unit
     from l10n_tool.locales import get_locale

@@ -75,7 +75,7 @@ def publish(project: Project, locales: list[LocaleInfo], min_complete: float | N
     published, catalogs = _decide(project, docs, targets, policies, source, result)
     roots = _render(project, docs, published, catalogs, policies, source, result)
     files = _link(project, docs, published, roots, source, s.base_url, result)
-    files.update(_site_files(s, docs, published, roots, source, targets, files))
+    files.update(_site_files(s, docs, published, roots, source, targets))
     for rel, data in _assets(project, result).items():
         if rel in files:
             result.problems.append(Problem("the site writes a file of this name itself; "
@@ -205,7 +205,7 @@ def _link(project, docs: list[Document], published, roots, source, base_url,
     return files
 
 
-def _site_files(s, docs, published, roots, source, targets, pages) -> dict[str, bytes]:
+def _site_files(s, docs, published, roots, source, targets) -> dict[str, bytes]:
     """Indexes and sitemap: our own pages, from the same list of versions."""
     serialize = formats.get("html").serialize
     live = [source] + [loc for loc in targets if any(loc in published[d.slug] for d in docs)]
