@@ -50,8 +50,8 @@ def main() -> None:
     from l10n_tool.locales import get_locale
     from l10n_tool.mt import models
     from l10n_tool.mt.cache import MTCache
-    from l10n_tool.mt.drafts import translate_locale
-    from l10n_tool.mt.engine import create
+    from l10n_tool.mt.engine import EngineSpec
+    from l10n_tool.steps.translate import translate_locale
     from l10n_tool.project import Project
     from l10n_tool.steps.update import update
 
@@ -80,7 +80,7 @@ def main() -> None:
             reset()
             cache_dir = Path(tempfile.mkdtemp(dir=work))
             p = Project(with_overrides(load_settings(proj), cache_dir=cache_dir))
-            engine = create("argos", "en", target.argos_code, beam_size=beam)
+            engine = EngineSpec("argos", "en", target.argos_code, {"beam": beam}).create()
             cache = MTCache(cache_dir / "mt.sqlite")
             translate_locale(p, target, engine, p.glossary(), cache)
             cache.close()

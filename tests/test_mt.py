@@ -548,6 +548,30 @@ def test_progress_bar_on_a_terminal_only(bare_project, l10n, tmp_path):
     assert piped.stdout.count("\n") == 1 and " 0 from cache, " in piped.stdout  # one-line summary
 
 
+def test_progress_bar_advances_with_finished_units(tiny_model, bare_project, tmp_path):
+    """Drawn on a pseudo-terminal: several steps between 0% and 100%, and every
+    time estimate under a minute (the run takes seconds), never days."""
+    if shutil.which("script") is None:
+        pytest.skip("util-linux `script` is needed for a pseudo-terminal")
+    for page in bare_project.glob("source/*.html"):
+        page.unlink()
+    long_page(bare_project / "source" / "long.html", 160)
+    env = dict(os.environ, ARGOS_PACKAGES_DIR=str(tmp_path / "pk"), PYTHONPATH=str(REPO),
+               COLUMNS="100")
+    run = [sys.executable, "-m", "l10n_tool", "-C", str(bare_project)]
+    subprocess.run(run + ["models", "install", str(tiny_model["archive"])], env=env, check=True,
+                   capture_output=True)
+    subprocess.run(run + ["update", "-l", "zh_Hans"], env=env, check=True, capture_output=True)
+    cmd = " ".join(run + ["translate", "-l", "zh_Hans", "--threads", "1", "--batch-size", "8"])
+    tty = subprocess.run(["script", "-qec", cmd, "/dev/null"], env=env, capture_output=True,
+                         text=True)
+    assert tty.returncode == 0, tty.stdout
+    percents = {int(p) for p in re.findall(r"(\d+)%", tty.stdout)}
+    assert 100 in percents and len(percents - {0, 100}) >= 3, tty.stdout
+    etas = re.findall(r"%\s+(\S+ )?(\d\d):(\d\d):(\d\d)", tty.stdout)
+    assert etas and all(not days and h == "00" and m == "00" for days, h, m, _ in etas), etas
+
+
 def test_source_text_that_looks_like_a_token_survives():
     from l10n_tool.mt.protect import protect, restore
     from l10n_tool.mt.pseudo import PseudoEngine

@@ -82,6 +82,7 @@ class EngineClass(Protocol):
 #: name → "module:class". A new engine adds one line.
 REGISTRY: dict[str, str] = {
     "argos": "l10n_tool.mt.argos:ArgosEngine",
+    "bergamot": "l10n_tool.mt.bergamot:BergamotEngine",
     "pseudo": "l10n_tool.mt.engine:Pseudo",
 }
 
