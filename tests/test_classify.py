@@ -298,3 +298,50 @@ def test_site_header_inside_the_container_is_chrome_the_article_header_is_not():
     assert c.scope(by_id(root, "site").find("a")) == cls.CHROME
     assert c.scope(by_id(root, "h")) == cls.ARTICLE
     assert c.scope(by_id(root, "dek")) == cls.ARTICLE
+
+
+# --------------------------------------------------------------------------- through the CLI
+
+def _project(tmp_path, extract_table: str = "") -> Path:
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "harbour.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.l10n]\nsource_dir = "source"\nsource_locale = "en"\nlocales = ["de"]\n'
+        'locales_dir = "locales"\n' + extract_table, encoding="utf-8")
+    return tmp_path
+
+
+def _msgids(path: Path) -> set[str]:
+    import polib
+    return {e.msgid for e in polib.pofile(str(path))} if path.exists() else set()
+
+
+def test_extract_sends_chrome_to_the_site_catalog(tmp_path, l10n):
+    project = _project(tmp_path)
+    l10n(project, "extract")
+    templates = project / "locales" / "templates"
+    page, site = _msgids(templates / "harbour.pot"), _msgids(templates / "_site.pot")
+    assert "Council backs harbour expansion" in page
+    assert any(m.startswith("The council voted on Tuesday") for m in page)
+    chrome = {"<1>World</1>", "<1>Sport</1>", "Accept all", "Most popular"}
+    assert chrome <= site
+    assert not page & chrome
+    everything = page | site
+    for hidden in ("Secret tracking text", "Not yet published correction", "Template text"):
+        assert not any(hidden in m for m in everything), hidden
+
+
+def test_extract_obeys_selectors_in_pyproject(tmp_path, l10n):
+    project = _project(tmp_path, '[tool.l10n.extract]\ninclude = ["aside"]\nexclude = ["nav"]\n')
+    l10n(project, "extract")
+    templates = project / "locales" / "templates"
+    page, site = _msgids(templates / "harbour.pot"), _msgids(templates / "_site.pot")
+    assert "Most popular" in page
+    assert not {"<1>World</1>", "<1>Sport</1>"} & (page | site)
+
+
+def test_bad_selector_in_pyproject_is_one_line_naming_the_file(tmp_path, l10n):
+    project = _project(tmp_path, '[tool.l10n.extract]\narticle = "div[["\n')
+    r = l10n(project, "extract", expect=2)
+    assert "pyproject.toml" in r.stderr and "bad CSS selector" in r.stderr
+    assert "Traceback" not in r.stderr
