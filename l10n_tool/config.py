@@ -65,6 +65,8 @@ class Settings:
     path: Path | None = None
     #: notes for the user about how a value was read (a locale alias resolved)
     notes: tuple[str, ...] = ()
+    #: where each key of pyproject.toml is, for the sub-tables' owners' messages
+    lines: "TomlLines | None" = field(default=None, repr=False, compare=False)
 
     @property
     def templates_dir(self) -> Path:
@@ -72,6 +74,11 @@ class Settings:
 
     def policy(self, locale: str) -> PublishPolicy:
         return self.policies.get(locale, self.default_policy)
+
+    def line(self, *key: str) -> int | None:
+        """The pyproject.toml line of a key, e.g. ``line("tool", "l10n", "mt", "beam")``;
+        the enclosing table's line when the key is not written out."""
+        return self.lines.line(*key) if self.lines is not None else None
 
 
 # --------------------------------------------------------------------------- TOML lines
@@ -84,7 +91,7 @@ def _split_key(text: str) -> tuple[str, ...]:
     return tuple(a or b or c for a, b, c in parts)
 
 
-class _Lines:
+class TomlLines:
     """Where each table and key of a TOML document is, for ``file:line`` messages.
 
     tomllib keeps no positions, so the text is scanned: table headers set the
@@ -119,7 +126,7 @@ class _Lines:
 # --------------------------------------------------------------------------- typed reading
 
 class _Reader:
-    def __init__(self, path: Path, lines: _Lines):
+    def __init__(self, path: Path, lines: TomlLines):
         self.path = path
         self.lines = lines
         self.notes: list[str] = []
@@ -256,7 +263,8 @@ def load_settings(root: Path | None = None) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise L10nError(f"invalid TOML: {exc}", path, int(m.group(1)) if m else None) from None
-    r = _Reader(path, _Lines(text))
+    lines = TomlLines(text)
+    r = _Reader(path, lines)
     tool = data.get("tool", {})
     if not isinstance(tool, dict) or not isinstance(tool.get("l10n"), dict):
         raise L10nError(f"no pyproject.toml with [tool.l10n] in {root}")
@@ -309,6 +317,7 @@ def load_settings(root: Path | None = None) -> Settings:
         mt=dict(r.table(table, "mt", top)),
         path=path,
         notes=tuple(r.notes),
+        lines=lines,
     )
     if settings.source_locale in settings.locales:
         raise r.error(top + ("locales",), f"{settings.source_locale} is the source locale; "

@@ -258,3 +258,11 @@ def test_error_boundary_turns_library_failures_into_one_line(project, l10n, monk
     monkeypatch.setattr(cli_mod, "do_status", failing)
     error = one_error_line(l10n(project, "status", expect=2))
     assert error.startswith(expected), error
+
+
+def test_settings_know_each_keys_line_for_sub_table_owners(bare_project):
+    line = set_settings(bare_project, "[tool.l10n.mt.argos]\nbeam = 4")
+    s = load_settings(bare_project)
+    assert s.line("tool", "l10n", "mt", "argos", "beam") == line
+    assert s.line("tool", "l10n", "mt", "argos") == line - 1
+    assert s.line("tool", "l10n", "mt", "argos", "threads") == line - 1   # not written: its table
