@@ -42,7 +42,8 @@ def build_site(work: Path, pages: int) -> int:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     (work / "pyproject.toml").write_text(text.replace('locales = ["zh_Hans", "de"]',
                                                       'locales = ["de"]'), encoding="utf-8")
-    samples = [polib.pofile(str(p)) for p in sorted((ROOT / "locales" / "de").glob("*.po"))]
+    samples = [polib.pofile(str(p)) for p in sorted((ROOT / "locales" / "de").glob("*.po"))
+               if (ROOT / "source" / f"{p.stem}.html").exists()]
     entries = 0
     for i in range(pages):
         po = samples[i % len(samples)]

@@ -39,7 +39,7 @@ def test_registry_declares_unique_ids_severities_titles_and_docs():
     assert len(ids) == len(set(ids))
     for c in checks.REGISTRY:
         assert c.severity in ("error", "warning", "info") and c.title and "\n" not in c.title
-        assert c.doc and c.scope in ("entry", "locale", "project")
+        assert c.doc and c.scope in ("entry", "file", "locale", "project")
 
 
 def test_list_prints_every_check(project, l10n):

@@ -12,27 +12,26 @@ from l10n_tool.checks.finding import Finding, shorten
 
 
 def _counted(check: str, pick, count_of):
-    def rule(ctx):
-        for f in ctx.files:
-            st = catalog.stats(f.po)
-            count = count_of(st)
-            if not count:
-                continue
-            entry = next(e for e in f.po if pick(catalog.state(e)) and (e.msgid or e.msgctxt))
-            below = ctx.min_complete is not None and st.percent + 1e-9 < ctx.min_complete
-            yield Finding.of(check, "error" if below else "info", ctx.locale.code, f.path,
-                             entry.linenum, shorten(entry.msgid),
-                             f"{ctx.min_complete:g}% reviewed" if below else "all reviewed",
-                             f"{st.percent:.0f}% reviewed",
-                             f"{count} of {st.total} entries {check}" +
-                             (f"; page below --min-complete {ctx.min_complete:g}%" if below else ""))
+    def rule(ctx, f):
+        st = f.stats
+        count = count_of(st)
+        if not count:
+            return
+        entry = next(e for e in f.po if pick(catalog.state(e)) and (e.msgid or e.msgctxt))
+        below = ctx.min_complete is not None and st.percent + 1e-9 < ctx.min_complete
+        yield Finding.of(check, "error" if below else "info", ctx.locale.code, f.path,
+                         entry.linenum, shorten(entry.msgid),
+                         f"{ctx.min_complete:g}% reviewed" if below else "all reviewed",
+                         f"{st.percent:.0f}% reviewed",
+                         f"{count} of {st.total} entries {check}" +
+                         (f"; page below --min-complete {ctx.min_complete:g}%" if below else ""))
     return rule
 
 
 UNTRANSLATED = Check("untranslated", "info",
                      "untranslated entries, counted per page (error below --min-complete)",
                      _counted("untranslated", lambda s: s is catalog.State.UNTRANSLATED,
-                              lambda st: st.untranslated), "locale", __doc__)
+                              lambda st: st.untranslated), "file", __doc__)
 FUZZY = Check("fuzzy", "info",
               "unreviewed drafts, counted per page (error below --min-complete)",
-              _counted("fuzzy", lambda s: s.draft, lambda st: st.fuzzy), "locale", __doc__)
+              _counted("fuzzy", lambda s: s.draft, lambda st: st.fuzzy), "file", __doc__)

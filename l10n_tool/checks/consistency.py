@@ -9,24 +9,26 @@ from l10n_tool.checks.base import Check
 from l10n_tool.checks.finding import Finding, shorten
 
 
-def rule(ctx):
+def summary(ctx, f):
+    """Each reviewed entry: [msgctxt, msgid, msgstr, line]."""
+    return [[e.msgctxt, e.msgid, e.msgstr, e.linenum] for e in f.po if catalog.is_reviewed(e)]
+
+
+def rule(ctx, summaries):
     first = {}
-    for f in ctx.files:
-        for entry in f.po:
-            if not catalog.is_reviewed(entry):
-                continue
-            k = catalog.key(entry)
+    for path, entries in summaries:
+        for msgctxt, msgid, msgstr, line in entries:
+            k = (msgctxt, msgid)
             if k not in first:
-                first[k] = (f.path, entry)
+                first[k] = (path, msgstr, line)
                 continue
-            path, other = first[k]
-            if other.msgstr != entry.msgstr and path != f.path:
-                yield Finding.of("consistency", "warning", ctx.locale.code, f.path, entry.linenum,
-                                 shorten(entry.msgid), shorten(other.msgstr, 40),
-                                 shorten(entry.msgstr, 40),
-                                 f"translated differently in {path}:{other.linenum}")
+            other_path, other, other_line = first[k]
+            if other != msgstr and other_path != path:
+                yield Finding.of("consistency", "warning", ctx.locale.code, path, line,
+                                 shorten(msgid), shorten(other, 40), shorten(msgstr, 40),
+                                 f"translated differently in {other_path}:{other_line}")
 
 
 CHECK = Check("consistency", "warning",
               "the same msgid translated differently in two files of a locale",
-              rule, "locale", __doc__)
+              rule, "locale", __doc__, summary)

@@ -12,13 +12,12 @@ from l10n_tool.checks.base import Check
 from l10n_tool.checks.finding import Finding
 
 
-def orphaned_rule(ctx):
-    for f in ctx.files:
-        if f.orphaned:
-            yield Finding.of("orphaned", "warning", ctx.locale.code, f.path, 1, "",
-                             f"a source page named {f.slug}", "no such source page",
-                             f"no source page {f.slug!r}: the catalog is orphaned "
-                             "(remove it, or restore the page)")
+def orphaned_rule(ctx, f):
+    if f.orphaned:
+        yield Finding.of("orphaned", "warning", ctx.locale.code, f.path, 1, "",
+                         f"a source page named {f.slug}", "no such source page",
+                         f"no source page {f.slug!r}: the catalog is orphaned "
+                         "(remove it, or restore the page)")
 
 
 def unconfigured_rule(ctx):
@@ -30,7 +29,7 @@ def unconfigured_rule(ctx):
 
 
 ORPHANED = Check("orphaned", "warning", "a catalog in locales/ whose source page no longer exists",
-                 orphaned_rule, "locale", __doc__)
+                 orphaned_rule, "file", __doc__)
 UNCONFIGURED = Check("unconfigured-locale", "info",
                      "a locale folder in locales/ that [tool.l10n] locales does not list",
                      unconfigured_rule, "project", __doc__)

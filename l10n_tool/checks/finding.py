@@ -8,6 +8,7 @@ exit code and every report format treat all findings, from any check, alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from l10n_tool import catalog
 from l10n_tool.glossary import Glossary
@@ -53,9 +54,13 @@ class Finding(Problem):
 @dataclass
 class CatalogFile:
     path: str              # relative, as reported
-    po: catalog.Catalog
+    po: catalog.Catalog | None   # None: not read this run (its results are remembered)
     slug: str = ""
     orphaned: bool = False  # no source page of this name any more
+
+    @cached_property
+    def stats(self) -> catalog.Stats:
+        return catalog.stats(self.po)
 
 
 @dataclass
@@ -68,12 +73,19 @@ class Context:
     #: msgid → its glossary occurrences, shared by every check and locale of a run:
     #: three glossary checks ask about each msgid, and shared text recurs across pages
     found: dict = field(default_factory=dict, repr=False)
+    _numbers: dict | None = field(default=None, repr=False)
 
     def terms(self, text: str) -> list:
         hit = self.found.get(text)
         if hit is None:
             hit = self.found[text] = self.glossary.find(text)
         return hit
+
+    def term_number(self, term) -> int:
+        """A term's place in the glossary: how summaries name it in plain JSON."""
+        if self._numbers is None:
+            self._numbers = {t: i for i, t in enumerate(self.glossary.terms)}
+        return self._numbers[term]
 
 
 @dataclass

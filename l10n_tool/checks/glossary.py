@@ -58,31 +58,47 @@ def _candidates(text: str, spaced: bool) -> set[str]:
             if "\x00" not in chars[i:i + n]}
 
 
-def consistency_rule(ctx):
+def consistency_summary(ctx, f):
+    """Each reviewed entry with a translate term that has no approved rendering
+    for the locale: [[term numbers], msgid, msgstr, line]."""
+    out = []
+    for entry in f.po:
+        if not catalog.is_reviewed(entry):
+            continue
+        terms = sorted({ctx.term_number(o.term) for o in ctx.terms(entry.msgid)
+                        if o.term.type == "translate" and o.term.approved(ctx.locale.code) is None})
+        if terms:
+            out.append([terms, entry.msgid, entry.msgstr, entry.linenum])
+    return out
+
+
+def consistency_rule(ctx, summaries):
     """Terms with no approved rendering yet, rendered differently across entries:
     each entry that lacks the most common rendering is reported."""
     spaced = ctx.locale.language not in NO_SPACE_LANGUAGES
     uses = defaultdict(list)
-    for f in ctx.files:
-        for entry in f.po:
-            if not catalog.is_reviewed(entry):
-                continue
-            for term in {o.term for o in ctx.terms(entry.msgid)}:
-                if term.type == "translate" and term.approved(ctx.locale.code) is None:
-                    uses[term].append((f.path, entry))
-    for term, items in uses.items():
+    for path, entries in summaries:
+        for terms, msgid, msgstr, line in entries:
+            for number in terms:
+                uses[number].append((path, msgid, msgstr, line))
+    candidates: dict[str, set[str]] = {}
+    for number, items in uses.items():
         if len(items) < 2:
             continue
-        sets = [_candidates(e.msgstr, spaced) for _, e in items]
+        term = ctx.glossary.terms[number]
+        for _, _, msgstr, _ in items:
+            if msgstr not in candidates:
+                candidates[msgstr] = _candidates(msgstr, spaced)
+        sets = [candidates[msgstr] for _, _, msgstr, _ in items]
         if set.intersection(*sets):
             continue
         counts = Counter(c for s in sets for c in s)
         best = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))[0] if counts else ""
-        for (path, entry), candidates in zip(items, sets):
-            if best in candidates:
+        for (path, msgid, msgstr, line), found in zip(items, sets):
+            if best in found:
                 continue
-            yield Finding.of("glossary-consistency", "warning", ctx.locale.code, path,
-                             entry.linenum, shorten(entry.msgid), best, shorten(entry.msgstr, 40),
+            yield Finding.of("glossary-consistency", "warning", ctx.locale.code, path, line,
+                             shorten(msgid), best, shorten(msgstr, 40),
                              f"{term.term} is rendered differently here than in {counts[best]} "
                              f"other entries; approve one in the glossary (most common: {best!r})")
 
@@ -102,7 +118,7 @@ APPROVED = Check("glossary-approved", "error",
                  approved_rule, "entry", approved_rule.__doc__)
 CONSISTENCY = Check("glossary-consistency", "warning",
                     "a term with no approved rendering yet, rendered in different ways",
-                    consistency_rule, "locale", consistency_rule.__doc__)
+                    consistency_rule, "locale", consistency_rule.__doc__, consistency_summary)
 FILE = Check("glossary-file", "error",
              "glossary valid: known types, locale columns, no duplicates",
              file_rule, "project", file_rule.__doc__)

@@ -6,12 +6,13 @@ state (``l10n_tool.buildstate``: content fingerprints, recomputed only when a
 file's size or mtime changed), as JSON, never pickles (the cache folder of a
 checked-out branch is not trusted code):
 
-* per catalog, its entry checks' findings and entry count, valid while the
-  file, the glossary, the chosen checks and severities, and the checks' code
-  are as they were;
-* per locale, the cross-file findings (consistency, completeness, orphans),
-  valid while every catalog of the locale, the source page names and
-  ``--min-complete`` are as they were too.
+* per catalog, its ``FileResult`` (entry count, entry and file checks'
+  findings, the summaries cross-file checks combine), valid while the file,
+  whether its page exists, the glossary, ``--min-complete``, the chosen
+  checks and severities, and the checks' code are as they were: a rerun
+  reads only the catalogs that changed;
+* per locale, the cross-file findings, valid while every catalog of the
+  locale is as it was too.
 
 The memo is best-effort: a cache folder that cannot be opened or written
 (a read-only CI checkout) only means a full run.
@@ -28,6 +29,7 @@ import babel
 from l10n_tool.buildstate import BuildState, digest
 from l10n_tool.checks.base import Check
 from l10n_tool.checks.finding import Finding
+from l10n_tool.checks.runner import FileResult
 from l10n_tool.errors import L10nError
 
 #: Code whose change changes what a check reports, beyond each rule's own module.
@@ -94,16 +96,28 @@ class CheckMemo:
             self.close()
             self.state = None
 
-    # -- one catalog's entry checks
-    def file(self, locale: str, rel: str, fingerprint: str | None
-             ) -> tuple[int, list[Finding]] | None:
-        data = self._get(f"check:{locale}:{rel}", digest(self.env, locale, rel, fingerprint))
-        return (data["entries"], _load(data["findings"])) if data else None
+    # -- one catalog's share: entry and file checks, summaries for the locale checks
+    def _file_inputs(self, locale: str, rel: str, fingerprint: str | None, orphaned: bool,
+                     min_complete: float | None) -> str:
+        return digest(self.env, locale, rel, fingerprint, orphaned, min_complete)
 
-    def put_file(self, locale: str, rel: str, fingerprint: str | None, entries: int,
-                 findings: list[Finding]) -> None:
-        self._set(f"check:{locale}:{rel}", digest(self.env, locale, rel, fingerprint),
-                  {"entries": entries, "findings": _dump(findings)})
+    def file(self, locale: str, rel: str, fingerprint: str | None, orphaned: bool,
+             min_complete: float | None) -> FileResult | None:
+        if fingerprint is None:
+            return None
+        data = self._get(f"check:{locale}:{rel}",
+                         self._file_inputs(locale, rel, fingerprint, orphaned, min_complete))
+        try:
+            return FileResult.from_json(data) if data else None
+        except (KeyError, TypeError):
+            return None
+
+    def put_file(self, locale: str, rel: str, fingerprint: str | None, orphaned: bool,
+                 min_complete: float | None, result: FileResult) -> None:
+        if fingerprint is not None:
+            self._set(f"check:{locale}:{rel}",
+                      self._file_inputs(locale, rel, fingerprint, orphaned, min_complete),
+                      result.as_json())
 
     # -- one locale's cross-file checks
     def locale_inputs(self, locale: str, files: list[tuple[str, str | None]],

@@ -6,12 +6,13 @@ warnings, so what MT left behind is visible before review. Untranslated
 entries are only counted. States come from ``catalog.state``, the one model
 every stage shares. Finding and reading the catalogs, and remembering what
 did not change, is the workflow step's job (``l10n_tool.steps.check``); this
-module only knows checks, in three parts (once per run, once per locale,
-once per catalog) so that a catalog's share can be remembered.
+module only knows checks, in three parts (once per run, once per catalog,
+once per locale) so that a catalog's share can be remembered.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 
 from l10n_tool import catalog
@@ -32,18 +33,47 @@ class CheckRun:
         return any(f.fails(strict) for f in self.findings)
 
 
+@dataclass
+class FileResult:
+    """What depends on one catalog alone: remembered with it, reused while it is unchanged."""
+    entries: int                        # live entries
+    findings: list[Finding]             # from entry and file checks
+    summaries: dict[str, object]        # locale check id → its summary of this catalog
+
+    def as_json(self) -> dict:
+        return {"entries": self.entries, "findings": [f.as_dict() for f in self.findings],
+                "summaries": self.summaries}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "FileResult":
+        return cls(data["entries"], [Finding.of(**row) for row in data["findings"]],
+                   data["summaries"])
+
+
 def project_findings(chosen: list[tuple[Check, str]], ctx: ProjectContext) -> list[Finding]:
     return [f for c, sev in chosen if c.scope == "project" for f in _at(c, sev, c.rule(ctx))]
 
 
-def locale_findings(chosen: list[tuple[Check, str]], ctx: Context) -> list[Finding]:
-    return [f for c, sev in chosen if c.scope == "locale" for f in _at(c, sev, c.rule(ctx))]
+def needs_catalogs(chosen: list[tuple[Check, str]]) -> bool:
+    """Whether a locale check reads every catalog itself (it has no summary)."""
+    return any(c.scope == "locale" and c.summary is None for c, _ in chosen)
 
 
-def file_findings(chosen: list[tuple[Check, str]], ctx: Context, f: CatalogFile
-                  ) -> tuple[int, list[Finding]]:
-    """(live entries, findings of the entry checks) for one catalog: what depends
-    on this file alone, so an unchanged file's share can be remembered."""
+def locale_findings(chosen: list[tuple[Check, str]], ctx: Context,
+                    results: list[FileResult]) -> list[Finding]:
+    out = []
+    for c, sev in chosen:
+        if c.scope != "locale":
+            continue
+        if c.summary is None:
+            found = c.rule(ctx)
+        else:
+            found = c.rule(ctx, [(f.path, r.summaries[c.id]) for f, r in zip(ctx.files, results)])
+        out.extend(_at(c, sev, found))
+    return out
+
+
+def file_result(chosen: list[tuple[Check, str]], ctx: Context, f: CatalogFile) -> FileResult:
     entry_checks = [(c, sev) for c, sev in chosen if c.scope == "entry"]
     entries, found = 0, []
     for entry in f.po:
@@ -55,7 +85,14 @@ def file_findings(chosen: list[tuple[Check, str]], ctx: Context, f: CatalogFile
             continue
         for check, severity in entry_checks:
             found.extend(_entry_findings(check, severity, ctx, f.path, entry, st.draft))
-    return entries, found
+    for check, severity in chosen:
+        if check.scope == "file":
+            found.extend(_at(check, severity, check.rule(ctx, f)))
+    # through JSON, so a fresh summary is exactly what a remembered one will be
+    summaries = json.loads(json.dumps({c.id: c.summary(ctx, f) for c, _ in chosen
+                                       if c.scope == "locale" and c.summary is not None},
+                                      ensure_ascii=False))
+    return FileResult(entries, found, summaries)
 
 
 def in_report_order(chosen: list[tuple[Check, str]], parts) -> list[Finding]:

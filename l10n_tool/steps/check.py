@@ -16,8 +16,8 @@ from l10n_tool import catalog, formats
 from l10n_tool.checks import settings as check_settings
 from l10n_tool.checks.finding import CatalogFile, Context, Finding, ProjectContext
 from l10n_tool.checks.memo import CheckMemo
-from l10n_tool.checks.runner import (CheckRun, file_findings, in_report_order, locale_findings,
-                                     project_findings)
+from l10n_tool.checks.runner import (CheckRun, FileResult, file_result, in_report_order,
+                                     locale_findings, needs_catalogs, project_findings)
 from l10n_tool.errors import L10nError
 from l10n_tool.glossary import parse as parse_glossary
 from l10n_tool.locales import LocaleInfo, get_locale
@@ -80,7 +80,7 @@ def check(project: Project, codes: tuple[str, ...] = (), all_locales: bool = Fal
     memo = (CheckMemo.open(project.settings.cache_dir, project.settings.glossary, chosen)
             if use_cache else CheckMemo(None))
     try:
-        plans = [_plan(project, memo, loc, paths[loc.code], pages, min_complete)
+        plans = [_plan(project, memo, chosen, loc, paths[loc.code], pages, min_complete)
                  for loc in locales]
         # every PO file to be checked is read (and may fail with exit 2) before any check runs
         loaded = {p: catalog.load(p) for plan in plans for p in plan.to_load}
@@ -90,22 +90,24 @@ def check(project: Project, codes: tuple[str, ...] = (), all_locales: bool = Fal
         run = CheckRun()
         found: dict = {}
         for plan in plans:
-            files = [CatalogFile(rel, loaded.get(p), p.stem,
-                                 pages is not None and p.stem != SITE_SLUG and p.stem not in pages)
-                     for p, rel, _ in plan.files]
+            files = [CatalogFile(rel, loaded.get(p), p.stem, orphaned)
+                     for p, rel, _, orphaned in plan.files]
             ctx = Context(plan.locale, files, glossary, min_complete, found)
+            results = []
+            for f, (_, rel, fingerprint, orphaned) in zip(files, plan.files):
+                result = plan.cached.get(rel)
+                if result is None:
+                    result = file_result(chosen, ctx, f)
+                    memo.put_file(plan.locale.code, rel, fingerprint, orphaned, min_complete,
+                                  result)
+                results.append(result)
+                run.files.append(rel)
+                run.entries += result.entries
+                parts.append(result.findings)
             if plan.locale_findings is None:
-                plan.locale_findings = locale_findings(chosen, ctx)
+                plan.locale_findings = locale_findings(chosen, ctx, results)
                 memo.put_locale(plan.locale.code, plan.inputs, plan.locale_findings)
             parts.append(plan.locale_findings)
-            for f, (_, rel, fingerprint) in zip(files, plan.files):
-                cached = plan.cached.get(rel)
-                if cached is None:
-                    cached = file_findings(chosen, ctx, f)
-                    memo.put_file(plan.locale.code, rel, fingerprint, *cached)
-                run.files.append(rel)
-                run.entries += cached[0]
-                parts.append(cached[1])
     finally:
         memo.close()
     run.findings = in_report_order(chosen, parts)
@@ -116,23 +118,25 @@ def check(project: Project, codes: tuple[str, ...] = (), all_locales: bool = Fal
 class _Plan:
     """What one locale needs this run: which catalogs to read, what is remembered."""
     locale: LocaleInfo
-    files: list[tuple[Path, str, str | None]]          # path, as reported, fingerprint
+    files: list[tuple[Path, str, str | None, bool]]   # path, as reported, fingerprint, orphaned
     inputs: str
     locale_findings: list[Finding] | None
-    cached: dict[str, tuple[int, list[Finding]]]
+    cached: dict[str, FileResult]
     to_load: list[Path]
 
 
-def _plan(project: Project, memo: CheckMemo, loc: LocaleInfo, paths: list[Path],
+def _plan(project: Project, memo: CheckMemo, chosen, loc: LocaleInfo, paths: list[Path],
           pages: set[str] | None, min_complete: float | None) -> _Plan:
-    files = [(p, project.rel(p), memo.fingerprint(p)) for p in paths]
-    inputs = memo.locale_inputs(loc.code, [(rel, fp) for _, rel, fp in files], pages,
+    files = [(p, project.rel(p), memo.fingerprint(p),
+              pages is not None and p.stem != SITE_SLUG and p.stem not in pages) for p in paths]
+    inputs = memo.locale_inputs(loc.code, [(rel, fp) for _, rel, fp, _ in files], pages,
                                 min_complete)
     remembered = memo.locale(loc.code, inputs)
-    cached = {rel: hit for _, rel, fp in files
-              if (hit := memo.file(loc.code, rel, fp)) is not None}
-    # cross-file checks need every catalog of the locale; otherwise only the changed ones
-    to_load = [p for p, rel, _ in files if remembered is None or rel not in cached]
+    cached = {rel: hit for _, rel, fp, orphaned in files
+              if (hit := memo.file(loc.code, rel, fp, orphaned, min_complete)) is not None}
+    # a locale check without a summary reads every catalog; otherwise only changed ones are read
+    every = remembered is None and needs_catalogs(chosen)
+    to_load = [p for p, rel, _, _ in files if every or rel not in cached]
     return _Plan(loc, files, inputs, remembered, cached, to_load)
 
 
