@@ -527,3 +527,16 @@ def test_a_page_that_fails_to_render_is_withheld_alone(project, l10n, monkeypatc
     assert f"zh_Hans/{MEDIA}" not in (public / "sitemap.xml").read_text(encoding="utf-8")
     assert parse(public / "zh_Hans" / f"{ASIA}.html").xpath(
         f"//article//a[contains(@href, '{MEDIA}')]/@href") == [f"../en/{MEDIA}.html"]
+
+
+def test_publish_one_locale_on_an_older_site_keeps_its_locales(project, l10n):
+    import shutil
+    l10n(project, "publish", "--all")
+    public = project / "public"
+    real = project / "real"
+    shutil.copytree(public, real)
+    (real / ".l10n-publish").unlink()                  # as an older version left it
+    public.unlink()
+    real.rename(public)
+    l10n(project, "publish", "-l", "de", "--min-complete", "0")
+    assert (public / "zh_Hans" / f"{ASIA}.html").is_file() and (public / "de" / f"{ASIA}.html").is_file()

@@ -135,6 +135,16 @@ class SiteDir:
             raise self._refuse(f"its {MARKER} marker is not one publish wrote")
         return data
 
+    def live_policies(self) -> dict[str, dict | None]:
+        """The locales live now, each with the policy it was published under
+        (None for a site an older version wrote, which recorded none)."""
+        if self.manifest is not None:
+            return dict(self.manifest.get("locales") or {})
+        if self.live is None:
+            return {}
+        return {p.name: None for p in sorted(self.live.iterdir())
+                if p.is_dir() and (p / "index.html").is_file()}
+
     # -- generations
     def _generations(self) -> dict[int, Path]:
         out = {}

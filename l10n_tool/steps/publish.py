@@ -70,7 +70,7 @@ def publish(project: Project, locales: list[LocaleInfo], min_complete: float | N
     source = get_locale(s.source_locale)
 
     policies = _policies(project, locales, min_complete, include_fuzzy,
-                         out.manifest if keep_other_locales else None)
+                         out.live_policies() if keep_other_locales else {})
     targets = [get_locale(code) for code in policies]
     published, catalogs = _decide(project, docs, targets, policies, source, result)
     roots = _render(project, docs, published, catalogs, policies, source, result)
@@ -91,19 +91,20 @@ def publish(project: Project, locales: list[LocaleInfo], min_complete: float | N
 
 
 def _policies(project: Project, locales: list[LocaleInfo], min_complete, include_fuzzy,
-              manifest: dict | None) -> dict[str, PublishPolicy]:
+              live: dict[str, dict | None]) -> dict[str, PublishPolicy]:
     """The policy per target locale: the settings plus the command's options
-    for the locales named, the recorded policy for the others still live."""
+    for the locales named, the recorded policy (or, for a site published
+    before policies were recorded, the configured one) for the others live."""
     s = project.settings
     overrides = {k: v for k, v in (("min_complete", min_complete), ("include_fuzzy", include_fuzzy))
                  if v is not None}
     policies = {}
-    for code, recorded in ((manifest or {}).get("locales") or {}).items():
-        kept = _recorded(recorded)
+    for code, recorded in live.items():
         try:
             info = get_locale(code)
         except L10nError:
-            continue             # a locale this version no longer knows: not kept
+            continue             # not a locale folder (an asset folder), or one unknown now
+        kept = s.policy(info.code) if recorded is None else _recorded(recorded)
         if kept is not None and info.code != s.source_locale:
             policies[info.code] = kept
     for loc in locales:
