@@ -396,12 +396,16 @@ def _with_siblings(top, final: dict, texts: _Texts) -> list:
 
 
 def _semantic(body, texts: _Texts) -> Optional[Any]:
-    """Markup that names the article: schema.org articleBody, else one <article>."""
-    for el in body.iter():
-        if isinstance(el.tag, str) and "articleBody" in (el.get("itemprop") or "").split() \
-                and texts.text.get(el, 0) >= 200:
-            return el
-    return None
+    """Markup that names the article body (schema.org ``articleBody``).
+
+    Pages repeat it on teasers of other stories, so the longest one wins;
+    ``<article>`` alone proves little (39 of them on one NYT page) and is
+    left to the scoring, then used to widen its answer.
+    """
+    bodies = [el for el in body.iter() if isinstance(el.tag, str)
+              and "articleBody" in (el.get("itemprop") or "").split()
+              and texts.text.get(el, 0) >= 200]
+    return max(bodies, key=lambda el: texts.text[el], default=None)
 
 
 def _semantic_wrapper(containers: list, texts: _Texts) -> list:
