@@ -450,3 +450,20 @@ def test_models_install_on_a_full_disk_is_one_line(small_disk, l10n, tiny_model,
     assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in r.stderr, r
     (small_disk / "filler").unlink()
     assert not [p for p in packages.rglob("*") if p.is_file()]     # nothing half-installed
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.15, 0.3])
+def test_ctrl_c_during_start_up_is_one_line(project, delay):
+    """SIGINT while the command is still importing or reading its settings."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.Popen([sys.executable, "-c", "from l10n_tool.entry import main; main()",
+                             "-C", str(project), "update", "--all"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    if proc.returncode == 130:
+        assert err.strip().splitlines()[-1] == "error: interrupted", err
+    else:       # before Python's handler existed, or after the run finished
+        assert proc.returncode in (-signal.SIGINT, 0), (proc.returncode, err)
