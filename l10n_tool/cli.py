@@ -307,7 +307,7 @@ def translate(ctx, locale, engine, options, beam, threads, batch_size, device, e
                        ("device", device)):
         if value is not None:
             cli_options[key] = (value, f"--{key.replace('_', '-')}")
-    mt = mt_settings.load(s.root, engine, executor, address, workers, cli_options)
+    mt = mt_settings.load(s, engine, executor, address, workers, cli_options)
     glossary = project.glossary()
     spec = mt.spec(get_locale(s.source_locale).argos_code, target.argos_code)
     engine_ = spec.create()

@@ -11,10 +11,7 @@ be that engine's. Errors name the pyproject.toml line, or the CLI option.
 from __future__ import annotations
 
 import os
-import re
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from l10n_tool.errors import L10nError
 from l10n_tool.mt import engine as engines
@@ -25,10 +22,6 @@ RUN_KEYS = {"engine": str, "executor": str, "address": str, "workers": int}
 #: Engine options that may stand in the common table.
 COMMON_OPTIONS = {"beam", "threads", "batch_size", "device"}
 DEFAULT_ENGINE = "argos"
-
-_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"']+)\s*=")
-
 
 @dataclass(frozen=True)
 class MTSettings:
@@ -44,40 +37,16 @@ class MTSettings:
         return engines.EngineSpec(self.engine, source, target, dict(self.options))
 
 
-def _lines(text: str) -> dict[tuple[str, str], int]:
-    """(table, key) → line, for error messages; tomllib keeps no positions."""
-    where: dict[tuple[str, str], int] = {}
-    table = ""
-    for n, line in enumerate(text.splitlines(), 1):
-        if m := _HEADER.match(line):
-            table = m.group(1).replace('"', "").replace("'", "").replace(" ", "")
-            where.setdefault((table, ""), n)
-        elif m := _KEY.match(line):
-            where.setdefault((table, m.group(1).strip("\"'")), n)
-    return where
-
-
-def _read(root: Path) -> tuple[dict, dict, Path]:
-    path = root / "pyproject.toml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}, {}, path
-    data = tomllib.loads(text)  # config.load_settings has already reported invalid TOML
-    table = data.get("tool", {}).get("l10n", {}).get("mt", {})
-    return table, _lines(text), path
-
-
-def load(root: Path, engine: str | None = None, executor: str | None = None,
+def load(project_settings, engine: str | None = None, executor: str | None = None,
          address: str | None = None, workers: int | None = None,
          cli_options: dict[str, tuple[object, str]] | None = None) -> MTSettings:
-    """``cli_options``: option → (value, the CLI spelling, for errors)."""
-    table, lines, path = _read(root)
-    if not isinstance(table, dict):
-        raise L10nError("[tool.l10n.mt] must be a table", path, lines.get(("tool.l10n", "mt")))
+    """``project_settings``: the project's ``config.Settings``, which holds
+    ``[tool.l10n.mt]`` raw and the line of every key; ``cli_options``: option →
+    (value, the CLI spelling, for errors)."""
+    table, path = project_settings.mt, project_settings.path
 
     def line(t: str, key: str = "") -> int | None:
-        return lines.get((t, key)) or lines.get((t, ""))
+        return project_settings.line(*t.split("."), *([key] if key else []))
 
     common = "tool.l10n.mt"
     run: dict = {}
