@@ -63,9 +63,9 @@ def _strip_dates(text: str) -> str:
 
 def found_width(text: str) -> int:
     """The wrapping a file was written with: 0 when a string line is wider than
-    msgcat's page although it could break at a space or in CJK text (so it was saved with
-    ``--no-wrap``), else the default. A wrapped file may still hold a wide
-    line: one word (a URL) longer than the page."""
+    msgcat's page although it could break there, at a space or in CJK text
+    (so it was saved with ``--no-wrap``), else the default. A wrapped file
+    may still hold a wide line: one word (a URL) longer than the page."""
     for line in text.split("\n"):
         if len(line) > DEFAULT_WIDTH and wrap.width(line) > DEFAULT_WIDTH:
             m = _STRING_LINE.match(line)
@@ -85,6 +85,8 @@ def save(po: polib.POFile, path: Path, width: int | str | None = DEFAULT_WIDTH) 
         old = path.read_text(encoding="utf-8")
     except (FileNotFoundError, UnicodeDecodeError):
         old = None
+    except IsADirectoryError:
+        raise L10nError("is a folder, not a PO file", path) from None
     if width == KEEP:
         width = found_width(old) if old is not None else DEFAULT_WIDTH
     text = pofile.serialize(po, width)
