@@ -23,6 +23,10 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
     consumers (make, rsync, the publish step) see no change.
     """
     path = Path(path)
+    if path.is_symlink():
+        # write through to the link's target: replacing the link itself with a
+        # regular file would silently detach a file the user shares elsewhere
+        path = Path(os.path.realpath(path))
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         if path.read_bytes() == raw:

@@ -540,3 +540,16 @@ def test_publish_one_locale_on_an_older_site_keeps_its_locales(project, l10n):
     real.rename(public)
     l10n(project, "publish", "-l", "de", "--min-complete", "0")
     assert (public / "zh_Hans" / f"{ASIA}.html").is_file() and (public / "de" / f"{ASIA}.html").is_file()
+
+
+def test_write_atomic_writes_through_a_symlink(tmp_path):
+    """A report or page written over a symlink (`check -o` into a shared
+    folder) keeps the link: the target gets the new bytes."""
+    from l10n_tool.fsutil import write_atomic
+    target = tmp_path / "shared" / "report.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "report.json"
+    link.symlink_to(target)
+    assert write_atomic(link, "new") and link.is_symlink() and target.read_text() == "new"
+    assert not write_atomic(link, "new")                 # unchanged: not touched
