@@ -142,20 +142,22 @@ def merge(pot: polib.POFile, po: polib.POFile | None, locale: LocaleInfo,
             old[key(e)] = e
     index: FuzzyIndex | None = None
     used: set[int] = set()
+    def reuse(t: polib.POEntry) -> str | None:
+        return memory.get(key(t)) if memory is not None and not t.msgid_plural else None
+
     for t in pot:
         prev = old.get(key(t))
         if prev is not None:
             entry = _merged(prev, t, False, nplurals)
             result.kept += 1
-            reuse = memory.get(key(t)) if memory is not None and not t.msgid_plural else None
-            if not entry.msgstr and not entry.msgid_plural and reuse:
-                entry.msgstr = reuse
+            if not entry.msgstr and not entry.msgid_plural and (found := reuse(t)):
+                entry.msgstr = found
                 result.reused += 1
         else:
-            reuse = memory.get(key(t)) if memory is not None and not t.msgid_plural else None
-            if reuse:
+            found = reuse(t)
+            if found:
                 entry = _fresh(t, nplurals)
-                entry.msgstr = reuse
+                entry.msgstr = found
                 result.reused += 1
             else:
                 if index is None:
