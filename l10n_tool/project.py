@@ -93,7 +93,12 @@ class Project:
         paths: list[Path] = []
         problems: list[Problem] = []
         by_slug: dict[str, Path] = {}
+        root = self.settings.root.resolve()
         for path in self.source_files():
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                problems.append(Problem("a link to a file outside the project; not read",
+                                        self.rel(path), None, "error", "page"))
+                continue
             clash = by_slug.get(path.stem) if path.stem != SITE_SLUG else path
             if path.stem == "index" or clash is not None:
                 why = ("the site writes its own index.html; rename the page" if clash is None

@@ -108,3 +108,12 @@ def test_a_renamed_page_reuses_its_old_catalog_with_a_note(project, l10n):
     assert all(new[m].msgstr == s and "fuzzy" not in new[m].flags for m, s in reviewed.items())
     assert old_po.exists()                                  # never deleted by the tool
     assert f"orphaned: locales/zh_Hans/{ASIA}.po" in l10n(project, "status", "-l", "zh_Hans").stdout
+
+
+def test_a_source_page_linking_outside_the_project_is_not_read(bare_project, l10n, tmp_path):
+    outside = tmp_path / "secret.html"
+    outside.write_text("<html><body><p>Secret text from elsewhere.</p></body></html>")
+    (bare_project / "source" / "leak.html").symlink_to(outside)
+    r = l10n(bare_project, "extract", expect=1)
+    assert "source/leak.html: a link to a file outside the project" in r.stderr
+    assert not (bare_project / "locales" / "templates" / "leak.pot").exists()
