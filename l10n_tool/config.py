@@ -229,13 +229,24 @@ def _policy(r: _Reader, table: dict, base: PublishPolicy, where: tuple[str, ...]
     )
 
 
-def _extract_rules(table: dict, path: Path) -> Any:
-    """Selector rules via the classify helper when that module is installed."""
+def _extract_rules(r: _Reader, table: dict) -> Any:
+    """Selector rules via the classify helper when that module is installed; its
+    errors get the line of the key they name (else of the table)."""
     if importlib.util.find_spec("l10n_tool.formats.classify") is None:
         return dict(table)
     from l10n_tool.formats import classify
     rules_from_table = getattr(classify, "rules_from_table", None)
-    return rules_from_table(table, path) if rules_from_table else dict(table)
+    if rules_from_table is None:
+        return dict(table)
+    try:
+        return rules_from_table(table, r.path)
+    except L10nError as exc:
+        if exc.line is not None:
+            raise
+        where = ("tool", "l10n", "extract")
+        named = [k for k in table if f"'{k}'" in exc.message or f'"{k}"' in exc.message] or \
+            [k for k in table if re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", exc.message)]
+        raise r.error(where + tuple(named[:1]), exc.message) from None
 
 
 def find_project(root: Path | None = None) -> Path:
@@ -312,7 +323,7 @@ def load_settings(root: Path | None = None) -> Settings:
         default_policy=default_policy,
         policies=policies,
         po_wrap=int(r.number(table, "po_wrap", 79, top, 0, None, integer=True)),
-        extract=_extract_rules(extract, path),
+        extract=_extract_rules(r, extract),
         check=dict(r.table(table, "check", top)),
         mt=dict(r.table(table, "mt", top)),
         path=path,

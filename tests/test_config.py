@@ -266,3 +266,9 @@ def test_settings_know_each_keys_line_for_sub_table_owners(bare_project):
     assert s.line("tool", "l10n", "mt", "argos", "beam") == line
     assert s.line("tool", "l10n", "mt", "argos") == line - 1
     assert s.line("tool", "l10n", "mt", "argos", "threads") == line - 1   # not written: its table
+
+
+def test_extract_table_errors_get_a_line(bare_project, l10n):
+    line = set_settings(bare_project, '[tool.l10n.extract]\nexclude = ["nav"]\nincldue = ["aside"]')
+    error = one_error_line(l10n(bare_project, "extract", expect=2))
+    assert f"pyproject.toml:{line}:" in error and "incldue" in error
