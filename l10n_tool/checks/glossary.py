@@ -46,16 +46,34 @@ def approved_rule(ctx, entry):
 MIN_RENDERING = 3
 
 
-def _candidates(text: str, spaced: bool) -> set[str]:
-    """Every string that could be the term's rendering in ``text``."""
+def _words(text: str, spaced: bool) -> str:
+    """The text as candidates are cut from it: words between single spaces, or
+    runs of characters between NULs where the script has no spaces."""
     text = markup.strip(text)
     if spaced:
-        words = re.findall(r"\w[\w'’-]*", text)
-        grams = (" ".join(words[i:i + n]) for n in range(1, 5) for i in range(len(words) - n + 1))
+        return " " + " ".join(re.findall(r"\w[\w'’-]*", text)) + " "
+    return re.sub(r"[\s\W]+", "\x00", text)
+
+
+def _candidates(words: str, spaced: bool) -> set[str]:
+    """Every string that could be the term's rendering in a text (given as ``_words``)."""
+    if spaced:
+        w = words.split()
+        grams = (" ".join(w[i:i + n]) for n in range(1, 5) for i in range(len(w) - n + 1))
         return {g for g in grams if len(g) >= MIN_RENDERING}
-    chars = re.sub(r"[\s\W]+", "\x00", text)
-    return {chars[i:i + n] for n in range(MIN_RENDERING, 13) for i in range(len(chars) - n + 1)
-            if "\x00" not in chars[i:i + n]}
+    return {words[i:i + n] for n in range(MIN_RENDERING, 13) for i in range(len(words) - n + 1)
+            if "\x00" not in words[i:i + n]}
+
+
+def _shared(items: list[str], spaced: bool) -> set[str]:
+    """The candidates every text has: those of the first, kept while each other
+    text contains them as whole words (``_candidates`` of each, without building it)."""
+    shared = _candidates(items[0], spaced)
+    for words in items[1:]:
+        shared = {c for c in shared if (f" {c} " if spaced else c) in words}
+        if not shared:
+            break
+    return shared
 
 
 def consistency_summary(ctx, f):
@@ -81,17 +99,17 @@ def consistency_rule(ctx, summaries):
         for terms, msgid, msgstr, line in entries:
             for number in terms:
                 uses[number].append((path, msgid, msgstr, line))
-    candidates: dict[str, set[str]] = {}
+    words: dict[str, str] = {}
     for number, items in uses.items():
         if len(items) < 2:
             continue
         term = ctx.glossary.terms[number]
         for _, _, msgstr, _ in items:
-            if msgstr not in candidates:
-                candidates[msgstr] = _candidates(msgstr, spaced)
-        sets = [candidates[msgstr] for _, _, msgstr, _ in items]
-        if set.intersection(*sets):
-            continue
+            if msgstr not in words:
+                words[msgstr] = _words(msgstr, spaced)
+        if _shared([words[msgstr] for _, _, msgstr, _ in items], spaced):
+            continue        # one rendering everywhere: the usual case, and a cheap one
+        sets = [_candidates(words[msgstr], spaced) for _, _, msgstr, _ in items]
         counts = Counter(c for s in sets for c in s)
         best = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))[0] if counts else ""
         for (path, msgid, msgstr, line), found in zip(items, sets):

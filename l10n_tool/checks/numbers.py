@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from l10n_tool import markup
+from l10n_tool.locales import get_locale
 from l10n_tool.checks.base import Check
 
 #: Scale words per language, longest first when matched.
@@ -88,11 +90,18 @@ def cjk_numeral(text: str) -> int | None:
     return total + section + (number or 0)
 
 
+@lru_cache(maxsize=None)
+def _symbols(code: str) -> frozenset[tuple[str, str]]:
+    """(group, decimal) separators a msgstr of the locale may use: its own, from
+    Babel, and English ones; asked once per locale, not once per entry."""
+    babel_code = get_locale(code).babel_locale()
+    return frozenset({(get_group_symbol(babel_code), get_decimal_symbol(babel_code)), (",", ".")})
+
+
 def target_values(text: str, locale) -> set[Decimal]:
     """Every value a msgstr expresses, with its own and English separators."""
     text = markup.strip(text)
-    code = locale.babel_locale()
-    symbols = {(get_group_symbol(code), get_decimal_symbol(code)), (",", ".")}
+    symbols = _symbols(locale.code)
     out: set[Decimal] = set()
     for m in TARGET_NUMBER.finditer(text):
         scale = _scale_after(text, m.end(), locale.language)
