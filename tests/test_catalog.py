@@ -221,3 +221,15 @@ def test_update_through_the_cli_matches_msgmerge_on_an_edited_page(project, l10n
     drop_notes = lambda blocks: [re.sub(r"^#\..*\n", "", b, flags=re.M) for b in blocks]  # noqa: E731
     assert drop_notes(entries(po_path)) == drop_notes(entries(gnu))
     assert "#, fuzzy" in po_path.read_text(encoding="utf-8")
+
+
+def test_contexts_match_exactly_and_lend_suggestions_across_contexts(tmp_path):
+    po = po_text('msgctxt "menu"\nmsgid "Open the trade corridor page"\nmsgstr "Korridorseite öffnen"\n\n'
+                 'msgctxt "button"\nmsgid "Open the trade corridor page"\nmsgstr "Öffnen"\n\n'
+                 'msgid "Read the full article on the corridor"\nmsgstr "Ganzen Artikel lesen"\n')
+    pot = po_text('msgctxt "button"\nmsgid "Open the trade corridor pages"\nmsgstr ""\n\n'
+                  'msgctxt "footer"\nmsgid "Open the trade corridor page"\nmsgstr ""\n\n'
+                  'msgctxt "link"\nmsgid "Read the full article on the corridor"\nmsgstr ""\n')
+    gnu, ours, result = run_both(tmp_path, po, pot)
+    assert ours == gnu
+    assert result.fuzzy == 3

@@ -107,8 +107,8 @@ class FuzzyIndex:
         for i in order:
             e = self.entries[i]
             bonus = _CONTEXT_BONUS if e.msgctxt is None or e.msgctxt == msgctxt else 0.0
-            weight = Indel.normalized_similarity(query, self.data[i],
-                                                 score_cutoff=best_weight - bonus * 1.01) + bonus
+            cutoff = min(1.0, best_weight - bonus * 1.01)
+            weight = Indel.normalized_similarity(query, self.data[i], score_cutoff=cutoff) + bonus
             if weight > best_weight:
                 best, best_weight = e, weight
         return best
