@@ -385,3 +385,20 @@ def test_unusable_cache_folder_only_means_a_full_check(project, l10n):
     (project / ".l10n-cache").write_text("not a folder", encoding="utf-8")
     r = l10n(project, "check", "--all", "--format", "json")
     assert json.loads(r.stdout)["summary"]["files"] == catalog_count(project)
+
+
+@pytest.mark.parametrize("spaced", [True, False])
+def test_shared_renderings_shortcut_equals_candidate_set_intersection(spaced):
+    """glossary-consistency's fast path must give exactly the verdict of the full sets."""
+    from hypothesis import given, settings, strategies as st
+    from l10n_tool.checks.glossary import _candidates, _shared, _words
+
+    alphabet = "ab cd-'’,<1>两江新区开发" if not spaced else "abc d-'’,.<1>/ "
+    texts = st.lists(st.text(alphabet=alphabet, max_size=30), min_size=2, max_size=5)
+
+    @settings(max_examples=300, deadline=None)
+    @given(texts)
+    def same(items):
+        words = [_words(t, spaced) for t in items]
+        assert _shared(words, spaced) == set.intersection(*(_candidates(w, spaced) for w in words))
+    same()
