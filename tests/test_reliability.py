@@ -393,6 +393,9 @@ _INLINE = st.one_of(
         lambda t: f'<{t[0]}{" href=" + chr(34) + "other.html" + chr(34) if t[0] == "a" else ""}>'
                   f"{escape(t[1])}</{t[0]}>"),
     st.just("<br>"),
+    st.just("&nbsp;"),
+    _TEXT.map(lambda t: f'<span translate="no">{escape(t)}</span>'),
+    st.tuples(_TEXT, _TEXT).map(lambda t: f'<a href="x.html">{escape(t[0])} <em>{escape(t[1])}</em></a>'),
 )
 _BLOCK = st.tuples(st.sampled_from(["p", "h2", "h3", "blockquote", "li"]),
                    st.lists(_INLINE, min_size=1, max_size=5)).map(
