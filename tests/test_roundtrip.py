@@ -288,3 +288,47 @@ def test_random_pages_round_trip(tmp_path, body):
                                                          "li", "h2", "picture", "section")
                        for a in html.ATTRIBUTES)
     assert [d for d in diffs if not d.startswith(("visible text",) + translated)] == [], (body, out)
+
+
+def test_control_characters_never_reach_a_msgid_or_break_a_rebuild(tmp_path):
+    doc = page(tmp_path, "<p>a&#x1c;b\u2028c\x0bd. Next one.</p><img alt='x&#x1e;y'>")
+    texts = {u.text for u in doc.units}
+    assert {"ab cd.", "Next one.", "xy"} <= texts
+    out = published(doc, {"Next one.": "Weiter\x1c.", "xy": "x\x1ey\u2028z"})
+    assert "Weiter." in out and 'alt="xy z"' in out
+    assert "ab\u2028c" in published(doc, {}, fallback=None)  # only control characters go
+
+
+def test_html5_void_elements_do_not_swallow_what_follows(tmp_path):
+    doc = page(tmp_path, "<p><wbr>Short text here.<p>Second paragraph.<video><source src=v.mp4>"
+                         "<track src=t.vtt>Fallback words.</video>")
+    assert [(u.kind, u.text) for u in doc.units if u.kind != "title"] == [
+        ("lead", "<1/>Short text here."), ("paragraph", "Second paragraph.<1/>")]
+    out = published(doc, {}, fallback=None)
+    assert "<p><wbr>Short text here.</p><p>Second paragraph." in out
+    assert '<source src="v.mp4" /><track src="t.vtt" />' not in out  # written as HTML, not XML
+    assert '<source src="v.mp4"><track src="t.vtt">Fallback words.</video>' in out
+
+
+_PIECES = [b"<p>", b"</p>", b"<div>", b"</div>", b"<a href='x '>", b"</a>", b"<b>", b"</b>",
+           b"Word. ", b"\xe4\xb8\xad\xe3\x80\x82", b"\xff", b"&#x1c;", b"&lt;1&gt;", b"<1>",
+           b"<!--c-->", b"<!--#x -->", b"<?php x ?>", b"<meta charset=gb2312>", b"<title>",
+           b"</title>", b"<source>", b"<wbr>", b"<br/>", b"<img alt='a b'>", b"<select><option>O",
+           b"<table><tr><td>x", b"<script>var a='<p>';</script>", b"<p @click='x' :a=1 rel:g=3>",
+           b"<noscript><img alt='n'></noscript>", b"<picture><source srcset='a,b 1x'><img alt='p'>"
+           b"</picture>", b"\x0b", b"<template><p>t</p></template>", b"<p hidden>h</p>",
+           b"<a name='\xc3\xa4'>", b"<!DOCTYPE html>", b"<head>", b"<body>"]
+
+
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=25))
+def test_broken_pages_are_read_or_refused_never_crash(tmp_path, pieces):
+    path = tmp_path / "broken.html"
+    path.write_bytes(b"".join(pieces))
+    for fallback in (None, "en"):
+        r = roundtrip.roundtrip(path, fallback)   # only L10nError is caught in there
+        assert r.error or r.ok, (pieces, r.differences)
+    if r.error is None:
+        doc = html.read_document(path)
+        html.serialize(html.render(doc, _swapcase, fallback_lang="en"))

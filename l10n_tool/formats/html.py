@@ -81,6 +81,15 @@ RAW_TEXT_TAGS = frozenset({"script", "style", "xmp", "iframe", "noembed", "nofra
 #: Comments that are instructions to a server (SSI, ESI): content, not notes.
 _DIRECTIVE = re.compile(r"^\s*(#|esi\b)", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
+#: Line separators gettext tools and editors read as line breaks: a space in a msgid.
+_LINE_BREAKS = re.compile("[\u2028\u2029\x85]")
+#: Characters XML (so lxml) cannot hold and gettext tools choke on: dropped from
+#: msgids and msgstrs. A run that falls back keeps them, untouched, on the page.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    return _UNSAFE.sub("", _LINE_BREAKS.sub(" ", text))
 
 
 # --------------------------------------------------------------------------- model
@@ -171,12 +180,53 @@ def move_void_content(root) -> None:
         anchor.tail = (anchor.tail or "") + tail if anchor is not el else text + tail
 
 
-def _parse_tree(text: str, path: Path) -> etree._Element:
+def scrub(root) -> None:
+    """Drop the control characters lxml can parse but never set again.
+
+    libxml2 keeps ``&#x1c;`` or a raw vertical tab in the tree, but lxml
+    refuses to assign text holding them, and gettext tools choke on them; they
+    are invisible on a page, so the page is read without them.
+    """
+    for node in root.iter():
+        if node.text and _UNSAFE.search(node.text):
+            node.text = _UNSAFE.sub("", node.text)
+        if node.tail and _UNSAFE.search(node.tail):
+            node.tail = _UNSAFE.sub("", node.tail)
+
+
+#: Markup, scanned just enough to find void start tags outside comments, raw
+#: text and attribute values.
+_MARKUP_SCAN = re.compile(
+    r"""<!--.*?(?:-->|\Z)"""
+    r"""|<(script|style|textarea|title|xmp|noembed|noframes|iframe|plaintext)\b"""
+    r"""(?:[^>"']|"[^"]*"|'[^']*')*>.*?(?:</\1\s*>|\Z)"""
+    r"""|<(?:bgsound|embed|keygen|source|track|wbr)\b(?:[^>"']|"[^"]*"|'[^']*')*>"""
+    r"""|<[a-zA-Z](?:[^>"']|"[^"]*"|'[^']*')*>""", re.I | re.S)
+_UNKNOWN_VOID = re.compile(r"<(?:bgsound|embed|keygen|source|track|wbr)\b", re.I)
+
+
+def _close_voids(text: str) -> str:
+    """Write ``<source …>`` as ``<source … />`` before libxml2 sees it.
+
+    libxml2 only knows HTML 4's void elements; it parses an unknown one as a
+    container that swallows what follows (``<p><wbr>text <p>`` nests the
+    second paragraph), unless the tag is self-closed.
+    """
+    def sub(m: re.Match) -> str:
+        tag = m.group()
+        if m.group(1) is None and _UNKNOWN_VOID.match(tag) and not tag.endswith("/>"):
+            return tag[:-1] + " />"
+        return tag
+    return _MARKUP_SCAN.sub(sub, text) if _UNKNOWN_VOID.search(text) else text
+
+
+def parse_html(text: str, path) -> etree._Element:
+    """The page's tree as this format reads it (also for comparing pages)."""
     # lxml rejects str input that carries an XML encoding declaration.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     parser = lxml_html.HTMLParser(huge_tree=True, default_doctype=False)
     try:
-        root = lxml_html.document_fromstring(text, parser=parser)
+        root = lxml_html.document_fromstring(_close_voids(text), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise L10nError(f"unparsable HTML: {exc}", path, 1) from None
     for err in parser.error_log:
@@ -187,6 +237,7 @@ def _parse_tree(text: str, path: Path) -> etree._Element:
         raise L10nError("unparsable HTML: no <html>, <head> or <body>", path, 1)
     if not re.search(r"<\s*(html|head|body|title|p|h[1-6]|div|article)\b", text, re.I):
         raise L10nError("not an HTML page: no html, head, body or block element", path, 1)
+    scrub(root)
     move_void_content(root)
     return root
 
@@ -293,7 +344,7 @@ class _Walker:
                 self.attributes(child)
 
     def attribute(self, el, attr: str, kind: str) -> None:
-        value = _WS.sub(" ", el.get(attr) or "").strip(HTML_SPACE)
+        value = _WS.sub(" ", _clean(el.get(attr) or "")).strip(HTML_SPACE)
         if value and _has_letters(markup.escape(value)):
             unit = Unit(markup.escape(value), kind, el.sourceline or 1,
                         scope=self.classes.scope(el))
@@ -360,6 +411,7 @@ class _Walker:
         parts.append(markup.Tag(num, "close", 0, 0))
 
     def finish_run(self, run: _Run, raw: str, line: int) -> None:
+        raw = _clean(raw)
         if not _has_letters(raw):
             return  # nothing to read: white space, numbers, &nbsp; or markup alone
         norm = _WS.sub(" ", raw)
@@ -400,7 +452,7 @@ class _Walker:
 
 
 def _walk(raw: str, path: Path, lang: str, segment: str, rules=None):
-    root = _parse_tree(raw, path)
+    root = parse_html(raw, path)
     walker = _Walker(path, lang, segment, _classify(root, rules))
     try:
         for part in ("head", "body"):
@@ -590,10 +642,11 @@ def _mark_in_place(run: _Run, lang: str) -> None:
                 only.set("lang", lang)
             return
     span = etree.Element("span", lang=lang)
+    slot = _clean(slot)  # lxml cannot move text holding control characters
     lead = slot[: len(slot) - len(slot.lstrip(HTML_SPACE))]
     if run.children:
         last = run.children[-1]
-        tail = last.tail or ""
+        tail = _clean(last.tail or "")
         inner_tail = tail.rstrip(HTML_SPACE)
         trail = tail[len(inner_tail):]
         last.tail = inner_tail
@@ -647,7 +700,7 @@ def _localise_run(run: _Run, lookup: Lookup, joiner: str, fallback_lang: Optiona
         text = lookup(s.unit) if s.unit is not None else None
         ok = text is not None and markup.compare(s.unit.text, text) is None
         # run-level ids for the source text; the msgstr uses the unit's own
-        chosen.append((text if ok else markup.renumber(s.text, {r: n for n, r in s.ids.items()}),
+        chosen.append((_clean(text) if ok else markup.renumber(s.text, {r: n for n, r in s.ids.items()}),
                        not ok, s))
     if all(fallback for _, fallback, _ in chosen):
         if fallback_lang:
@@ -689,7 +742,7 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
         if isinstance(item, _Attr):
             text = lookup(item.unit)
             if text is not None and not markup.tags(text):
-                item.element.set(item.attr, markup.unescape(text))
+                item.element.set(item.attr, _clean(markup.unescape(text)))
     for item in items:
         if isinstance(item, _Run):
             _localise_run(item, lookup, joiner, fallback_lang)
