@@ -273,6 +273,8 @@ def test_unconfigured_locale_folder_is_noted_and_checkable(project, l10n):
     notes = [f for f in json.loads(r.stdout)["findings"] if f["check"] == "unconfigured-locale"]
     assert [(f["file"], f["severity"]) for f in notes] == [("locales/fr", "info")]
     assert "-l fr" in notes[0]["message"]
+    github = l10n(project, "check", "--all", "--format", "github").stdout
+    assert "::notice file=locales/fr,title=unconfigured-locale::" in github      # no line 0
     r = l10n(project, "check", "-l", "fr", "--format", "json", expect=None)
     report = json.loads(r.stdout)            # German text under fr: numbers read the fr way
     assert report["summary"]["files"] == catalog_count(project, "fr")

@@ -27,8 +27,8 @@ def text(run: CheckRun, strict: bool = False) -> str:
     lines = []
     for path in sorted(by_file):
         lines.append(path)
-        for f in sorted(by_file[path], key=lambda f: (f.line, f.check)):
-            lines.append(f"  {f.line:>5}  {f.severity:<7} {f.check:<20} {f.message}")
+        for f in sorted(by_file[path], key=lambda f: (f.line or 0, f.check)):
+            lines.append(f"  {f.line or 0:>5}  {f.severity:<7} {f.check:<20} {f.message}")
             if f.msgid:
                 lines.append(f"         msgid: {f.msgid}")
             if f.severity != "info":
@@ -66,7 +66,8 @@ def github(run: CheckRun, strict: bool = False) -> str:
     for f in run.findings:
         lvl = "error" if f.fails(strict) else level[f.severity]
         msg = f"{f.message} [{f.locale}] msgid: {f.msgid}" if f.msgid else f.message
-        out.append(f"::{lvl} file={_escape_prop(f.file)},line={f.line},"
+        line = f",line={f.line}" if f.line else ""       # a folder or a whole file: no line
+        out.append(f"::{lvl} file={_escape_prop(f.file)}{line},"
                    f"title={_escape_prop(f.check)}::{_escape_data(msg)}")
     return "\n".join(out)
 
@@ -87,7 +88,8 @@ def junit(run: CheckRun, strict: bool = False) -> str:
             ET.SubElement(suite, "testcase", classname=path, name="all checks")
         for f in items:
             case = ET.SubElement(suite, "testcase", classname=f"{f.locale}.{f.check}",
-                                 name=f"{path}:{f.line} {f.check}", file=path, line=str(f.line))
+                                 name=f"{path}:{f.line or 0} {f.check}", file=path,
+                                 line=str(f.line or 0))
             body = f"{f.message}\nmsgid: {f.msgid}\nexpected: {f.expected}\nfound: {f.found}"
             if f.fails(strict):
                 ET.SubElement(case, "failure", message=f.message, type=f.check).text = body
