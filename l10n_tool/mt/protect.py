@@ -63,7 +63,7 @@ class Span:
     each is done on its own), ``copy`` (no words at all: kept as in the
     source), or found inside the enclosing translation: ``locate`` (by its own
     translation), ``exact`` (the same characters), ``whole`` (all of it)."""
-    id: int
+    id: int | None            # None: a segment of the unit, no tag (see ``_segment``)
     start: int
     end: int
     parent: int | None        # index of the enclosing span in ``Protected.spans``
@@ -143,6 +143,9 @@ class _Builder:
             self.parts.append(text)
             self.length += len(text)
 
+    def last(self) -> str:
+        return self.parts[-1][-1] if self.parts else ""
+
     def result(self) -> str:
         return "".join(self.parts)
 
@@ -171,7 +174,12 @@ def protect(msgid: str, glossary: Glossary, locale: str) -> Protected:
         out.tokens[number] = Token(number, kind, restore_as,
                                    glue_left=start > 0 and not msgid[start - 1].isspace(),
                                    glue_right=end < len(msgid) and not msgid[end].isspace())
-        b.add(f" {TOKEN.format(number)} ")
+        # spaced ("X1XPrivacy" corrupts words, "veniam,X1X" the token), except
+        # inside brackets and quotes: "(‘NUS’)" as "(‘ X2X ’)" makes the model drop the aside
+        after = markup.strip(msgid[end:end + 12])[:1]
+        left = "" if b.last() and b.last() in align.OPENERS else " "
+        right = "" if after and after in align.CLOSERS else " "
+        b.add(f"{left}{TOKEN.format(number)}{right}")
     b.add(msgid[pos:])
     sentence = b.result()
     out.spans = [s for s in out.spans if s is not None]     # unclosed tags: nothing to place
@@ -239,13 +247,44 @@ def _set(p: Protected, i: int, mode: str, piece: int | None = None) -> None:
     p.spans[i] = Span(s.id, s.start, s.end, s.parent, mode, piece)
 
 
-def _add_piece(p: Protected, i: int) -> int:
-    # quotes around a lone word make the model emit dashes ("“trust”" → "- Confiança")
-    p.texts.append(p.spans[i].inner(p.text).strip(_EDGE + "()[]"))
+def _add_piece(p: Protected, i: int, bare: bool = False) -> int:
+    """``bare``: without edge punctuation, for a translation that is only looked
+    for: quotes around a lone word make the model emit dashes ("“trust”" → "- Confiança")."""
+    inner = p.spans[i].inner(p.text)
+    p.texts.append(inner.strip(_EDGE + "()[]") if bare else inner.strip())
     return len(p.texts) - 1
 
 
+#: Empty tags after a sentence's end ("….<2/> <3/> Next…", line breaks inside a
+#: block): the model moves them into the next sentence or drops a sentence there.
+_BREAK_RE = re.compile(r"(?<=[.!?…:;\"”’)])( (?:X\d+X ?)+)(?=\S)")
+
+
+def _segment(p: Protected) -> None:
+    """Cut the unit at empty tags between sentences: each part is translated
+    on its own, as a segment (a span with no tag, ``id`` None), and the tags
+    stay between them."""
+    cuts = [m for m in _BREAK_RE.finditer(p.text)
+            if all(p.tokens[int(n)].kind == "empty" for n in TOKEN_RE.findall(m.group(1)))
+            and not any(s.start < m.start(1) and m.end(1) < s.end for s in p.spans)]
+    if not cuts:
+        return
+    bounds, pos = [], 0
+    for m in cuts:
+        bounds.append((pos, m.start(1)))
+        pos = m.end(1)
+    bounds.append((pos, len(p.text)))
+    first = len(p.spans)
+    for start, end in bounds:
+        p.spans.append(_trim(Span(None, start, end, None), p.text))
+    for i, s in enumerate(p.spans[:first]):
+        if s.parent is None:
+            seg = next(first + k for k, (a, b) in enumerate(bounds) if a <= s.start and s.end <= b)
+            p.spans[i] = Span(s.id, s.start, s.end, seg)
+
+
 def _plan(p: Protected) -> None:
+    _segment(p)
     if p.spans and not _bare(_direct(p, None)):
         p.root_piece = None
         _plan_composed(p, None)
@@ -282,7 +321,7 @@ def _plan_located(p: Protected, node: int | None) -> None:
         elif not _bare(inner):
             _set(p, i, "exact")
         else:
-            _set(p, i, "locate", _add_piece(p, i))
+            _set(p, i, "locate", _add_piece(p, i, bare=True))
         _plan_located(p, i)
 
 
@@ -330,8 +369,8 @@ def _render(p: Protected, node: int | None, outputs: list[str], r: _Result) -> s
         parts = []
         for c in _children(p, node):
             span = p.spans[c]
-            parts += [p.text[pos:span.start], f"<{span.id}>", _render(p, c, outputs, r),
-                      f"</{span.id}>"]
+            parts += [p.text[pos:span.start], _open(span), _render(p, c, outputs, r),
+                      _close(span)]
             pos = span.end
         return "".join(parts + [p.text[pos:end]])
     piece = 0 if node is None else p.spans[node].piece
@@ -343,8 +382,16 @@ def _source_tags(p: Protected, node: int | None) -> list[tuple[int, int, str]]:
     out = []
     for i in _descendants(p, node):
         span, depth = p.spans[i], _depth(p, i)
-        out += [(span.start, 1000 + depth, f"<{span.id}>"), (span.end, -depth, f"</{span.id}>")]
+        out += [(span.start, 1000 + depth, _open(span)), (span.end, -depth, _close(span))]
     return out
+
+
+def _open(span: Span) -> str:
+    return "" if span.id is None else f"<{span.id}>"
+
+
+def _close(span: Span) -> str:
+    return "" if span.id is None else f"</{span.id}>"
 
 
 def _descendants(p: Protected, node: int | None) -> list[int]:
@@ -408,8 +455,8 @@ def _place_spans(p: Protected, node: int | None, outputs: list[str], text: str,
             continue
         placed[index] = where
         depth = _depth(p, index)
-        inserts.append((where[0], 1000 + depth, f"<{span.id}>"))
-        inserts.append((where[1], -depth, f"</{span.id}>"))
+        inserts.append((where[0], 1000 + depth, _open(span)))
+        inserts.append((where[1], -depth, _close(span)))
     return inserts
 
 
