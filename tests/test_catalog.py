@@ -233,3 +233,40 @@ def test_contexts_match_exactly_and_lend_suggestions_across_contexts(tmp_path):
     gnu, ours, result = run_both(tmp_path, po, pot)
     assert ours == gnu
     assert result.fuzzy == 3
+
+
+CORPUS = Path("/work/shared/corpus/real-pages")
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not on this machine")
+@pytest.mark.parametrize("page, seed", [("youth", 1), ("aktualne", 2), ("seattletimes-1", 3)])
+def test_random_edits_of_corpus_catalogs_with_drafts_and_gaps(tmp_path, l10n, page, seed):
+    """Real pages in three languages; the old PO has untranslated, fuzzy,
+    fuzzy-but-empty and obsolete entries, as a half-done locale has."""
+    project = tmp_path / "p"
+    (project / "source").mkdir(parents=True)
+    shutil.copy(REPO / "pyproject.toml", project)
+    shutil.copy(REPO / "glossary.csv", project)
+    shutil.copy(CORPUS / page / "source.html", project / "source" / f"{page}.html")
+    l10n(project, "extract")
+    pot = catalog.load(project / "locales" / "templates" / f"{page}.pot")
+    rnd = random.Random(seed)
+    po = pofile.parse(pofile.serialize(pot))
+    po.metadata["Plural-Forms"] = "nplurals=2; plural=(n != 1);"
+    for e in po:
+        e.msgstr = e.msgid.upper() if rnd.random() < 0.8 else ""
+        e.flags += ["fuzzy"] if rnd.random() < 0.15 else []
+        e.obsolete = rnd.random() < 0.05
+    live = list(pot)
+    for e in rnd.sample(live, len(live) // 3):
+        e.msgid = _edit(rnd, e.msgid)
+    for e in rnd.sample(live, len(live) // 8):
+        pot.remove(e)
+    seen: set[str] = set()
+    for e in list(pot):
+        if e.msgid in seen:
+            pot.remove(e)
+        seen.add(e.msgid)
+    gnu, ours, result = run_both(tmp_path, pofile.serialize(po), pofile.serialize(pot))
+    assert result.fuzzy > 0
+    assert ours == gnu

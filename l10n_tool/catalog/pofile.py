@@ -249,11 +249,20 @@ def _reference_lines(occurrences, width: int | None) -> list[str]:
     return lines
 
 
-def _flags(flags) -> list[str]:
+def _flags(entry: polib.POEntry) -> list[str]:
+    """``#,`` as GNU prints it: ``fuzzy`` first and only on a translated entry
+    (a fuzzy empty msgstr means nothing), never ``wrap``, which is the default;
+    an obsolete entry keeps no range."""
+    flags = entry.flags
     if not flags:
         return []
-    ordered = (["fuzzy"] if "fuzzy" in flags else []) + [f for f in flags if f != "fuzzy"]
-    return ["#, " + ", ".join(dict.fromkeys(ordered))]
+    first = entry.msgstr_plural[min(entry.msgstr_plural)] if entry.msgid_plural and \
+        entry.msgstr_plural else entry.msgstr
+    fuzzy = "fuzzy" in flags and (bool(first) or entry.obsolete)
+    rest = [f for f in flags if f not in ("fuzzy", "wrap")
+            and not (entry.obsolete and f.startswith("range:"))]
+    ordered = list(dict.fromkeys((["fuzzy"] if fuzzy else []) + rest))
+    return ["#, " + ", ".join(ordered)] if ordered else []
 
 
 def entry_lines(entry: polib.POEntry, width: int | None = DEFAULT_WIDTH) -> list[str]:
@@ -262,7 +271,7 @@ def entry_lines(entry: polib.POEntry, width: int | None = DEFAULT_WIDTH) -> list
     prefix = "#~ " if entry.obsolete else ""
     prev = "#~| " if entry.obsolete else "#| "
     out = _comment_lines("#", entry.tcomment) + _comment_lines("#.", entry.comment)
-    out += _reference_lines(entry.occurrences, width) + _flags(entry.flags)
+    out += _reference_lines(entry.occurrences, width) + _flags(entry)
     for name, value in (("msgctxt", entry.previous_msgctxt), ("msgid", entry.previous_msgid),
                         ("msgid_plural", entry.previous_msgid_plural)):
         if value is not None:
