@@ -270,3 +270,11 @@ def test_random_edits_of_corpus_catalogs_with_drafts_and_gaps(tmp_path, l10n, pa
     gnu, ours, result = run_both(tmp_path, pofile.serialize(po), pofile.serialize(pot))
     assert result.fuzzy > 0
     assert ours == gnu
+
+
+def test_an_obsolete_copy_keeps_its_format_flag_and_fuzzy(tmp_path):
+    po = po_text('#, fuzzy, python-format\n#| msgid "Was %s"\nmsgid "Gone %s"\nmsgstr "Weg %s"\n\n'
+                 '#, c-format, range: 1..5\nmsgid "Also gone %d"\nmsgstr "Auch weg %d"\n')
+    pot = po_text('msgid "Something unrelated entirely"\nmsgstr ""\n')
+    gnu, ours, _ = run_both(tmp_path, po, pot)
+    assert ours == gnu

@@ -179,7 +179,7 @@ def merge(pot: polib.POFile, po: polib.POFile | None, locale: LocaleInfo,
         gone = polib.POEntry(
             msgid=e.msgid, msgstr=e.msgstr, msgid_plural=e.msgid_plural,
             msgstr_plural=dict(e.msgstr_plural), msgctxt=e.msgctxt, obsolete=True,
-            tcomment=e.tcomment, flags=["fuzzy"] if "fuzzy" in e.flags else [],
+            tcomment=e.tcomment, flags=list(e.flags),
             previous_msgctxt=e.previous_msgctxt, previous_msgid=e.previous_msgid,
             previous_msgid_plural=e.previous_msgid_plural)
         out.append(gone)
