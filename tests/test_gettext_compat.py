@@ -199,3 +199,11 @@ def test_parse_is_linear_and_keeps_msgid_lines():
     lines = text.split("\n")
     for e in po:
         assert lines[e.linenum - 1].lstrip("#~ ").startswith("msgid ")
+
+
+def test_octal_and_hex_escapes_read_as_utf8_bytes_like_msgcat(tmp_path):
+    path = tmp_path / "esc.po"
+    path.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                    'msgid "caf\\303\\251 \\x41"\nmsgstr "x"\n', encoding="utf-8")
+    assert [e.msgid for e in catalog.load(path)] == ["café A"]
+    assert_same_as_msgcat(path, tmp_path)

@@ -20,7 +20,9 @@ from l10n_tool.errors import L10nError
 
 _KEYWORD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s*("(?:[^"\\]|\\.)*")\s*$')
 _CONTINUATION = re.compile(r'"(?:[^"\\]|\\.)*"\s*$')
-_UNESCAPE = re.compile(r'\\(?:([abfnrtv\\"\'?])|([0-7]{1,3})|x([0-9a-fA-F]{1,2}))|\\(.?)')
+_UNESCAPE = re.compile(r'\\(?:([abfnrtv\\"\'?])|((?:[0-7]{1,3}|x[0-9a-fA-F]{1,2})'
+                       r'(?:\\(?:[0-7]{1,3}|x[0-9a-fA-F]{1,2}))*))|\\(.?)')
+_BYTE = re.compile(r"\\?(?:x([0-9a-fA-F]{1,2})|([0-7]{1,3}))")
 _SIMPLE = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
            "\\": "\\", '"': '"', "'": "'", "?": "?"}
 
@@ -32,11 +34,10 @@ class _Bad(Exception):
 def _unescape_repl(m: re.Match) -> str:
     if m.group(1):
         return _SIMPLE[m.group(1)]
-    if m.group(2):
-        return chr(int(m.group(2), 8))
-    if m.group(3):
-        return chr(int(m.group(3), 16))
-    raise _Bad(f"invalid escape sequence '\\{m.group(4)}'")
+    if m.group(2):      # octal/hex escapes are bytes of the file's encoding (UTF-8)
+        raw = bytes(int(h, 16) if h else int(o, 8) & 0xFF for h, o in _BYTE.findall(m.group(2)))
+        return raw.decode("utf-8", errors="replace")
+    raise _Bad(f"invalid escape sequence '\\{m.group(3)}'")
 
 
 def _unquote(quoted: str) -> str:
