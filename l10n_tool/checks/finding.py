@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Callable
 
 from l10n_tool import catalog
 from l10n_tool.glossary import Glossary
@@ -73,6 +74,10 @@ class Context:
     #: msgid → its glossary occurrences, shared by every check and locale of a run:
     #: three glossary checks ask about each msgid, and shared text recurs across pages
     found: dict = field(default_factory=dict, repr=False)
+    #: remember(key, inputs, compute) → compute(), or what it returned last time for
+    #: the same key and inputs (JSON data): for a locale check's costly parts
+    remember: Callable[[str, Any, Callable[[], Any]], Any] = field(
+        default=lambda key, inputs, compute: compute(), repr=False)
     _numbers: dict | None = field(default=None, repr=False)
 
     def terms(self, text: str) -> list:

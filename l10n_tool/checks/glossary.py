@@ -93,32 +93,36 @@ def consistency_summary(ctx, f):
 def consistency_rule(ctx, summaries):
     """Terms with no approved rendering yet, rendered differently across entries:
     each entry that lacks the most common rendering is reported."""
-    spaced = ctx.locale.language not in NO_SPACE_LANGUAGES
     uses = defaultdict(list)
     for path, entries in summaries:
         for terms, msgid, msgstr, line in entries:
             for number in terms:
                 uses[number].append((path, msgid, msgstr, line))
-    words: dict[str, str] = {}
     for number, items in uses.items():
         if len(items) < 2:
             continue
         term = ctx.glossary.terms[number]
-        for _, _, msgstr, _ in items:
-            if msgstr not in words:
-                words[msgstr] = _words(msgstr, spaced)
-        if _shared([words[msgstr] for _, _, msgstr, _ in items], spaced):
-            continue        # one rendering everywhere: the usual case, and a cheap one
-        sets = [_candidates(words[msgstr], spaced) for _, _, msgstr, _ in items]
-        counts = Counter(c for s in sets for c in s)
-        best = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))[0] if counts else ""
-        for (path, msgid, msgstr, line), found in zip(items, sets):
-            if best in found:
-                continue
-            yield Finding.of("glossary-consistency", "warning", ctx.locale.code, path, line,
-                             shorten(msgid), best, shorten(msgstr, 40),
-                             f"{term.term} is rendered differently here than in {counts[best]} "
-                             f"other entries; approve one in the glossary (most common: {best!r})")
+        # a term's verdict changes only when one of its entries does: remembered by them
+        rows = ctx.remember(f"glossary-consistency:{ctx.locale.code}:{term.term}", items,
+                            lambda: [f.as_dict() for f in _term_findings(ctx, term, items)])
+        yield from (Finding.of(**row) for row in rows)
+
+
+def _term_findings(ctx, term, items):
+    spaced = ctx.locale.language not in NO_SPACE_LANGUAGES
+    words = {msgstr: _words(msgstr, spaced) for _, _, msgstr, _ in items}
+    if _shared([words[msgstr] for _, _, msgstr, _ in items], spaced):
+        return          # one rendering everywhere: the usual case, and a cheap one
+    sets = [_candidates(words[msgstr], spaced) for _, _, msgstr, _ in items]
+    counts = Counter(c for s in sets for c in s)
+    best = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))[0] if counts else ""
+    for (path, msgid, msgstr, line), found in zip(items, sets):
+        if best in found:
+            continue
+        yield Finding.of("glossary-consistency", "warning", ctx.locale.code, path, line,
+                         shorten(msgid), best, shorten(msgstr, 40),
+                         f"{term.term} is rendered differently here than in {counts[best]} "
+                         f"other entries; approve one in the glossary (most common: {best!r})")
 
 
 def file_rule(ctx):

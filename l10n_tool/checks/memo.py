@@ -21,6 +21,7 @@ The memo is best-effort: a cache folder that cannot be opened or written
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
@@ -131,6 +132,17 @@ class CheckMemo:
 
     def put_locale(self, locale: str, inputs: str, findings: list[Finding]) -> None:
         self._set(f"check-locale:{locale}", inputs, {"findings": _dump(findings)})
+
+    # -- a locale check's costly part, by what it was computed from
+    def remember(self, key: str, inputs, compute):
+        """``compute()``'s JSON result, reused while ``inputs`` are as they were."""
+        digested = digest(self.env, inputs)
+        data = self._get("check-part:" + key, digested)
+        if data is not None:
+            return data["value"]
+        value = json.loads(json.dumps(compute(), ensure_ascii=False))
+        self._set("check-part:" + key, digested, {"value": value})
+        return value
 
     def close(self) -> None:
         if self.state is None:

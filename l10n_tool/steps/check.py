@@ -92,7 +92,7 @@ def check(project: Project, codes: tuple[str, ...] = (), all_locales: bool = Fal
         for plan in plans:
             files = [CatalogFile(rel, loaded.get(p), p.stem, orphaned)
                      for p, rel, _, orphaned in plan.files]
-            ctx = Context(plan.locale, files, glossary, min_complete, found)
+            ctx = Context(plan.locale, files, glossary, min_complete, found, memo.remember)
             results = []
             for f, (_, rel, fingerprint, orphaned) in zip(files, plan.files):
                 result = plan.cached.get(rel)
