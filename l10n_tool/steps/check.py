@@ -88,30 +88,34 @@ def check(project: Project, codes: tuple[str, ...] = (), all_locales: bool = Fal
                                      [] if codes else unconfigured_folders(project))
         parts = [project_findings(chosen, project_ctx)]
         run = CheckRun()
-        found: dict = {}
+        found: dict = {}            # glossary occurrences by msgid, shared by all locales
         for plan in plans:
             files = [CatalogFile(rel, loaded.get(p), p.stem, orphaned)
                      for p, rel, _, orphaned in plan.files]
             ctx = Context(plan.locale, files, glossary, min_complete, found, memo.remember)
-            results = []
-            for f, (_, rel, fingerprint, orphaned) in zip(files, plan.files):
-                result = plan.cached.get(rel)
-                if result is None:
-                    result = file_result(chosen, ctx, f)
-                    memo.put_file(plan.locale.code, rel, fingerprint, orphaned, min_complete,
-                                  result)
-                results.append(result)
-                run.files.append(rel)
-                run.entries += result.entries
-                parts.append(result.findings)
-            if plan.locale_findings is None:
-                plan.locale_findings = locale_findings(chosen, ctx, results)
-                memo.put_locale(plan.locale.code, plan.inputs, plan.locale_findings)
-            parts.append(plan.locale_findings)
+            parts.extend(_check_locale(chosen, ctx, plan, memo, run))
     finally:
         memo.close()
     run.findings = in_report_order(chosen, parts)
     return run
+
+
+def _check_locale(chosen, ctx: Context, plan: "_Plan", memo: CheckMemo, run: CheckRun):
+    """Each catalog's share (remembered or computed), then the cross-file checks."""
+    results = []
+    for f, (_, rel, fingerprint, orphaned) in zip(ctx.files, plan.files):
+        result = plan.cached.get(rel)
+        if result is None:
+            result = file_result(chosen, ctx, f)
+            memo.put_file(ctx.locale.code, rel, fingerprint, orphaned, ctx.min_complete, result)
+        results.append(result)
+        run.files.append(rel)
+        run.entries += result.entries
+        yield result.findings
+    if plan.locale_findings is None:
+        plan.locale_findings = locale_findings(chosen, ctx, results)
+        memo.put_locale(ctx.locale.code, plan.inputs, plan.locale_findings)
+    yield plan.locale_findings
 
 
 @dataclass
