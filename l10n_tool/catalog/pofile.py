@@ -18,7 +18,8 @@ import polib
 from l10n_tool.catalog.wrap import DEFAULT_WIDTH, wrap
 from l10n_tool.errors import L10nError
 
-_KEYWORD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s*("(?:[^"\\]|\\.)*")\s*$')
+_KEYWORD = re.compile(
+    r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s*("(?:[^"\\]|\\.)*")\s*$')
 _CONTINUATION = re.compile(r'"(?:[^"\\]|\\.)*"\s*$')
 _UNESCAPE = re.compile(r'\\(?:([abfnrtv\\"\'?])|((?:[0-7]{1,3}|x[0-9a-fA-F]{1,2})'
                        r'(?:\\(?:[0-7]{1,3}|x[0-9a-fA-F]{1,2}))*))|\\(.?)')
@@ -146,8 +147,9 @@ class _Parser:
             d.prev[keyword] = _unquote(quoted)
             d.field = (d.prev, keyword)
             return
-        if keyword in ("msgctxt", "msgid") and (
-                d.has_msgstr or keyword in d.fields or (keyword == "msgctxt" and "msgid" in d.fields)):
+        starts_entry = keyword == "msgctxt" or keyword == "msgid"
+        if starts_entry and (d.has_msgstr or keyword in d.fields
+                             or (keyword == "msgctxt" and "msgid" in d.fields)):
             if not d.has_msgstr:
                 raise _Bad("msgid without msgstr")
             self.flush()
