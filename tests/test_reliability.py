@@ -385,7 +385,7 @@ from html import escape  # noqa: E402
 
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
-_TEXT = st.text(alphabet=st.sampled_from(list("abcXYZ éß中文&<>\"'0123.,!?;:-")),
+_TEXT = st.text(alphabet=st.sampled_from(list("abcXYZ éß中文&<>\"'0123.,!?;:-\u2028\u2029\u0085\t")),
                 min_size=1, max_size=24).filter(lambda t: t.strip())
 _INLINE = st.one_of(
     _TEXT.map(escape),
