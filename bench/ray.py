@@ -3,7 +3,7 @@
 Usage (from the project root, with the ray extra installed):
 
     .venv/bin/python bench/ray.py [--model ../shared/models/translate-en_xx-bench.argosmodel]
-                                  [--units 120] [--driver-units 6000]
+                                  [--units 160] [--driver-units 6000]
 
 Prints, for the same units (a deterministic sample of the real pages in
 ../shared/corpus/real-pages/, beam 2, 1 thread per worker):
@@ -51,18 +51,26 @@ def sample(units: list[str], n: int) -> list[str]:
     return units[::step][:n]
 
 
-def timed_run(executor, engine, spec, texts) -> tuple[float, float, int]:
-    """(seconds to the first finished group, seconds from it to the last, units after it)."""
-    start = time.perf_counter()
+def timed_run(executor, engine, spec, texts) -> tuple[float, float, int, float, float]:
+    """(seconds to the first finished group, seconds from it to the last, units
+    after it, worker CPU seconds, driver CPU seconds). CPU seconds are taken
+    while the last group is in hand, before the executor stops its workers."""
+    start, cpu0 = time.perf_counter(), time.process_time()
     first = None
     after = 0
+    done = 0
+    workers_cpu = 0.0
     for group in executor.run(engine, spec, texts, threading.Event()):
+        done += len(group)
         if first is None:
             first = time.perf_counter()
         else:
             after += len(group)
+        if done == len(texts) and getattr(executor, "actors", None):
+            import ray
+            workers_cpu = sum(ray.get([a.cpu_seconds.remote() for a in executor.actors]))
     end = time.perf_counter()
-    return first - start, end - first, after
+    return first - start, end - first, after, workers_cpu, time.process_time() - cpu0
 
 
 def driver_project(work: Path, n: int) -> Path:
@@ -116,9 +124,9 @@ def driver_cost(work: Path, n: int, executor_name: str) -> tuple[int, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=str(ROOT.parent / "shared/models/translate-en_xx-bench.argosmodel"))
-    ap.add_argument("--units", type=int, default=120)
+    ap.add_argument("--units", type=int, default=160)
     ap.add_argument("--driver-units", type=int, default=6000)
-    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--repeats", type=int, default=2, help="Ray runs per worker count (medians)")
     args = ap.parse_args()
 
@@ -142,26 +150,36 @@ def main() -> None:
     settings = MTSettings(engine="argos", executor="local", options=options)
     spec = settings.spec("en", pkg.to_code)
     engine = spec.create()
-    head, rest, after = timed_run(LocalExecutor(), engine, spec, texts)
+    head, rest, after, _, _ = timed_run(LocalExecutor(), engine, spec, texts)
     rates["local, 1 thread"] = after / rest
     print(f"local, 1 thread:  first batch after {head:.1f} s, then {after / rest:.2f} units/s")
 
     ray.init(num_cpus=len(os.sched_getaffinity(0)), include_dashboard=False, log_to_driver=False,
              logging_level="error")
     measured: dict[int, list[float]] = {1: [], 2: []}
+    cpu: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
     for _ in range(args.repeats):                 # interleaved, so load changes hit both
         for workers in (1, 2):
             settings = MTSettings(engine="argos", executor="ray", workers=workers, options=options)
-            head, rest, after = timed_run(RayExecutor(settings), engine, spec, texts)
+            head, rest, after, wcpu, dcpu = timed_run(RayExecutor(settings), engine, spec, texts)
             measured[workers].append(after / rest)
+            cpu[workers].append((wcpu / len(texts), dcpu / len(texts)))
             print(f"ray, {workers} worker{'s' if workers > 1 else ' '}:  start-up and first batch "
-                  f"{head:.1f} s, then {after / rest:.2f} units/s")
+                  f"{head:.1f} s, then {after / rest:.2f} units/s; CPU per unit: workers "
+                  f"{1e3 * wcpu / len(texts):.0f} ms (model load included), driver "
+                  f"{1e3 * dcpu / len(texts):.1f} ms")
     for workers, values in measured.items():
         rates[f"ray, {workers} workers"] = statistics.median(values)
     ratio = rates["ray, 2 workers"] / rates["ray, 1 workers"]
     print(f"\nmedians: 1 worker {rates['ray, 1 workers']:.2f}, 2 workers "
           f"{rates['ray, 2 workers']:.2f} units/s")
     print(f"2 workers vs 1 worker: {ratio:.2f}x (target >= 1.7x)")
+    worker_ms = statistics.median(c[0] for c in cpu[1] + cpu[2]) * 1e3
+    driver_ms = statistics.median(c[1] for c in cpu[2]) * 1e3
+    print(f"CPU per unit (medians): a worker {worker_ms:.0f} ms, the Ray driver {driver_ms:.1f} ms: "
+          f"on idle cores N workers give ~N x {1e3 / worker_ms:.2f} units/s, and the driver's "
+          f"CPU ({driver_ms / worker_ms:.1%} of a worker's) caps it near "
+          f"{worker_ms / driver_ms:.0f} workers")
     print(f"ray 1 worker vs local: {rates['ray, 1 workers'] / rates['local, 1 thread']:.2f}x")
 
     n, secs = driver_cost(work, args.driver_units, "local")

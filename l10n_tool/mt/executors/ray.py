@@ -1,8 +1,9 @@
 """Run the engine on a Ray cluster: one actor per worker, each loading the model once.
 
 Units go out in length-sorted batches, exactly the batches a local run would
-make, so the output is identical to a local run; each actor has two batches
-queued so it never waits for the driver. Results stream back as they finish
+make, so the output is identical to a local run, longest first and
+round-robin; each actor has two batches queued so it never waits for the
+driver. Results stream back as they finish
 (``ray.wait``), in any order, to the driver, which alone writes the cache and
 the PO files. An actor that dies has its batches sent to another one (a
 replacement is started when none is left), up to ``MAX_RETRIES`` times per
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import deque
 from pathlib import Path
 from typing import Iterator
@@ -44,8 +46,10 @@ class _Worker:
     def translate(self, batch: list[tuple[int, str]]) -> list[tuple[int, str]]:
         return [(batch[j][0], text) for j, text in self.engine.translate([t for _, t in batch])]
 
-    def ready(self) -> bool:
-        return True
+    def cpu_seconds(self) -> float:
+        """CPU time of this worker's process: a benchmark's measure that a busy
+        machine does not distort the way it distorts wall time."""
+        return time.process_time()
 
 
 def batches(engine: Engine, texts: list[str], size: int) -> list[list[tuple[int, str]]]:
@@ -118,16 +122,19 @@ class RayExecutor:
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self.workers = self.settings.workers or max(1, cpus // threads)
         self.actors = [Actor.remote(spec) for _ in range(self.workers)]
-        queue = deque((batch, 0) for batch in
-                      batches(engine, texts, int(spec.options.get("batch_size") or DEFAULT_BATCH)))
+        # longest first: the last batches to finish are then the short ones, so no
+        # worker is left with a long tail while the others idle
+        queue = deque((batch, 0) for batch in reversed(
+            batches(engine, texts, int(spec.options.get("batch_size") or DEFAULT_BATCH))))
         in_flight: dict = {}            # ref → (actor, batch, tries)
         load = {id(a): 0 for a in self.actors}
         while (queue or in_flight) and not stop.is_set():
-            for actor in list(self.actors):
-                while queue and load[id(actor)] < PER_ACTOR:
-                    batch, tries = queue.popleft()
-                    in_flight[actor.translate.remote(batch)] = (actor, batch, tries)
-                    load[id(actor)] += 1
+            for _ in range(PER_ACTOR):  # round-robin: one batch per idle worker at a time
+                for actor in list(self.actors):
+                    if queue and load[id(actor)] < PER_ACTOR:
+                        batch, tries = queue.popleft()
+                        in_flight[actor.translate.remote(batch)] = (actor, batch, tries)
+                        load[id(actor)] += 1
             ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=POLL_S)
             for ref in ready:
                 actor, batch, tries = in_flight.pop(ref)
