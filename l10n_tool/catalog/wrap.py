@@ -1,10 +1,10 @@
 """String wrapping exactly as GNU gettext 0.21 writes PO files (``write-po.c``).
 
-Every other PO tool a translator may use (msgcat, msgmerge, Poedit, Weblate,
-Babel) wraps like GNU, so writing the same bytes is what keeps a re-save by
-one of them from turning into a diff on the next ``l10n update``. polib wraps
-with Python's ``textwrap``: at different points, never inside CJK text, and
-counting a wide character as one column.
+GNU's layout is the reference every PO editor follows (msgcat, msgmerge and
+msginit write it; Poedit and Weblate aim at it), so writing the same bytes
+is what keeps a re-save by one of them from turning into a diff on the next
+``l10n update``. polib wraps with Python's ``textwrap``: at other points,
+never inside CJK text, and counting a wide character as one column.
 
 GNU cuts a string into portions after each ``\\n``, escapes each, and asks
 libunistring where lines may break (Unicode line-breaking, UAX #14, as
