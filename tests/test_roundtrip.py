@@ -133,10 +133,14 @@ def test_real_page_constructs_survive_extract_and_publish(tmp_path, l10n):
     assert "Tippe &lt;1&gt; zum Öffnen und <b>fett</b>." in de
     assert '<!--#echo var="DATE_LOCAL" --> bleiben.' in de
     assert 'alt="Ein Hund im Park"' in de and 'alt="A cat on the roof"' in de
-    # fallback marked on the element that holds it alone; a span only where none does
+    # fallback marked on its own element where that holds no translation; a span
+    # only where the source text shares its element with translated text
     assert '<p lang="en">Plain <span>words</span> here<wbr>now.</p>' in de
-    assert '<div><span lang="en">Loose text before a block.</span><p lang="en">In a block.</p>' in de
-    assert '<span lang="en">' not in en
+    assert '<div lang="en">Loose text before a block.<p lang="en">In a block.</p></div>' in de
+    assert '<span lang="en">stay.</span>' not in de and '<span lang="en">' in de
+    # that paragraph's image alt is translated, so its untranslated text gets a span
+    assert '<p><span lang="en"><a href="https://example.com/x.html "' in de
+    assert " lang=" not in en.split("<article>")[1]    # the source page marks nothing
 
 
 def test_a_gb2312_page_that_is_utf8_is_read_with_a_warning(tmp_path, l10n):

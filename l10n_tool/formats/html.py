@@ -624,11 +624,12 @@ def _slot_text(run: _Run) -> str:
 
 
 def _mark_in_place(run: _Run, lang: str) -> None:
-    """Mark a run that stays as it is: the element holding it alone gets
-    ``lang``; only text with no element of its own gets a span, wrapped
-    around the original nodes so nothing inside changes."""
+    """Mark a run that stays as it is, in an element that also holds
+    translated text or attributes: an inline element holding the run alone
+    gets ``lang``; otherwise a span is wrapped around the original nodes, so
+    nothing inside changes."""
     parent = run.parent
-    if run.whole_parent:
+    if run.whole_parent and parent.tag in TEXT_ONLY_TAGS:
         if parent.get("lang") is None:
             parent.set("lang", lang)
         return
@@ -694,7 +695,8 @@ def _set_slot(parent, after, last, text: str) -> None:
         parent.text = text
 
 
-def _localise_run(run: _Run, lookup: Lookup, joiner: str, fallback_lang: Optional[str]) -> None:
+def _localise_run(run: _Run, lookup: Lookup, joiner: str, fallback_lang: Optional[str]) -> bool:
+    """Put the run's translations in; True if it all stays source text, untouched."""
     chosen = []
     for s in run.sentences:
         text = lookup(s.unit) if s.unit is not None else None
@@ -703,10 +705,29 @@ def _localise_run(run: _Run, lookup: Lookup, joiner: str, fallback_lang: Optiona
         chosen.append((_clean(text) if ok else markup.renumber(s.text, {r: n for n, r in s.ids.items()}),
                        not ok, s))
     if all(fallback for _, fallback, _ in chosen):
-        if fallback_lang:
-            _mark_in_place(run, fallback_lang)
-        return
+        return True
     _rebuild_run(run, chosen, joiner, fallback_lang)
+    return False
+
+
+def _mark_fallback(runs: list, translated: list, lang: str) -> None:
+    """Mark source text left on a translated page without changing its elements.
+
+    A run's own element gets ``lang`` when it holds no translation: a
+    paragraph, or a ``<div>`` whose loose text sits beside untranslated
+    blocks. Only a run that shares its element with translated text or a
+    translated attribute needs a marking of its own (``_mark_in_place``).
+    """
+    mixed: set = set()
+    for el in translated:
+        while el is not None and el not in mixed:
+            mixed.add(el)
+            el = el.getparent()
+    for run in runs:
+        if run.parent in mixed:
+            _mark_in_place(run, lang)
+        elif run.parent.get("lang") is None:
+            run.parent.set("lang", lang)
 
 
 _CONTENT_CHARSET = re.compile(r"(charset\s*=\s*)[\"']?[^\s;\"']*[\"']?", re.I)
@@ -738,14 +759,22 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
     root, items = _walk(sk.raw, Path(sk.source), sk.lang, sk.segment, sk.rules)
     if _units(items) != document.units:
         raise L10nError("source changed while publishing; run `l10n extract` again", sk.source)
+    translated: list = []   # elements now holding translated text
+    untouched: list = []    # runs left entirely in the source language
     for item in items:
         if isinstance(item, _Attr):
             text = lookup(item.unit)
             if text is not None and not markup.tags(text):
                 item.element.set(item.attr, _clean(markup.unescape(text)))
+                translated.append(item.element)
     for item in items:
         if isinstance(item, _Run):
-            _localise_run(item, lookup, joiner, fallback_lang)
+            if _localise_run(item, lookup, joiner, fallback_lang):
+                untouched.append(item)
+            else:
+                translated.append(item.parent)
+    if fallback_lang:
+        _mark_fallback(untouched, translated, fallback_lang)
     _declare_utf8(root)
     if lang_attr:
         root.set("lang", lang_attr)
