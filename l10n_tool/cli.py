@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -78,6 +80,30 @@ class _Group(click.Group):
             message, code = _one_line(exc, ctx)
             click.echo(f"error: {message}", err=True)
             ctx.exit(code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:      # a bug of ours: still one line, pointing at it
+            if os.environ.get("L10N_TRACEBACK"):
+                raise
+            click.echo(f"error: {_internal(exc)}", err=True)
+            ctx.exit(EXIT_USAGE)
+
+
+def _internal(exc: Exception) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(_PACKAGE)]
+    where = ""
+    if ours or frames:
+        f = (ours or frames)[-1]
+        name = Path(f.filename).resolve()
+        name = name.relative_to(_PACKAGE.parent) if name.is_relative_to(_PACKAGE.parent) else name
+        where = f" at {name.as_posix()}:{f.lineno}"
+    text = (str(exc).strip().splitlines() or [""])[0][:200]
+    return (f"internal error{where}: {type(exc).__name__}{': ' + text if text else ''} "
+            "(a bug in l10n_tool; L10N_TRACEBACK=1 shows the traceback)")
+
+
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def _project(ctx: click.Context) -> Project:

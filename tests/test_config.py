@@ -272,3 +272,17 @@ def test_extract_table_errors_get_a_line(bare_project, l10n):
     line = set_settings(bare_project, '[tool.l10n.extract]\nexclude = ["nav"]\nincldue = ["aside"]')
     error = one_error_line(l10n(bare_project, "extract", expect=2))
     assert f"pyproject.toml:{line}:" in error and "incldue" in error
+
+
+def test_a_bug_is_still_one_line_pointing_at_it(project, l10n, monkeypatch):
+    import l10n_tool.cli as cli_mod
+
+    def buggy(*a, **k):
+        raise RuntimeError("generator raised StopIteration\nsecond line")
+    monkeypatch.setattr(cli_mod, "do_status", buggy)
+    error = one_error_line(l10n(project, "status", expect=2))
+    assert error.startswith("error: internal error at l10n_tool/cli.py:")
+    assert "RuntimeError: generator raised StopIteration (a bug in l10n_tool" in error
+    monkeypatch.setenv("L10N_TRACEBACK", "1")
+    with pytest.raises(RuntimeError):
+        l10n(project, "status")
