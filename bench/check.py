@@ -50,14 +50,16 @@ def build_site(work: Path, pages: int) -> int:
         page = ROOT / "source" / f"{Path(po.fpath).stem}.html"
         slug = f"page-{i:05d}-{page.stem[:40]}"
         os.link(page, work / "source" / f"{slug}.html")
+        mark = "".join("bcdfghjklmnpqrstvwxz"[int(d)] for d in str(i))
         copy = polib.POFile(wrapwidth=78)
         copy.metadata = dict(po.metadata)
         for e in po:
             if e.obsolete:
                 continue
-            # every page's text differs (a real site's does): no check can reuse a verdict
-            msgid = f"{e.msgid} ({i})"
-            copy.append(polib.POEntry(msgid=msgid, msgstr=f"{e.msgstr} ({i})" if e.msgstr else msgid,
+            # every page's text differs (a real site's does): no check can reuse a verdict;
+            # the mark is letters, so that only the sample's own numbers are numbers
+            msgid = f"{e.msgid} ({mark})"
+            copy.append(polib.POEntry(msgid=msgid, msgstr=f"{e.msgstr} ({mark})" if e.msgstr else msgid,
                                       comment=e.comment, occurrences=e.occurrences))
         (out / f"{slug}.po").write_text(str(copy), encoding="utf-8")
         entries += len(copy)

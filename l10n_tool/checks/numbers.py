@@ -39,13 +39,21 @@ TARGET_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f' ]\d{3})*(?:[.,]\d+)?")
 CJK_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 
 
-def _scale_after(text: str, end: int, lang: str) -> int:
+@lru_cache(maxsize=None)
+def _scale_words(lang: str) -> tuple[tuple[str, int], ...]:
+    """The language's scale words, longest first, sorted once."""
     words = SCALES.get(lang, {})
-    rest = text[end:end + 16].lower()
-    spaced = rest.lstrip()
-    for word in sorted(words, key=len, reverse=True):
+    return tuple((w, words[w]) for w in sorted(words, key=len, reverse=True))
+
+
+def _scale_after(text: str, end: int, lang: str) -> int:
+    words = _scale_words(lang)
+    if not words:
+        return 0
+    spaced = text[end:end + 16].lower().lstrip()
+    for word, exponent in words:
         if spaced.startswith(word) and (not word.isascii() or not spaced[len(word):len(word) + 1].isalpha()):
-            return words[word]
+            return exponent
     return 0
 
 
@@ -117,7 +125,12 @@ def target_values(text: str, locale) -> set[Decimal]:
     return {v.normalize() for v in out}
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def rule(ctx, entry):
+    if not _DIGIT.search(entry.msgid):
+        return      # most sentences: nothing to compare, and the cheapest test of all
     wanted = source_values(entry.msgid)
     if not wanted:
         return
