@@ -51,8 +51,9 @@ class Settings:
     base_url: str = "http://localhost:8000/"
     default_policy: PublishPolicy = PublishPolicy()
     policies: dict[str, PublishPolicy] = field(default_factory=dict)
-    #: PO line width for the catalog writer, as msgcat's --width; 0 = no wrapping
-    po_wrap: int = 79
+    #: PO line width for the catalog writer, as msgcat's --width; 0 = no wrapping;
+    #: "keep" = the style each file was found in (a team whose tool writes --no-wrap)
+    po_wrap: int | str = 79
     #: the glossary was named (in [tool.l10n] or by --glossary), so it must exist;
     #: a project that never mentions one may simply have none
     glossary_explicit: bool = False
@@ -229,6 +230,15 @@ def _policy(r: _Reader, table: dict, base: PublishPolicy, where: tuple[str, ...]
     )
 
 
+def _po_wrap(r: _Reader, table: dict, where: tuple[str, ...]) -> int | str:
+    if table.get("po_wrap") == "keep":
+        return "keep"
+    if isinstance(table.get("po_wrap"), str):
+        raise r.error(where + ("po_wrap",), f"po_wrap must be a width (79, 0 for no wrapping) "
+                      f"or \"keep\", not {_describe(table['po_wrap'])}")
+    return int(r.number(table, "po_wrap", 79, where, 0, None, integer=True))
+
+
 def _extract_rules(r: _Reader, table: dict) -> Any:
     """Selector rules via the classify helper when that module is installed; its
     errors get the line of the key they name (else of the table)."""
@@ -322,7 +332,7 @@ def load_settings(root: Path | None = None) -> Settings:
         base_url=r.string(table, "base_url", "http://localhost:8000/", top),
         default_policy=default_policy,
         policies=policies,
-        po_wrap=int(r.number(table, "po_wrap", 79, top, 0, None, integer=True)),
+        po_wrap=_po_wrap(r, table, top),
         extract=_extract_rules(r, extract),
         check=dict(r.table(table, "check", top)),
         mt=dict(r.table(table, "mt", top)),

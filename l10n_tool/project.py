@@ -186,6 +186,6 @@ class Project:
         made meanwhile is merged in and wins (see ``catalog.concurrent``)."""
         if path not in self._read:
             self._read[path] = path.read_bytes() if path.is_file() else None
-        written = save_merged(path, po, self._read[path])
+        written = save_merged(path, po, self._read[path], self.settings.po_wrap)
         self._read[path] = path.read_bytes() if path.is_file() else None
         return written

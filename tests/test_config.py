@@ -51,7 +51,7 @@ WRONG_TYPES = [
     ('site_name = "iChongqing"', "site_name = 2026", "site_name must be a string"),
     ('site_name = "iChongqing"', 'segment = "words"', "segment must be one of 'sentences', 'paragraphs'"),
     ('site_name = "iChongqing"', "base_url = 8000", "base_url must be a string"),
-    ('site_name = "iChongqing"', 'po_wrap = "79"', "po_wrap must be an integer"),
+    ('site_name = "iChongqing"', 'po_wrap = "79"', "po_wrap must be a width"),
     ('site_name = "iChongqing"', "po_wrap = -3", "po_wrap must be at least 0"),
     ("include_fuzzy = false", 'include_fuzzy = "false"', "include_fuzzy must be true or false"),
     ("min_complete = 0\n", 'min_complete = "80"\n', "min_complete must be a number"),
@@ -286,3 +286,13 @@ def test_a_bug_is_still_one_line_pointing_at_it(project, l10n, monkeypatch):
     monkeypatch.setenv("L10N_TRACEBACK", "1")
     with pytest.raises(RuntimeError):
         l10n(project, "status")
+
+
+@pytest.mark.parametrize("setting,long_lines", [("", False), ("po_wrap = 0", True),
+                                                ('po_wrap = "keep"', False)])
+def test_po_wrap_reaches_the_catalog_writer(bare_project, l10n, setting, long_lines):
+    replace_setting(bare_project, 'site_name = "iChongqing"', f'site_name = "iChongqing"\n{setting}')
+    l10n(bare_project, "update", "-l", "de")
+    text = (bare_project / "locales" / "de" / f"{ASIA}.po").read_text(encoding="utf-8")
+    strings = [line for line in text.splitlines() if line.startswith(("msg", '"'))]
+    assert any(len(line) > 79 for line in strings) == long_lines

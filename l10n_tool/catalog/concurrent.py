@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polib
 
-from l10n_tool.catalog.io import load, save
+from l10n_tool.catalog.io import DEFAULT_WIDTH, load, save
 from l10n_tool.errors import L10nError
 
 #: what a translator edits; everything else (msgid, #. comments, references,
@@ -86,12 +86,13 @@ def merge3(ours: polib.POFile, base: polib.POFile | None, disk: polib.POFile) ->
 
 
 def save_merged(path: str | os.PathLike, ours: polib.POFile, base: bytes | None,
-                attempts: int = 3) -> bool:
+                width: int | str | None = DEFAULT_WIDTH, attempts: int = 3) -> bool:
     """Write ``ours`` to ``path`` without losing a save made since ``base`` was read.
 
     ``base`` is the file's bytes when the command read it (None: it did not
     exist). A symlinked PO file is written through the link, so the target
-    is updated and the link stays a link. Returns whether the file changed.
+    is updated and the link stays a link. ``width`` is the catalog writer's
+    (``po_wrap``). Returns whether the file changed.
     """
     target = Path(os.path.realpath(path))
     for _ in range(attempts):
@@ -106,5 +107,5 @@ def save_merged(path: str | os.PathLike, ours: polib.POFile, base: bytes | None,
             base = disk_bytes
         # the merge took a moment: if the file moved again, merge that save too
         if _read(target) == disk_bytes:
-            return save(ours, target)
-    return save(ours, target)
+            return save(ours, target, width)
+    return save(ours, target, width)
