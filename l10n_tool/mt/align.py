@@ -35,6 +35,12 @@ WORD_RE = re.compile(r"[^\s:;,/|·•]+")
 _EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?¿¡…–—-"
 
 
+def _core(needle: str) -> str:
+    """A span's translation without what engines put around a lone phrase:
+    dashes, brackets, pseudo-localisation's ``[…  ~~~]``."""
+    return needle.strip().strip(_EDGE_PUNCT + "~ ").lower()
+
+
 @dataclass(frozen=True)
 class Place:
     start: int
@@ -68,7 +74,7 @@ def locate(needles: list[str], hay: str, lo: int = 0, hi: int | None = None,
     is ambiguous."""
     bounds = words(hay, lo, hi)
     candidates: list[Place] = []
-    for needle in {n.strip().lower() for n in needles if n.strip()}:
+    for needle in {_core(n) for n in needles if _core(n)}:
         n_words = max(1, len(needle.split()))
         longest = 2 * n_words + 2
         for i, (s, _) in enumerate(bounds):

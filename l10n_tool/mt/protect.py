@@ -42,7 +42,7 @@ _DEBRIS_AND_SPACE = re.compile(r"[ \t]?(?:" + DEBRIS_RE.pattern + ")")
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
 #: Characters around a whole-sentence span that stay outside its tags.
-_EDGE = " \t\"'“”‘’«».,;:!?…"
+_EDGE = " \t\"'“”‘’«».,;:!?…[]~"
 
 
 @dataclass(frozen=True)
@@ -490,7 +490,11 @@ def _find_verbatim(p: Protected, span: Span, text: str, lo: int, hi: int,
     """A span of digits, tokens or symbols only: the same occurrence (by
     ordinal) of the same characters, when the output has exactly as many."""
     inner = span.inner(p.text)
-    pattern = re.compile(r"(?<!\w)" + re.escape(inner) + r"(?!\w)")
+    # word boundaries where the source has them: "H<1>2</1>O" is glued on both sides
+    glued_left = span.start > 0 and (p.text[span.start - 1].isalnum() or p.text[span.start - 1] == "_")
+    glued_right = span.end < len(p.text) and (p.text[span.end].isalnum() or p.text[span.end] == "_")
+    pattern = re.compile(("" if glued_left else r"(?<!\w)") + re.escape(inner)
+                         + ("" if glued_right else r"(?!\w)"))
     plo, phi = _bounds(p, span.parent)
     before = [m.start() for m in pattern.finditer(p.text, plo, phi)]
     found = [m for m in pattern.finditer(text, lo, hi)
