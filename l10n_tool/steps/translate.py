@@ -26,7 +26,7 @@ from l10n_tool.mt import drafts
 from l10n_tool.mt.cache import MTCache
 from l10n_tool.mt.engine import Engine, EngineSpec
 from l10n_tool.mt.executors.local import LocalExecutor
-from l10n_tool.mt.protect import protect, restore
+from l10n_tool.mt.protect import Batch, protect
 from l10n_tool.errors import L10nError
 from l10n_tool.project import SITE_SLUG, Project
 
@@ -103,12 +103,14 @@ def run(p: Plan, engine: Engine, glossary: Glossary, cache: MTCache, executor=No
     every unit is done or, soon after ``stop`` is set, with ``p.interrupted``."""
     stop = stop or threading.Event()
     executor = executor or LocalExecutor()
-    protected = [protect(m, glossary, p.locale.code) for m in p.misses]
-    for group in executor.run(engine, spec, [x.text for x in protected], stop):
-        rows = []
-        for i, out in group:
-            text, repairs, problems = restore(protected[i], out)
-            rows.append((p.keys[p.misses[i]], text, {"repairs": repairs, "problems": problems}))
+    batch = Batch([protect(m, glossary, p.locale.code) for m in p.misses])
+    for group in executor.run(engine, spec, batch.texts, stop):
+        # a unit may be several texts (its sentence and its tagged spans): it is
+        # finished, and counted, when the last of them is
+        rows = [(p.keys[p.misses[u]], text, {"repairs": repairs, "problems": problems})
+                for u, text, repairs, problems in batch.feed(group)]
+        if not rows:
+            continue
         cache.put_many(rows)
         p.results.update((k, (t, n)) for k, t, n in rows)
         p.translated += len(rows)

@@ -13,6 +13,7 @@ import queue
 import threading
 from typing import Iterator
 
+from l10n_tool.errors import L10nError
 from l10n_tool.mt.engine import Engine, EngineSpec
 
 POLL_S = 0.05
@@ -31,20 +32,31 @@ class LocalExecutor:
         if not texts:
             return
         results: queue.Queue = queue.Queue()
+        abandoned = threading.Event()       # the caller stopped reading (an error upstream)
 
         def work():
             try:
                 for item in engine.translate(texts):
-                    if stop.is_set():
+                    if stop.is_set() or abandoned.is_set():
                         break
                     results.put(item)
-            except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
+            except L10nError as exc:
                 results.put((_DONE, exc))
+                return
+            except Exception as exc:  # noqa: BLE001 - a native engine's failure, for the user
+                results.put((_DONE, L10nError(f"MT engine {engine.identity()} failed: {exc}")))
                 return
             results.put((_DONE, None))
 
         thread = threading.Thread(target=work, name="l10n-mt", daemon=True)
         thread.start()
+        try:
+            yield from self._collect(results, stop)
+        finally:
+            abandoned.set()
+
+    @staticmethod
+    def _collect(results: queue.Queue, stop: threading.Event) -> Iterator[list[tuple[int, str]]]:
         while True:
             try:
                 group = [results.get(timeout=POLL_S)]
