@@ -336,3 +336,11 @@ def test_broken_pages_are_read_or_refused_never_crash(tmp_path, pieces):
     if r.error is None:
         doc = html.read_document(path)
         html.serialize(html.render(doc, _swapcase, fallback_lang="en"))
+
+
+def test_a_page_that_declared_no_charset_is_given_utf8(tmp_path):
+    path = tmp_path / "plain.html"
+    path.write_bytes("<html><head><title>Grüße</title></head><body><p>Schöne Grüße.</p></body></html>"
+                     .encode("utf-8"))
+    out = html.serialize(html.render(html.read_document(path), lambda u: None))
+    assert out.startswith('<html><head><meta charset="utf-8"><title>Grüße</title>')

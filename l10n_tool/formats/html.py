@@ -734,15 +734,33 @@ _CONTENT_CHARSET = re.compile(r"(charset\s*=\s*)[\"']?[^\s;\"']*[\"']?", re.I)
 
 
 def _declare_utf8(root) -> None:
-    """The page is written as UTF-8, so its declaration must say so."""
+    """The page is written as UTF-8, so its declaration must say so.
+
+    A page that declared nothing (its server sent the charset) gets
+    ``<meta charset="utf-8">``: a static host sends none, and a browser would
+    read the UTF-8 as windows-1252.
+    """
+    declared = False
     for meta in root.iter("meta"):
-        if meta.get("charset") is not None and meta.get("charset").strip().lower() != "utf-8":
-            meta.set("charset", "utf-8")
+        if meta.get("charset") is not None:
+            declared = True
+            if meta.get("charset").strip().lower() != "utf-8":
+                meta.set("charset", "utf-8")
         if (meta.get("http-equiv") or "").strip().lower() == "content-type":
             content = meta.get("content") or ""
             fixed = _CONTENT_CHARSET.sub(lambda m: m.group(1) + "utf-8", content)
+            declared = declared or fixed != content or "utf-8" in content.lower()
             if fixed != content:
                 meta.set("content", fixed)
+    if not declared:
+        head = root.find("head")
+        if head is None:
+            head = etree.Element("head")
+            root.insert(0, head)
+        meta = etree.Element("meta", charset="utf-8")
+        meta.tail = head.text
+        head.text = None
+        head.insert(0, meta)
 
 
 def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
