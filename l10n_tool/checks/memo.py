@@ -113,12 +113,22 @@ class CheckMemo:
         except (KeyError, TypeError):
             return None
 
+    def summaries(self, locale: str, rel: str, fingerprint: str | None, orphaned: bool,
+                  min_complete: float | None) -> dict | None:
+        if fingerprint is None:
+            return None
+        data = self._get(f"check-summaries:{locale}:{rel}",
+                         self._file_inputs(locale, rel, fingerprint, orphaned, min_complete))
+        return data.get("summaries") if data else None
+
     def put_file(self, locale: str, rel: str, fingerprint: str | None, orphaned: bool,
                  min_complete: float | None, result: FileResult) -> None:
-        if fingerprint is not None:
-            self._set(f"check:{locale}:{rel}",
-                      self._file_inputs(locale, rel, fingerprint, orphaned, min_complete),
-                      result.as_json())
+        if fingerprint is None:
+            return
+        inputs = self._file_inputs(locale, rel, fingerprint, orphaned, min_complete)
+        self._set(f"check:{locale}:{rel}", inputs, result.as_json())
+        # apart, so that a run whose locales are all unchanged never decodes them
+        self._set(f"check-summaries:{locale}:{rel}", inputs, {"summaries": result.summaries})
 
     # -- one locale's cross-file checks
     def locale_inputs(self, locale: str, files: list[tuple[str, str | None]],

@@ -38,16 +38,16 @@ class FileResult:
     """What depends on one catalog alone: remembered with it, reused while it is unchanged."""
     entries: int                        # live entries
     findings: list[Finding]             # from entry and file checks
-    summaries: dict[str, object]        # locale check id → its summary of this catalog
+    #: locale check id → its summary of this catalog (None: not fetched from the memo,
+    #: since a locale whose cross-file findings are remembered never needs them)
+    summaries: dict[str, object] | None
 
     def as_json(self) -> dict:
-        return {"entries": self.entries, "findings": [f.as_dict() for f in self.findings],
-                "summaries": self.summaries}
+        return {"entries": self.entries, "findings": [f.as_dict() for f in self.findings]}
 
     @classmethod
     def from_json(cls, data: dict) -> "FileResult":
-        return cls(data["entries"], [Finding.of(**row) for row in data["findings"]],
-                   data["summaries"])
+        return cls(data["entries"], [Finding.of(**row) for row in data["findings"]], None)
 
 
 def project_findings(chosen: list[tuple[Check, str]], ctx: ProjectContext) -> list[Finding]:

@@ -131,13 +131,20 @@ class _Plan:
 
 def _plan(project: Project, memo: CheckMemo, chosen, loc: LocaleInfo, paths: list[Path],
           pages: set[str] | None, min_complete: float | None) -> _Plan:
-    files = [(p, project.rel(p), memo.fingerprint(p),
+    folder = project.rel(project.settings.locales_dir / loc.code)
+    files = [(p, f"{folder}/{p.name}", memo.fingerprint(p),
               pages is not None and p.stem != SITE_SLUG and p.stem not in pages) for p in paths]
     inputs = memo.locale_inputs(loc.code, [(rel, fp) for _, rel, fp, _ in files], pages,
                                 min_complete)
     remembered = memo.locale(loc.code, inputs)
     cached = {rel: hit for _, rel, fp, orphaned in files
               if (hit := memo.file(loc.code, rel, fp, orphaned, min_complete)) is not None}
+    if remembered is None:      # the cross-file checks run again: they need every summary
+        for _, rel, fp, orphaned in files:
+            if rel in cached:
+                cached[rel].summaries = memo.summaries(loc.code, rel, fp, orphaned, min_complete)
+                if cached[rel].summaries is None:
+                    del cached[rel]
     # a locale check without a summary reads every catalog; otherwise only changed ones are read
     every = remembered is None and needs_catalogs(chosen)
     to_load = [p for p, rel, _, _ in files if every or rel not in cached]
