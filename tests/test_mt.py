@@ -417,9 +417,9 @@ def test_cuda_device_without_cuda_is_one_line(tiny_model, l10n, project):
     if ctranslate2.get_cuda_device_count():
         pytest.skip("this machine has CUDA")
     l10n(project, "models", "install", str(tiny_model["archive"]))
+    clear_some(project / "locales" / "zh_Hans" / f"{ASIA}.po", every=8)
     err = one_line_error(l10n(project, "translate", "-l", "zh_Hans", "--device", "cuda", expect=2))
     assert "device = cuda, but CUDA is not available here" in err
-    clear_some(project / "locales" / "zh_Hans" / f"{ASIA}.po", every=8)
     assert "translated by argos" in l10n(project, "translate", "-l", "zh_Hans", "--device",
                                          "auto").stdout
 

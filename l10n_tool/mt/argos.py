@@ -59,10 +59,10 @@ class ArgosEngine:
     @classmethod
     def from_options(cls, source: str, target: str, options: dict):
         from l10n_tool.mt import models
-        device = resolve_device(options.get("device", "cpu"))
         chain = [cls(p.path, beam_size=options.get("beam", DEFAULT_BEAM),
                      threads=options.get("threads", 0),
-                     max_batch_size=options.get("batch_size", 32), device=device)
+                     max_batch_size=options.get("batch_size", 32),
+                     device=options.get("device", "cpu"))
                  for p in models.route(source, target)]
         return chain[0] if len(chain) == 1 else PivotEngine(*chain)
 
@@ -95,12 +95,13 @@ class ArgosEngine:
 
     @property
     def translator(self):
-        """Loaded on first use: a Ray driver builds the engine for its identity
-        only, and should not hold a copy of the model its workers load."""
+        """Loaded on first use, and the device checked then: a Ray driver builds
+        the engine for its identity only, so it neither holds a copy of the model
+        its workers load nor needs the GPU they have."""
         if self._translator is None:
             import ctranslate2
             self._translator = ctranslate2.Translator(
-                str(self.package_dir / "model"), device=self.device,
+                str(self.package_dir / "model"), device=resolve_device(self.device),
                 intra_threads=self.threads, inter_threads=1)
         return self._translator
 

@@ -94,8 +94,11 @@ class RayExecutor:
             [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
         if "ARGOS_PACKAGES_DIR" in os.environ:
             env["ARGOS_PACKAGES_DIR"] = os.environ["ARGOS_PACKAGES_DIR"]
-        return self.ray.remote(num_cpus=threads, max_restarts=0, max_task_retries=0)(
-            _Worker).options(runtime_env={"env_vars": env}), threads
+        # Ray hides GPUs from actors that do not ask for one
+        gpus = 1 if spec.options.get("device") == "cuda" else 0
+        return self.ray.remote(num_cpus=threads, num_gpus=gpus, max_restarts=0,
+                               max_task_retries=0)(
+            _Worker).options(runtime_env={"env_vars": env}), threads, gpus
 
     def run(self, engine: Engine, spec: EngineSpec, texts: list[str],
             stop: threading.Event) -> Iterator[list[tuple[int, str]]]:
@@ -118,9 +121,13 @@ class RayExecutor:
         ray = self.ray
         from ray.exceptions import RayActorError, RayTaskError
 
-        Actor, threads = self._actor_class(spec)
-        cpus = int(ray.cluster_resources().get("CPU", 1))
-        self.workers = self.settings.workers or max(1, cpus // threads)
+        Actor, threads, gpus = self._actor_class(spec)
+        resources = ray.cluster_resources()
+        if gpus and not resources.get("GPU"):
+            raise L10nError("device = cuda, but the Ray cluster has no GPU; use device = cpu "
+                            "or auto")
+        self.workers = self.settings.workers or max(
+            1, int(resources.get("GPU", 0)) if gpus else int(resources.get("CPU", 1)) // threads)
         self.actors = [Actor.remote(spec) for _ in range(self.workers)]
         # longest first: the last batches to finish are then the short ones, so no
         # worker is left with a long tail while the others idle
