@@ -180,6 +180,20 @@ def move_void_content(root) -> None:
         anchor.tail = (anchor.tail or "") + tail if anchor is not el else text + tail
 
 
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}))")
+
+
+def _may_hold_controls(text: str) -> bool:
+    """Cheap test that spares ``scrub`` its walk over every node of clean pages."""
+    if _UNSAFE.search(text):
+        return True
+    for m in _CHAR_REF.finditer(text):
+        n = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        if n < 0x110000 and _UNSAFE.match(chr(n)):
+            return True
+    return False
+
+
 def scrub(root) -> None:
     """Drop the control characters lxml can parse but never set again.
 
@@ -237,7 +251,8 @@ def parse_html(text: str, path) -> etree._Element:
         raise L10nError("unparsable HTML: no <html>, <head> or <body>", path, 1)
     if not re.search(r"<\s*(html|head|body|title|p|h[1-6]|div|article)\b", text, re.I):
         raise L10nError("not an HTML page: no html, head, body or block element", path, 1)
-    scrub(root)
+    if _may_hold_controls(text):
+        scrub(root)
     move_void_content(root)
     return root
 
@@ -259,7 +274,8 @@ def _is_directive(node) -> bool:
 
 
 def _has_letters(text: str) -> bool:
-    return bool(_LETTER.search(markup.strip(text)))
+    # placeholders and their escapes are made of digits and punctuation only
+    return _LETTER.search(text) is not None
 
 
 class _Walker:
