@@ -104,6 +104,15 @@ class BuildState:
                               ("memo:" + key,)).fetchone()
         return json.loads(row[1]) if row and row[0] == inputs else None
 
+    def memos(self, prefix: str) -> dict[str, tuple[str, str]]:
+        """Every memo whose key starts with ``prefix``: key → (inputs, data as
+        JSON, decoded by the caller when it needs it). One query instead of
+        one per page, for a step that checks thousands of memos."""
+        low = "memo:" + prefix
+        rows = self.db.execute("SELECT path, inputs, data FROM outputs WHERE path >= ? AND path < ?",
+                               (low, low + "\U0010ffff"))
+        return {path[5:]: (inputs, data) for path, inputs, data in rows}
+
     def set_memo(self, key: str, inputs: str, data: dict) -> None:
         self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, NULL, ?)",
                         ("memo:" + key, inputs, json.dumps(data, ensure_ascii=False)))

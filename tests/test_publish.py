@@ -504,19 +504,32 @@ def test_odd_attributes_and_urls_survive_publishing(project, l10n):
     assert 'xml:lang="pt-BR"' in page
 
 
-def test_a_page_that_fails_to_render_is_withheld_alone(project, l10n, monkeypatch):
+def replace_render(monkeypatch, wrap) -> None:
+    """The html format with ``wrap(real_render)`` as its render."""
     from l10n_tool import formats
-    from l10n_tool.errors import L10nError
     real = formats.get("html")
-
-    def render(doc, lookup, **kw):
-        if doc.slug == MEDIA and kw.get("lang_attr") == "zh-Hans":
-            raise L10nError("nesting too deep to rebuild", doc.path, 7)
-        return real.render(doc, lookup, **kw)
+    render = wrap(real.render)
     monkeypatch.setitem(formats.REGISTRY, "html",
                         lambda: formats.SourceFormat(real.name, real.suffixes, real.read, render,
                                                      real.serialize, real.kinds,
                                                      real.plain_text_kinds))
+
+
+def fail_render(monkeypatch, slug: str, lang: str) -> None:
+    """Rendering ``slug`` in ``lang`` (BCP 47) fails, as a page nested too deep would."""
+    from l10n_tool.errors import L10nError
+
+    def wrap(real):
+        def render(doc, lookup, **kw):
+            if doc.slug == slug and kw.get("lang_attr") == lang:
+                raise L10nError("nesting too deep to rebuild", doc.path, 7)
+            return real(doc, lookup, **kw)
+        return render
+    replace_render(monkeypatch, wrap)
+
+
+def test_a_page_that_fails_to_render_is_withheld_alone(project, l10n, monkeypatch):
+    fail_render(monkeypatch, MEDIA, "zh-Hans")
     r = l10n(project, "publish", "-l", "zh_Hans", expect=1)
     assert f"error: source/{MEDIA}.html:7: nesting too deep to rebuild; zh_Hans version " \
            "withheld\n" in r.stderr

@@ -183,53 +183,63 @@ class SiteDir:
         """Make ``files`` (path → bytes) the live site; unchanged files are
         hard-linked from the live generation, and nothing at all is touched
         when nothing changed."""
+        staging = self.begin()
+        try:
+            for rel, data in sorted(files.items()):
+                staging.put(rel, data)
+            return staging.finish(meta)
+        except BaseException:
+            staging.abort()
+            raise
+
+    def begin(self) -> "Staging":
+        """A new generation to fill file by file (so a 10,000-page site never
+        sits in memory whole); it goes live only with ``finish``."""
         try:
             self.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise L10nError(f"cannot create the folder: {exc.strerror}", self.parent) from None
         self.clean()
+        return Staging(self)
+
+    def live_stat(self, rel: str) -> tuple[int, int, int] | None:
+        """(size, mtime_ns, inode) of a file of the live generation: the same
+        across generations for a hard-linked file, changed by any rewrite."""
+        if self.live is None:
+            return None
+        try:
+            return _stat(self.live / rel)
+        except OSError:
+            return None
+
+    def _finish(self, staging: "Staging", meta: dict) -> Written:
+        files = staging.stats
         manifest = {"note": _MARKER_NOTE, **meta, "files": sorted(files)}
         marker = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-        old = {rel: self.live / rel for rel in _files(self.live)} if self.live else {}
-        old.pop(MARKER, None)
-        same = {rel for rel, data in files.items() if rel in old and _same(old[rel], data)}
-        removed = sorted(set(old) - set(files))
-        if (self.out.is_symlink() and not removed and len(same) == len(files)
-                and _same(self.live / MARKER, marker)):
-            return Written([], len(same), [])
-
+        old = set(self.manifest["files"]) if self.manifest is not None else \
+            set(_files(self.live)) if self.live else set()
+        old.discard(MARKER)
+        removed = sorted(old - set(files))
+        folder = staging.folder
+        if (self.out.is_symlink() and not removed and not staging.written
+                and len(files) == len(old) and _same(self.live / MARKER, marker)):
+            _remove(folder)
+            return Written([], len(files), [])
         n = max(self._generations(), default=0) + 1
         legacy = self.live is not None and not self.out.is_symlink()
         if legacy:
             n += 1                    # n - 1 is kept for the folder being replaced
-        staging = self.parent / f".{self.name}.staging-{os.getpid()}"
-        _remove(staging)
-        written = []
         try:
-            staging.mkdir()
-            for rel, data in sorted(files.items()):
-                dest = staging / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                if rel in same:
-                    if _link_or_false(old[rel], dest):
-                        continue
-                else:
-                    written.append(rel)
-                dest.write_bytes(data)
-                os.chmod(dest, 0o644)
             if not (self.live and _same(self.live / MARKER, marker) and
-                    _link_or_false(self.live / MARKER, staging / MARKER)):
-                (staging / MARKER).write_bytes(marker)
-            os.chmod(staging, 0o755)
+                    _link_or_false(self.live / MARKER, folder / MARKER)):
+                (folder / MARKER).write_bytes(marker)
+            os.chmod(folder, 0o755)
             generation = self.parent / f".{self.name}.{n}"
-            os.rename(staging, generation)
+            os.rename(folder, generation)
         except OSError as exc:
-            _remove(staging)
+            _remove(folder)
             raise L10nError(f"cannot write the site: {exc.strerror or exc}",
-                            exc.filename or staging) from None
-        except BaseException:
-            _remove(staging)
-            raise
+                            exc.filename or folder) from None
         try:
             point_symlink(self.out, generation.name)
         except OSError as exc:
@@ -240,8 +250,9 @@ class SiteDir:
                 self._keep_replaced(self.parent / f".{self.name}.link-{os.getpid()}", n - 1)
         except OSError:
             pass
+        self.live = generation
         self.clean()
-        return Written(written, len(same), removed)
+        return Written(sorted(staging.written), len(files) - len(staging.written), removed)
 
     def _keep_replaced(self, folder: Path, n: int) -> None:
         """The real folder a first symlinked publish replaced becomes the
@@ -256,6 +267,71 @@ class SiteDir:
             (folder / MARKER).write_text(json.dumps({"note": _MARKER_NOTE, "files": present}),
                                          encoding="utf-8")
         os.rename(folder, self.parent / f".{self.name}.{n}")
+
+
+class Staging:
+    """The next generation, written into ``.<out>.staging-<pid>`` one file
+    at a time. Each ``put``/``keep``/``copy`` records the file's stat, which
+    the caller may remember to prove next time that a live file is still
+    the one it wrote."""
+
+    def __init__(self, site: SiteDir):
+        self.site = site
+        self.folder = site.parent / f".{site.name}.staging-{os.getpid()}"
+        _remove(self.folder)
+        self.stats: dict[str, tuple[int, int, int]] = {}
+        self.written: list[str] = []
+        self._dirs: set[Path] = set()
+        try:
+            self.folder.mkdir()
+        except OSError as exc:
+            raise L10nError(f"cannot write the site: {exc.strerror or exc}", self.folder) from None
+
+    def _dest(self, rel: str) -> Path:
+        dest = self.folder / rel
+        if dest.parent not in self._dirs:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(dest.parent)
+        return dest
+
+    def _fail(self, exc: OSError) -> L10nError:
+        return L10nError(f"cannot write the site: {exc.strerror or exc}",
+                         exc.filename or self.folder)
+
+    def keep(self, rel: str, stat: tuple[int, int, int] | None) -> bool:
+        """Hard-link the live generation's file when it is still the one with
+        ``stat``; False (nothing done) otherwise."""
+        live = self.site.live_stat(rel)
+        if live is None or stat is None or live != tuple(stat):
+            return False
+        if not _link_or_false(self.site.live / rel, self._dest(rel)):
+            return False
+        self.stats[rel] = live
+        return True
+
+    def put(self, rel: str, data: bytes) -> tuple[int, int, int]:
+        """Write ``data``, or hard-link the live file when it holds exactly that."""
+        try:
+            dest = self._dest(rel)
+            live = self.site.live / rel if self.site.live is not None else None
+            if live is not None and _same(live, data) and _link_or_false(live, dest):
+                self.stats[rel] = _stat(dest)
+                return self.stats[rel]
+            if live is None or not _same(live, data):
+                self.written.append(rel)
+            with open(dest, "wb") as f:
+                f.write(data)
+            os.chmod(dest, 0o644)
+            self.stats[rel] = _stat(dest)
+        except OSError as exc:
+            raise self._fail(exc) from None
+        return self.stats[rel]
+
+    def finish(self, meta: dict) -> Written:
+        return self.site._finish(self, meta)
+
+    def abort(self) -> None:
+        _remove(self.folder)
 
 
 def _looks_published(folder: Path, present: list[str], source_dir: Path) -> bool:
@@ -278,6 +354,11 @@ def _link_or_false(src: Path, dest: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    st = os.stat(path)
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def _same(path: Path, data: bytes) -> bool:

@@ -15,23 +15,27 @@ from l10n_tool.document import Document, Unit
 from l10n_tool import formats
 from l10n_tool.locales import LocaleInfo
 from l10n_tool.problems import Problem
+from l10n_tool.publish.policy import verdicts
 
 
 def localise(doc: Document, po: catalog.Catalog | None, po_path: str, locale: LocaleInfo,
              source: LocaleInfo, include_fuzzy: bool, site_po: catalog.Catalog | None = None,
-             site_po_path: str = "") -> tuple[etree._Element, list[Problem]]:
+             site_po_path: str = "", article_verdict=None, site_verdict=None
+             ) -> tuple[etree._Element, list[Problem]]:
     """The page in ``locale``: article units from the page's catalog ``po``,
-    site chrome (``unit.scope == "chrome"``) from the locale's site catalog."""
+    site chrome (``unit.scope == "chrome"``) from the locale's site catalog.
+    ``article_verdict``/``site_verdict`` (from ``policy.verdicts``) share the
+    verdicts the decision already worked out."""
     fmt = formats.get(doc.format)
-    indexes = {"article": (catalog.live_entries(po), po_path),
-               "chrome": (catalog.live_entries(site_po), site_po_path)}
+    indexes = {"article": (article_verdict or verdicts(po, include_fuzzy), po_path),
+               "chrome": (site_verdict or verdicts(site_po, include_fuzzy), site_po_path)}
     problems: dict[tuple[str, int], Problem] = {}
 
     def lookup(unit: Unit) -> str | None:
-        index, path = indexes.get(unit.scope, indexes["article"])
-        entry = index.get(unit.text)
-        verdict = catalog.usable(entry, include_fuzzy, unit.kind in fmt.plain_text_kinds)
+        judge, path = indexes.get(unit.scope, indexes["article"])
+        verdict = judge(unit.text, unit.kind in fmt.plain_text_kinds)
         if verdict.problem:
+            entry = judge.entries[unit.text]
             problems.setdefault((path, entry.linenum), Problem(
                 f"{verdict.problem}; source text used instead", path, entry.linenum, code="page"))
         return verdict.text

@@ -32,27 +32,53 @@ def validate(policy: PublishPolicy, locale: str) -> None:
                         f"{', '.join(unknown)}; known: {', '.join(sorted(formats.all_kinds()))}")
 
 
+def article_units(doc: Document) -> tuple[list[tuple[str, str]], set[str]]:
+    """What a decision needs of a page: its article units as (msgid, kind),
+    and the msgids that must be plain text. Small enough to remember, so an
+    unchanged page is never parsed again just to decide."""
+    units = [(u.text, u.kind) for u in doc.units if u.scope != "chrome"]
+    plain_kinds = formats.get(doc.format).plain_text_kinds
+    return units, {text for text, kind in units if kind in plain_kinds}
+
+
 def decide(doc: Document, po: catalog.Catalog | None, locale: str,
            policy: PublishPolicy) -> Decision:
     """Site chrome is translated once for the whole site, so only the page's
     own (article) units count towards its threshold and required kinds."""
+    units, plain = article_units(doc)
+    return decide_units(doc.slug, units, plain, verdicts(po, policy.include_fuzzy), locale, policy)
+
+
+def verdicts(po: catalog.Catalog | None, include_fuzzy: bool):
+    """``verdict(msgid, plain) → catalog.Usable``, each worked out once: the
+    decision and the page rebuild ask about the same entries."""
     entries = catalog.live_entries(po)
-    units = [u for u in doc.units if u.scope != "chrome"]
-    plain = {u.text for u in units if u.kind in formats.get(doc.format).plain_text_kinds}
+    known: dict[tuple[str, bool], catalog.Usable] = {}
 
+    def verdict(msgid: str, plain: bool) -> catalog.Usable:
+        k = (msgid, plain)
+        v = known.get(k)
+        if v is None:
+            v = known[k] = catalog.usable(entries.get(msgid), include_fuzzy, plain)
+        return v
+    verdict.entries = entries
+    return verdict
+
+
+def decide_units(slug: str, units: list[tuple[str, str]], plain: set[str], verdict,
+                 locale: str, policy: PublishPolicy) -> Decision:
     def live(msgid: str) -> bool:
-        return catalog.usable(entries.get(msgid), policy.include_fuzzy,
-                              msgid in plain).text is not None
+        return verdict(msgid, msgid in plain).text is not None
 
-    msgids = list(dict.fromkeys(u.text for u in units))
+    msgids = list(dict.fromkeys(text for text, _ in units))
     done = sum(1 for m in msgids if live(m))
     share = 100.0 * done / len(msgids) if msgids else 100.0
     what = "translated" if policy.include_fuzzy else "reviewed"
     if share + 1e-9 < policy.min_complete:
-        return Decision(locale, doc.slug, False, share,
+        return Decision(locale, slug, False, share,
                         f"{share:.0f}% {what}, below min_complete {policy.min_complete:g}%")
-    missing = sorted({u.kind for u in units if u.kind in policy.required and not live(u.text)})
+    missing = sorted({kind for text, kind in units if kind in policy.required and not live(text)})
     if missing:
-        return Decision(locale, doc.slug, False, share,
+        return Decision(locale, slug, False, share,
                         f"required {', '.join(missing)} not {what}")
-    return Decision(locale, doc.slug, True, share)
+    return Decision(locale, slug, True, share)

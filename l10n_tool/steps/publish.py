@@ -1,9 +1,19 @@
-"""``l10n publish``: the localised site, built in memory and swapped in whole.
+"""``l10n publish``: the localised site, rebuilt where its inputs changed.
 
 Decides what goes live per locale (the policy), renders each live page,
 links the versions to each other, adds indexes, sitemap and assets, and
-hands the finished set of files to ``publish.build.SiteDir``, which writes a
-new generation and flips it in for readers in one step.
+writes them one at a time into a new generation that ``publish.build``
+flips in for readers only when it is complete.
+
+Incremental: the build state remembers, per page version, what the policy
+decided, its title and its problems, under a digest of what they came from
+(the page's fingerprint, its PO file's, the site PO file's, the policy), and
+per output file the digest of everything it was made from, which adds the
+published versions of the page and of every article it links to. An output
+whose digest still matches, and whose live file is still the one written,
+is hard-linked into the new generation: no HTML or PO file is read for it.
+When nothing at all changed, publish checks one digest over every input and
+stops at ``up to date``.
 
 A page that cannot be read or rendered is one problem (``file:line:
 reason``) and is left out; the rest of the site still goes live. With ``-l``
@@ -14,13 +24,16 @@ live and the language switchers stay symmetric.
 
 from __future__ import annotations
 
+import json
 import os
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 
 from l10n_tool import catalog, formats
+from l10n_tool.buildstate import digest
 from l10n_tool.config import PublishPolicy, Settings
 from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
@@ -28,10 +41,15 @@ from l10n_tool.locales import LocaleInfo, get_locale
 from l10n_tool.problems import Problem
 from l10n_tool.project import SITE_SLUG, Project
 from l10n_tool.publish import site
-from l10n_tool.publish.build import SiteDir
+from l10n_tool.publish.build import MARKER, SiteDir, Written
 from l10n_tool.publish.pages import localise
-from l10n_tool.publish.policy import Decision, decide, validate
+from l10n_tool.publish.policy import Decision, article_units, decide_units, validate, verdicts
 
+#: the prefix of publish's memos in the build state
+KEY = "publish:"
+#: pages read ahead of their turn (a link's target) whose document and
+#: catalogs are kept for their turn; more are read again then
+HELD = 8
 #: the base_url a project gets when it sets none
 DEFAULT_BASE_URL = Settings.__dataclass_fields__["base_url"].default
 
@@ -65,28 +83,10 @@ def publish(project: Project, locales: list[LocaleInfo], min_complete: float | N
             f"base_url is the default {DEFAULT_BASE_URL}: canonical, hreflang and sitemap URLs "
             "point at localhost; set base_url in [tool.l10n]", "pyproject.toml",
             severity="warning", code="publish"))
-    docs, page_problems = project.documents_and_problems()
-    result.problems += page_problems
-    source = get_locale(s.source_locale)
-
     policies = _policies(project, locales, min_complete, include_fuzzy,
                          out.live_policies() if keep_other_locales else {})
-    targets = [get_locale(code) for code in policies]
-    published, catalogs = _decide(project, docs, targets, policies, source, result)
-    roots = _render(project, docs, published, catalogs, policies, source, result)
-    files = _link(project, docs, published, roots, source, s.base_url, result)
-    files.update(_site_files(s, docs, published, roots, source, targets))
-    for rel, data in _assets(project, result).items():
-        if rel in files:
-            result.problems.append(Problem("the site writes a file of this name itself; "
-                                           "not published", project.rel(s.source_dir / rel),
-                                           code="asset"))
-        else:
-            files[rel] = data
-
-    meta = {"locales": {code: asdict(p) for code, p in policies.items()}}
-    w = out.write(files, meta)
-    result.written, result.unchanged, result.removed = w.written, w.unchanged, w.removed
+    with project.build_state() as state:
+        _Build(project, state, out, policies, result).run()
     return result
 
 
@@ -127,54 +127,6 @@ def _recorded(data) -> PublishPolicy | None:
     return policy
 
 
-def _decide(project, docs, targets, policies, source, result):
-    """Which versions go live; every PO file is read before anything is built."""
-    catalogs = {loc.code: project.catalogs(loc.code) for loc in targets}
-    site_catalogs = {}
-    for loc in targets:
-        path = project.po_path(loc.code, SITE_SLUG)
-        site_catalogs[loc.code] = catalog.load(path) if path.is_file() else None
-    published: dict[str, list[LocaleInfo]] = {doc.slug: [source] for doc in docs}
-    for loc in targets:
-        for doc in docs:
-            d = decide(doc, catalogs[loc.code].get(doc.slug), loc.code, policies[loc.code])
-            result.decisions.append(d)
-            if d.published:
-                published[doc.slug].append(loc)
-    return published, (catalogs, site_catalogs)
-
-
-def _render(project, docs, published, catalogs, policies, source, result):
-    """Each live version's page tree. A version that fails to render is
-    withheld with one problem naming it; when the source version fails, the
-    whole page is (its translations would have no x-default to point at)."""
-    pages, site_pages = catalogs
-    roots = {}
-    for doc in docs:
-        for loc in list(published[doc.slug]):
-            fuzzy_ok = loc.code in policies and policies[loc.code].include_fuzzy
-            try:
-                root, problems = localise(
-                    doc, pages.get(loc.code, {}).get(doc.slug),
-                    project.rel(project.po_path(loc.code, doc.slug)), loc, source, fuzzy_ok,
-                    site_pages.get(loc.code), project.rel(project.po_path(loc.code, SITE_SLUG)))
-            except (L10nError, ValueError, etree.LxmlError) as exc:
-                result.problems.append(_withheld(project, doc, loc, exc))
-                gone = {l.code for l in published[doc.slug]} if loc.code == source.code \
-                    else {loc.code}
-                published[doc.slug] = [l for l in published[doc.slug] if l.code not in gone]
-                result.decisions = [replace(d, published=False, reason="could not be rendered")
-                                    if d.slug == doc.slug and d.locale in gone and d.published
-                                    else d for d in result.decisions]
-                if loc.code == source.code:
-                    break
-                continue
-            result.problems.extend(problems)
-            title = (root.findtext(".//title") or root.findtext(".//h1") or doc.slug).strip()
-            roots[(loc.code, doc.slug)] = (root, site.Version(loc, doc.slug, title))
-    return roots
-
-
 def _withheld(project: Project, doc: Document, loc: LocaleInfo, exc: Exception) -> Problem:
     why = exc.message if isinstance(exc, L10nError) else f"cannot render the page: {exc}"
     where = getattr(exc, "path", None)
@@ -183,87 +135,447 @@ def _withheld(project: Project, doc: Document, loc: LocaleInfo, exc: Exception) 
                    getattr(exc, "line", None), code="page")
 
 
-def _link(project, docs: list[Document], published, roots, source, base_url,
-          result) -> dict[str, bytes]:
-    """Links between the versions (the source version first: it is x-default)."""
-    versions = {doc.slug: [roots[(loc.code, doc.slug)][1] for loc in published[doc.slug]]
-                for doc in docs if published[doc.slug]}
-    fmt = {doc.slug: formats.get(doc.format) for doc in docs}
-    docs_by_slug = {doc.slug: doc for doc in docs}
-    files = {}
-    for (code, slug), (root, here) in roots.items():
-        def article_target(other: str, code=code) -> str | None:
-            if other not in versions:
-                return None
-            codes = [v.locale.code for v in versions[other]]
-            return f"{code if code in codes else source.code}/{other}.html"
-        site.rewrite_urls(root, here, article_target)
-        site.decorate_page(root, here, versions[slug], base_url)
-        try:
-            files[here.path] = fmt[slug].serialize(root).encode("utf-8")
-        except (L10nError, ValueError, etree.LxmlError) as exc:
-            result.problems.append(_withheld(project, docs_by_slug[slug], here.locale, exc))
-    return files
-
-
-def _site_files(s, docs, published, roots, source, targets) -> dict[str, bytes]:
-    """Indexes and sitemap: our own pages, from the same list of versions."""
-    serialize = formats.get("html").serialize
-    live = [source] + [loc for loc in targets if any(loc in published[d.slug] for d in docs)]
-    files = {}
-    for loc in live:
-        versions = [roots[(loc.code, d.slug)][1] for d in docs if loc in published[d.slug]]
-        idx = site.locale_index(loc, s.site_name, versions, live, source, s.base_url)
-        files[f"{loc.code}/index.html"] = serialize(idx).encode("utf-8")
-    files["index.html"] = serialize(site.root_index(s.site_name, live)).encode("utf-8")
-    groups = [[roots[(loc.code, d.slug)][1] for loc in published[d.slug]]
-              for d in docs if published[d.slug]]
-    files["sitemap.xml"] = site.sitemap(groups, s.base_url)
-    return files
-
-
-def _assets(project: Project, result: PublishResult) -> dict[str, bytes]:
-    """Every non-page file of the source folder, byte for byte. Symlinks are
-    followed only when they stay inside the project: a link to /etc/… is
-    reported and skipped, never copied into a public site."""
-    s = project.settings
-    src = s.source_dir
-    root = s.root.resolve()
-    page_suffixes = formats.suffixes()
-    files: dict[str, bytes] = {}
-    seen: set[Path] = set()
-
-    def walk(folder: Path, rel: str) -> None:
-        real = folder.resolve()
-        if real in seen:
-            return
-        seen.add(real)
-        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-            if entry.name.startswith("."):
-                continue
-            path = Path(entry.path)
-            name = f"{rel}{entry.name}"
-            if entry.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root) or not target.exists():
-                    result.warnings.append(Problem(
-                        f"symlink to {os.readlink(path)} points outside the project; not published",
-                        _shown(project, path), severity="warning", code="asset"))
-                    continue
-            if entry.is_dir():
-                walk(path, name + "/")
-            elif entry.is_file() and not (rel == "" and path.suffix.lower() in page_suffixes):
-                try:
-                    files[name] = path.read_bytes()
-                except OSError as exc:
-                    result.problems.append(Problem(f"cannot read: {exc.strerror}; not published",
-                                                   _shown(project, path), code="asset"))
-    if src.is_dir():
-        walk(src, "")
-    return files
-
-
 def _shown(project: Project, path: Path) -> str:
     """``path`` relative to the project, without resolving a final symlink."""
     parent = project.rel(path.parent)
     return path.name if parent == "." else f"{parent}/{path.name}"
+
+
+def _problem(data: dict) -> Problem:
+    return Problem(**data)
+
+
+class _Again(Exception):
+    """A version presumed live failed to render for the first time: the
+    switchers and links already written count it, so build once more."""
+
+
+@dataclass
+class _Version:
+    inputs: str                   # digest of what its decision and rendering came from
+    data: dict | None             # remembered: decision, title, problems, failure
+
+
+@dataclass
+class _Page:
+    slug: str
+    path: Path
+    key: str                      # digest of the source page and how it is read
+    versions: dict[str, _Version] = field(default_factory=dict)
+    live: list[LocaleInfo] = field(default_factory=list)   # source first (the x-default)
+    unreadable: Problem | None = None
+    doc: Document | None = None   # held only while the page is being built
+    pos: dict = field(default_factory=dict)
+
+    def drop(self) -> None:
+        self.doc, self.pos = None, {}
+
+
+class _Build:
+    """One publish run: decisions, pages, indexes and assets, each redone
+    only when the digest of its inputs differs from what the state holds."""
+
+    def __init__(self, project: Project, state, out: SiteDir, policies: dict[str, PublishPolicy],
+                 result: PublishResult):
+        self.project, self.state, self.out, self.result = project, state, out, result
+        self.s = s = project.settings
+        self.policies = policies
+        self.source = get_locale(s.source_locale)
+        self.targets = [get_locale(code) for code in policies]
+        self.codes = [self.source.code] + [loc.code for loc in self.targets]
+        self.out_key = f"{KEY}out:{out.out}:"
+        self._memos: dict[str, tuple[str, str]] | None = None
+        self.changed: dict[str, tuple[str, dict]] = {}
+        self.site_verdicts: dict[str, object] = {}
+        #: pages found unreadable in this run (kept across passes)
+        self.unreadable: dict[str, Problem] = {}
+
+    # -- the build state, read in bulk and written at the end
+    def memos(self) -> dict[str, tuple[str, str]]:
+        if self._memos is None:
+            self._memos = self.state.memos(f"{KEY}v:")
+            self._memos.update(self.state.memos(self.out_key))
+        return self._memos
+
+    def memo(self, key: str, inputs: str) -> dict | None:
+        """The data remembered under ``key`` if it was made from ``inputs``."""
+        known = self.recorded(key)
+        return known[1] if known is not None and known[0] == inputs else None
+
+    def recorded(self, key: str) -> tuple[str, dict] | None:
+        """(inputs, data) remembered under ``key``, whatever the inputs."""
+        if key in self.changed:
+            return self.changed[key]
+        row = self.memos().get(key)
+        return (row[0], json.loads(row[1])) if row is not None else None
+
+    def remember(self, key: str, inputs: str, data: dict) -> None:
+        self.changed[key] = (inputs, data)
+
+    def save(self) -> None:
+        for key, (inputs, data) in self.changed.items():
+            self.state.set_memo(key, inputs, data)
+
+    # -- the run
+    def run(self) -> None:
+        project, s, state, result = self.project, self.s, self.state, self.result
+        paths, self.listing_problems = project.page_files()
+        self.paths = {p.stem: p for p in paths}
+        self.slugs = [p.stem for p in paths]
+        how = digest("read", s.source_locale, s.segment, repr(s.extract))
+        self.page_keys = {p.stem: digest("page", how, p.suffix.lower(), state.fingerprint(p))
+                          for p in paths}
+        self.po_fp = {(loc.code, slug): state.fingerprint(project.po_path(loc.code, slug))
+                      for loc in self.targets for slug in self.slugs}
+        self.site_fp = {loc.code: state.fingerprint(project.po_path(loc.code, SITE_SLUG))
+                        for loc in self.targets}
+        assets = self.find_assets()
+        everything = digest(
+            "all", s.base_url, s.site_name, self.codes,
+            [(code, repr(p)) for code, p in self.policies.items()],
+            [str(p) for p in self.listing_problems],
+            [(slug, self.page_keys[slug], *(self.po_fp[(c, slug)] for c in self.codes[1:]))
+             for slug in self.slugs],
+            sorted(self.site_fp.items()), [(rel, fp) for rel, _, fp in assets])
+        all_key = f"{KEY}all:{self.out.out}"
+        known = self.state.memo(all_key, everything)
+        if known is not None and known.get("stats") == self.live_stats():
+            self.out.clean()
+            self.replay(known)
+            return
+        while True:       # each pass remembers its new render failures; two at most
+            try:
+                written = self.build(assets)
+                break
+            except _Again:
+                continue
+        result.written, result.unchanged, result.removed = \
+            written.written, written.unchanged, written.removed
+        self.save()
+        self.state.set_memo(all_key, everything, {
+            "stats": self.live_stats(),
+            "decisions": [list(asdict(d).values()) for d in result.decisions],
+            "problems": [asdict(p) for p in self.page_problems],
+            "files": written.unchanged + len(written.written)})
+
+    def replay(self, known: dict) -> None:
+        r = self.result
+        r.decisions = [Decision(*d) for d in known["decisions"]]
+        r.problems = [_problem(p) for p in known["problems"]] + r.problems
+        r.unchanged = known["files"]
+
+    def live_stats(self) -> str | None:
+        """One digest of (size, mtime, inode) of every file of the live site:
+        any file rewritten or replaced there changes it."""
+        out = self.out
+        if out.live is None or out.manifest is None or not out.out.is_symlink():
+            return None
+        try:
+            return digest(os.readlink(out.out), [(rel, out.live_stat(rel))
+                                                 for rel in [*out.manifest["files"], MARKER]])
+        except OSError:
+            return None
+
+    def build(self, assets) -> "Written":
+        self.pages: dict[str, _Page] = {}
+        self.held: OrderedDict[str, _Page] = OrderedDict()
+        self.page_problems: list[Problem] = []
+        self.late: list[Problem] = []            # serialising failures
+        self.again = False
+        staging = self.out.begin()
+        try:
+            for slug in self.slugs:
+                self.build_page(slug, staging)
+            if self.again:
+                raise _Again
+            self.collect()
+            site_rels = self.site_files(staging)
+            self.copy_assets(staging, assets, site_rels)
+            meta = {"locales": {code: asdict(p) for code, p in self.policies.items()}}
+            written = staging.finish(meta)
+        except BaseException:
+            staging.abort()
+            raise
+        self.out.manifest = {"files": sorted(staging.stats)}
+        return written
+
+    # -- pages: what is decided, and what goes live
+    def page(self, slug: str, keep: bool = False) -> _Page:
+        """The page's decisions per locale, from the state where its inputs
+        are as last time, else from reading the page (only when the page
+        changed) and its PO files."""
+        p = self.pages.get(slug)
+        if p is None:
+            p = self.pages[slug] = self._decide(slug)
+            if not keep and (p.doc is not None or p.pos):
+                self.held[slug] = p      # read for a link; likely built soon
+                while len(self.held) > HELD:
+                    self.held.popitem(last=False)[1].drop()
+        return p
+
+    def _decide(self, slug: str) -> _Page:
+        src = self.source.code
+        p = _Page(slug, self.paths[slug], self.page_keys[slug], unreadable=self.unreadable.get(slug))
+        if p.unreadable:
+            return p
+        inputs = digest("version", p.key)
+        p.versions[src] = _Version(inputs, self.memo(f"{KEY}v:{src}:{slug}", inputs))
+        for loc in self.targets:
+            inputs = digest("version", p.key, loc.code, self.po_fp[(loc.code, slug)],
+                            self.site_fp[loc.code], repr(self.policies[loc.code]))
+            p.versions[loc.code] = _Version(inputs, self.memo(f"{KEY}v:{loc.code}:{slug}", inputs))
+        if p.versions[src].data is None:
+            if self.doc(p) is None:
+                return p
+            self.set_version(p, src, {"rendered": False})
+        stale = [loc for loc in self.targets if p.versions[loc.code].data is None]
+        if stale:
+            got = self.units(p)
+            if got is None:
+                return p
+            units, plain = got
+            for loc in stale:
+                policy = self.policies[loc.code]
+                d = decide_units(slug, units, plain, self.verdict(p, loc.code), loc.code, policy)
+                self.set_version(p, loc.code, {"decision": [d.published, d.share, d.reason],
+                                               "rendered": False})
+        self.set_live(p)
+        return p
+
+    def set_live(self, p: _Page) -> None:
+        v = p.versions
+        if p.unreadable or v[self.source.code].data.get("failed"):
+            p.live = []
+            return
+        p.live = [self.source] + [loc for loc in self.targets if v[loc.code].data["decision"][0]
+                                  and not v[loc.code].data.get("failed")]
+
+    def set_version(self, p: _Page, code: str, data: dict) -> None:
+        v = p.versions[code]
+        v.data = data
+        self.remember(f"{KEY}v:{code}:{p.slug}", v.inputs, data)
+
+    def units(self, p: _Page) -> tuple[list[tuple[str, str]], set[str]] | None:
+        """The page's article units, remembered apart from the versions (they
+        are bulky and needed only when a PO file changed)."""
+        key = f"{KEY}units:{p.slug}"
+        known = self.state.memo(key, p.key)
+        if known is not None:
+            return [tuple(u) for u in known["units"]], set(known["plain"])
+        if self.doc(p) is None:
+            return None
+        units, plain = article_units(p.doc)
+        self.state.set_memo(key, p.key, {"units": units, "plain": sorted(plain)})
+        return units, plain
+
+    def doc(self, p: _Page) -> Document | None:
+        if p.doc is None and p.unreadable is None:
+            try:
+                p.doc = self.project.read_page(p.path)
+            except L10nError as exc:
+                p.unreadable = self.unreadable[p.slug] = self.project.page_problem(exc, p.path)
+        return p.doc
+
+    def load_po(self, path: Path):
+        if path.is_dir():
+            raise L10nError("a folder where a PO file should be", path)
+        return catalog.load(path) if path.exists() else None
+
+    def verdict(self, p: _Page, code: str):
+        if code not in p.pos:
+            po = self.load_po(self.project.po_path(code, p.slug))
+            p.pos[code] = verdicts(po, self.policies[code].include_fuzzy)
+        return p.pos[code]
+
+    def site_verdict(self, code: str):
+        if code not in self.site_verdicts:
+            path = self.project.po_path(code, SITE_SLUG)
+            self.site_verdicts[code] = verdicts(catalog.load(path) if path.is_file() else None,
+                                                self.policies[code].include_fuzzy)
+        return self.site_verdicts[code]
+
+    def target(self, other: str, code: str) -> str | None:
+        """The path of article ``other``'s best version for a page in ``code``."""
+        if other not in self.paths:
+            return None
+        codes = [loc.code for loc in self.page(other).live]
+        if not codes:
+            return None
+        return f"{code if code in codes else self.source.code}/{other}.html"
+
+    def out_inputs(self, p: _Page, code: str, asked: list[str]) -> str:
+        return digest("out", p.versions[code].inputs, self.s.base_url,
+                      [loc.code for loc in p.live], [(b, self.target(b, code)) for b in asked])
+
+    def build_page(self, slug: str, staging) -> None:
+        p = self.page(slug, keep=True)
+        for loc in list(p.live):
+            rel = f"{loc.code}/{slug}.html"
+            known = self.recorded(self.out_key + rel)
+            if p.versions[loc.code].data.get("rendered") and known is not None and \
+                    self.out_inputs(p, loc.code, known[1]["asked"]) == known[0] and \
+                    staging.keep(rel, known[1]["stat"]):
+                continue
+            self.render(p, loc, staging)
+        p.drop()
+        self.held.pop(slug, None)
+
+    def render(self, p: _Page, loc: LocaleInfo, staging) -> None:
+        project, src = self.project, self.source
+        doc = self.doc(p)
+        if doc is None:               # readable a moment ago (or last run): it changed
+            self.again = True
+            return
+        is_source = loc.code == src.code
+        try:
+            root, problems = localise(
+                doc, None, project.rel(project.po_path(loc.code, p.slug)), loc, src,
+                not is_source and self.policies[loc.code].include_fuzzy, None,
+                project.rel(project.po_path(loc.code, SITE_SLUG)),
+                None if is_source else self.verdict(p, loc.code),
+                None if is_source else self.site_verdict(loc.code))
+        except (L10nError, ValueError, etree.LxmlError) as exc:
+            self.set_version(p, loc.code, dict(p.versions[loc.code].data, rendered=True,
+                                               failed=asdict(_withheld(project, doc, loc, exc))))
+            self.again = True
+            return
+        title = (root.findtext(".//title") or root.findtext(".//h1") or p.slug).strip()
+        self.set_version(p, loc.code, dict(p.versions[loc.code].data, rendered=True, failed=None,
+                                           title=title, problems=[asdict(x) for x in problems]))
+        asked: set[str] = set()
+
+        def article_target(other: str) -> str | None:
+            asked.add(other)
+            return self.target(other, loc.code)
+        here = site.Version(loc, p.slug, title)
+        site.rewrite_urls(root, here, article_target)
+        site.decorate_page(root, here, [site.Version(v, p.slug, "") for v in p.live],
+                           self.s.base_url)
+        try:
+            data = formats.get(doc.format).serialize(root).encode("utf-8")
+        except (L10nError, ValueError, etree.LxmlError) as exc:
+            self.late.append(_withheld(project, doc, loc, exc))
+            return
+        stat = staging.put(here.path, data)
+        order = sorted(asked)
+        self.remember(self.out_key + here.path, self.out_inputs(p, loc.code, order),
+                      {"asked": order, "stat": stat})
+
+    def collect(self) -> None:
+        """Decisions and problems in the order a full build reports them."""
+        problems = list(self.listing_problems)
+        problems += [self.pages[s].unreadable for s in self.slugs if self.pages[s].unreadable]
+        src = self.source.code
+        for slug in self.slugs:
+            p = self.pages[slug]
+            if p.unreadable:
+                continue
+            for code in self.codes:
+                data = p.versions[code].data
+                if code != src and not data["decision"][0]:
+                    continue
+                if data.get("failed"):
+                    problems.append(_problem(data["failed"]))
+                    if code == src:
+                        break
+                else:
+                    problems += [_problem(x) for x in data.get("problems", ())]
+        self.page_problems = problems + self.late
+        decisions = []
+        for loc in self.targets:
+            for slug in self.slugs:
+                p = self.pages[slug]
+                if p.unreadable:
+                    continue
+                d = Decision(loc.code, slug, *p.versions[loc.code].data["decision"])
+                if d.published and loc not in p.live:
+                    d = replace(d, published=False, reason="could not be rendered")
+                decisions.append(d)
+        self.result.decisions = decisions
+        self.result.problems = self.page_problems + self.result.problems
+
+    # -- the site around the pages
+    def site_files(self, staging) -> set[str]:
+        """Indexes and sitemap, from the titles remembered with each version."""
+        s, src = self.s, self.source
+        pages = [self.pages[slug] for slug in self.slugs if self.pages[slug].live]
+        live = [src] + [loc for loc in self.targets if any(loc in p.live for p in pages)]
+        groups = [[site.Version(loc, p.slug, p.versions[loc.code].data["title"])
+                   for loc in p.live] for p in pages]
+        inputs = digest("site", s.site_name, s.base_url, [loc.code for loc in live],
+                        [[(v.locale.code, v.slug, v.title) for v in g] for g in groups])
+        serialize = formats.get("html").serialize
+        made = {}
+        for loc in live:
+            made[f"{loc.code}/index.html"] = lambda loc=loc: serialize(site.locale_index(
+                loc, s.site_name, [v for g in groups for v in g if v.locale == loc], live, src,
+                s.base_url)).encode("utf-8")
+        made["index.html"] = lambda: serialize(site.root_index(s.site_name, live)).encode("utf-8")
+        made["sitemap.xml"] = lambda: site.sitemap(groups, s.base_url)
+        for rel, make in made.items():
+            known = self.memo(self.out_key + rel, inputs)
+            if known is None or not staging.keep(rel, known["stat"]):
+                self.remember(self.out_key + rel, inputs, {"stat": staging.put(rel, make())})
+        return set(made) | {f"{loc.code}/{p.slug}.html" for p in pages for loc in p.live}
+
+    def find_assets(self) -> list[tuple[str, Path, str]]:
+        """Every non-page file of the source folder, with its fingerprint.
+        Symlinks are followed only when they stay inside the project: a link
+        to /etc/… is reported and skipped, never copied into a public site."""
+        project, result = self.project, self.result
+        src = self.s.source_dir
+        root = self.s.root.resolve()
+        page_suffixes = formats.suffixes()
+        found: list[tuple[str, Path, str]] = []
+        seen: set[Path] = set()
+
+        def walk(folder: Path, rel: str) -> None:
+            real = folder.resolve()
+            if real in seen:
+                return
+            seen.add(real)
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                if entry.name.startswith("."):
+                    continue
+                path = Path(entry.path)
+                name = f"{rel}{entry.name}"
+                if entry.is_symlink():
+                    target = path.resolve()
+                    if not target.is_relative_to(root) or not target.exists():
+                        result.warnings.append(Problem(
+                            f"symlink to {os.readlink(path)} points outside the project; "
+                            "not published", _shown(project, path), severity="warning",
+                            code="asset"))
+                        continue
+                if entry.is_dir():
+                    walk(path, name + "/")
+                elif entry.is_file() and not (rel == "" and path.suffix.lower() in page_suffixes):
+                    try:
+                        found.append((name, path, self.state.fingerprint(path)))
+                    except OSError as exc:
+                        result.problems.append(Problem(
+                            f"cannot read: {exc.strerror}; not published",
+                            _shown(project, path), code="asset"))
+        if src.is_dir():
+            walk(src, "")
+        return found
+
+    def copy_assets(self, staging, assets, site_rels: set[str]) -> None:
+        """Byte for byte, and only the ones that changed."""
+        for rel, path, fp in assets:
+            if rel in site_rels:
+                self.result.problems.append(Problem(
+                    "the site writes a file of this name itself; not published",
+                    self.project.rel(path), code="asset"))
+                continue
+            inputs = digest("asset", fp)
+            known = self.memo(self.out_key + rel, inputs)
+            if known is not None and staging.keep(rel, known["stat"]):
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                self.result.problems.append(Problem(f"cannot read: {exc.strerror}; not published",
+                                                    _shown(self.project, path), code="asset"))
+                continue
+            self.remember(self.out_key + rel, inputs, {"stat": staging.put(rel, data)})

@@ -1,0 +1,187 @@
+"""Issue 14: an incremental publish is byte for byte a full one, and reads only what changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_publish import ASIA, MEDIA, fail_render, replace_render, set_msgstr
+
+
+def site_files(project: Path) -> dict[str, bytes]:
+    public = project / "public"
+    return {p.relative_to(public).as_posix(): p.read_bytes()
+            for p in sorted(public.rglob("*")) if p.is_file()}
+
+
+def full_build(project: Path, tmp_path: Path, l10n, *args: str):
+    """The same project published from scratch: no build state, no earlier site."""
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(project, fresh, symlinks=True,
+                    ignore=lambda d, names: [n for n in names if n == ".l10n-cache"
+                                             or n == "public" or n.startswith(".public.")])
+    return fresh, l10n(fresh, "publish", *args, expect=None)
+
+
+def lines(r) -> tuple[list[str], list[str]]:
+    """What a run says about pages (withheld, errors, warnings), without the file counts."""
+    return ([l for l in r.stdout.splitlines() if not l.startswith("public:")],
+            r.stderr.splitlines())
+
+
+def edit_page(project: Path) -> None:
+    page = project / "source" / f"{ASIA}.html"
+    text = page.read_text(encoding="utf-8")
+    assert "Chongqing" in text
+    page.write_text(text.replace("Chongqing", "Chongqing City", 3), encoding="utf-8")
+
+
+def edit_entry(project: Path) -> None:
+    set_msgstr(project / "locales" / "zh_Hans" / f"{MEDIA}.po", "Opening up to cultural diversity",
+               "拥抱多元文化，开放包容")
+
+
+def edit_site_po(project: Path) -> None:
+    set_msgstr(project / "locales" / "zh_Hans" / "_site.po", "Cookie notice", "Cookie 通知（新）")
+
+
+def edit_setting(project: Path) -> None:
+    toml = project / "pyproject.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        'site_name = "iChongqing"', 'site_name = "iChongqing News"\nbase_url = "https://news.example/"'),
+        encoding="utf-8")
+
+
+def withhold_linked_page(project: Path) -> None:
+    """MEDIA's Chinese headline emptied: it is withheld, and ASIA's link to it
+    must now point at the English version, though ASIA itself did not change."""
+    set_msgstr(project / "locales" / "zh_Hans" / f"{MEDIA}.po", "Media Delegation Visits SW China", "")
+
+
+def edit_asset(project: Path) -> None:
+    (project / "source" / "site.css").write_text("body { color: #123; }\n", encoding="utf-8")
+
+
+def remove_page(project: Path) -> None:
+    (project / "source" / f"{MEDIA}.html").unlink()
+
+
+EDITS = [edit_page, edit_entry, edit_site_po, edit_setting, withhold_linked_page, edit_asset,
+         remove_page]
+
+
+@pytest.fixture
+def published(project, l10n) -> Path:
+    l10n(project, "update", "--all")
+    l10n(project, "publish", "--all")
+    return project
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[e.__name__ for e in EDITS])
+def test_incremental_publish_is_byte_identical_to_a_full_one(published, l10n, tmp_path, edit):
+    project = published
+    before = site_files(project)
+    edit(project)
+    r = l10n(project, "publish", "--all", expect=None)
+    assert "up to date" not in r.stdout, r
+    fresh, full = full_build(project, tmp_path, l10n, "--all")
+    assert r.exit_code == full.exit_code, (r, full)
+    assert site_files(project) == site_files(fresh)
+    assert site_files(project) != before
+    assert lines(r) == lines(full)
+
+
+def test_links_to_a_withheld_page_follow_it(published, l10n):
+    project = published
+    asia = project / "public" / "zh_Hans" / f"{ASIA}.html"
+    assert f'href="{MEDIA}.html' in asia.read_text(encoding="utf-8")
+    withhold_linked_page(project)
+    l10n(project, "publish", "--all")
+    assert f'href="../en/{MEDIA}.html' in asia.read_text(encoding="utf-8")
+
+
+class Counter:
+    def __init__(self, monkeypatch):
+        from l10n_tool import catalog
+        from l10n_tool.project import Project
+        self.pages: list[str] = []
+        self.catalogs: list[str] = []
+        self.renders: list[str] = []
+        read_page, load = Project.read_page, catalog.load
+
+        def counted_read(project, path):
+            self.pages.append(Path(path).name)
+            return read_page(project, path)
+
+        def counted_load(path, *a, **kw):
+            self.catalogs.append(Path(path).parent.name + "/" + Path(path).name)
+            return load(path, *a, **kw)
+
+        def wrap(real):
+            def counted_render(doc, lookup, **kw):
+                self.renders.append(f"{kw.get('lang_attr')}/{doc.slug}")
+                return real(doc, lookup, **kw)
+            return counted_render
+        monkeypatch.setattr(Project, "read_page", counted_read)
+        monkeypatch.setattr(catalog, "load", counted_load)
+        replace_render(monkeypatch, wrap)
+
+def test_nothing_changed_reads_no_page_and_no_catalog(published, l10n, monkeypatch):
+    project = published
+    count = Counter(monkeypatch)
+    live = (project / "public").resolve()
+    r = l10n(project, "publish", "--all")
+    assert "up to date" in r.stdout
+    assert (count.pages, count.catalogs, count.renders) == ([], [], [])
+    assert (project / "public").resolve() == live
+
+
+def test_one_entry_edited_rebuilds_only_its_page(published, l10n, monkeypatch):
+    project = published
+    count = Counter(monkeypatch)
+    edit_entry(project)
+    r = l10n(project, "publish", "--all")
+    assert "1 written" in r.stdout, r
+    assert count.pages == [f"{MEDIA}.html"]
+    assert sorted(count.catalogs) == ["zh_Hans/_site.po", f"zh_Hans/{MEDIA}.po"]
+    assert count.renders == [f"zh-Hans/{MEDIA}"]
+
+
+def test_a_withheld_page_is_decided_again_without_reading_its_html(published, l10n, monkeypatch):
+    """de is withheld (below min_complete 80): a new German translation is
+    decided from the page's remembered units and the PO file alone."""
+    project = published
+    assert not (project / "public" / "de").exists()
+    count = Counter(monkeypatch)
+    po = project / "locales" / "de" / f"{MEDIA}.po"
+    set_msgstr(po, "Opening up to cultural diversity", "Offen für kulturelle Vielfalt")
+    r = l10n(project, "publish", "--all")
+    assert f"withheld de/{MEDIA}" in r.stdout
+    assert count.pages == [] and count.renders == []
+    assert count.catalogs == [f"de/{MEDIA}.po"]
+
+
+def test_a_hand_edited_published_file_is_put_back(published, l10n):
+    project = published
+    page = project / "public" / "zh_Hans" / f"{ASIA}.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace(b"</body>", b"<p>defaced</p></body>"))
+    r = l10n(project, "publish", "--all")
+    assert "1 written" in r.stdout, r
+    assert page.read_bytes() == good
+
+
+def test_problems_are_reported_again_when_nothing_changed(project, l10n, monkeypatch):
+    fail_render(monkeypatch, MEDIA, "zh-Hans")
+    (project / "source" / "broken.html").write_bytes(b"<html><body><p>x</p>\n\x00\x01</body></html>")
+    first = l10n(project, "publish", "-l", "zh_Hans", expect=1)
+    assert f"{MEDIA}.html:7: nesting too deep" in first.stderr
+    assert "source/broken.html:2: " in first.stderr
+    again = l10n(project, "publish", "-l", "zh_Hans", expect=1)
+    assert "up to date" in again.stdout
+    assert lines(again) == lines(first)
+    assert not (project / "public" / "zh_Hans" / f"{MEDIA}.html").exists()
+    assert f"zh_Hans/{MEDIA}" not in (project / "public" / "sitemap.xml").read_text(encoding="utf-8")
