@@ -23,6 +23,7 @@ from l10n_tool.checks.report import FORMATS as REPORT_FORMATS
 from l10n_tool.errors import EXIT_FINDINGS, EXIT_USAGE, L10nError
 from l10n_tool.lock import project_lock
 from l10n_tool.locales import get_locale
+from l10n_tool.mt.engine import REGISTRY as MT_ENGINES
 from l10n_tool.project import Project
 from l10n_tool.steps.extract import extract as do_extract
 from l10n_tool.steps.status import status as do_status
@@ -300,13 +301,14 @@ def serve(ctx, port, bind):
 @cli.command()
 @click.option("-l", "--locale", "locale", required=True, metavar="LOCALE", help="Target locale.")
 @click.option("--engine", default=None, metavar="NAME",
-              help="MT engine (default: [tool.l10n.mt] engine, else argos).")
+              help=f"MT engine: {', '.join(MT_ENGINES)} (default: [tool.l10n.mt] engine, "
+                   "else argos).")
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
               help="Engine option (repeatable), as in [tool.l10n.mt.<engine>].")
-@click.option("--beam", default=None, help="Engine option beam (1 is greedy and fastest).")
-@click.option("--threads", default=None, help="Engine option threads (0: one per core).")
-@click.option("--batch-size", default=None, help="Engine option batch_size.")
-@click.option("--device", default=None, help="Engine option device: cpu, cuda or auto.")
+@click.option("--beam", default=None, metavar="N", help="Engine option beam (1 is greedy and fastest).")
+@click.option("--threads", default=None, metavar="N", help="Engine option threads (0: one per core).")
+@click.option("--batch-size", default=None, metavar="N", help="Engine option batch_size.")
+@click.option("--device", default=None, metavar="DEVICE", help="Engine option device: cpu, cuda or auto.")
 @click.option("--executor", default=None, metavar="NAME",
               help="Where the engine runs: local (default) or ray.")
 @click.option("--address", default=None,
