@@ -345,3 +345,11 @@ def test_a_page_that_declared_no_charset_is_given_utf8(tmp_path):
                      .encode("utf-8"))
     out = html.serialize(html.render(html.read_document(path), lambda u: None))
     assert out.startswith('<html><head><meta charset="utf-8"><title>Grüße</title>')
+
+
+def test_each_sentence_has_its_own_source_line(tmp_path):
+    path = tmp_path / "lines.html"
+    path.write_text("<html><body>\n<p>First one.\n  Second\n  one.\n\n Third <b>bold\n</b> one.</p>"
+                    "\n<p>\n\nLater.</p></body></html>", encoding="utf-8")
+    assert [(u.line, u.text) for u in html.read_document(path).units] == [
+        (2, "First one."), (3, "Second one."), (6, "Third <1>bold </1> one."), (10, "Later.")]

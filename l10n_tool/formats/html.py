@@ -278,6 +278,27 @@ def _has_letters(text: str) -> bool:
     return _LETTER.search(text) is not None
 
 
+class _LineCounter:
+    """Source line of an offset into a run's collapsed text (one space per
+    stretch of white space in ``raw``), for the ``#:`` reference of each
+    sentence; offsets must come in increasing order."""
+
+    def __init__(self, raw: str, start: int, line: int):
+        self.raw, self.pos, self.norm, self.line = raw, start, 0, line
+
+    def at(self, offset: int) -> int:
+        raw = self.raw
+        while self.norm < offset and self.pos < len(raw):
+            ws = _WS.match(raw, self.pos)
+            if ws:
+                self.line += ws.group().count("\n")
+                self.pos = ws.end()
+            else:
+                self.pos += 1
+            self.norm += 1
+        return self.line
+
+
 class _Walker:
     """Walks a parsed page and yields its runs and attributes in order."""
 
@@ -444,6 +465,7 @@ class _Walker:
             pieces = [(stripped, "")]
         scope = self.classes.scope(run.parent)
         offset = 0
+        lines = _LineCounter(raw, len(lead), line)
         for text, sep in pieces:
             ids = {t.id: None for t in markup.tags(text)}
             local = {run_id: n for n, run_id in enumerate(ids, start=1)}
@@ -451,8 +473,7 @@ class _Walker:
             if _has_letters(text):
                 notes = tuple(self.atomic_note(run, run_id, n) for run_id, n in local.items()
                               if run_id in run.atomic)
-                sent_line = line + raw[:offset].count("\n")
-                unit = Unit(markup.renumber(text, local), kind, sent_line, notes, scope)
+                unit = Unit(markup.renumber(text, local), kind, lines.at(offset), notes, scope)
             run.sentences.append(_Sentence(unit, text, sep, {n: r for r, n in local.items()}))
             offset += len(text) + len(sep)
         self.items.append(run)
