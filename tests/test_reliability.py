@@ -457,7 +457,7 @@ def test_models_install_on_a_full_disk_is_one_line(small_disk, l10n, tiny_model,
     assert not [p for p in packages.rglob("*") if p.is_file()]     # nothing half-installed
 
 
-@pytest.mark.parametrize("delay", [0.05, 0.15, 0.3])
+@pytest.mark.parametrize("delay", [0.2, 0.4, 0.6])
 def test_ctrl_c_during_start_up_is_one_line(project, delay):
     """SIGINT while the command is still importing or reading its settings."""
     env = dict(os.environ, PYTHONPATH=str(REPO))
