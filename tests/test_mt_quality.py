@@ -175,3 +175,10 @@ def test_real_model_over_the_articles(glossary):
     assert figures["fixed term occurrences"] >= 10 and figures["fixed terms kept"] == 1.0
     assert figures["tags exact"] == 1.0, report.examples
     assert figures["inner spans translated"] >= 0.75        # names (Shamshad Akhtar) stay
+
+
+def test_whole_numbers_with_units_stay_exact(glossary):
+    p = protect.protect("The chip measures 2x3 mm and weighs 5 kg, at 0.4 mm pitch.", glossary, "pt_BR")
+    assert "2x3" not in p.text and "5 kg" not in p.text and "0.4 mm" in p.text   # decimals localise
+    (text, _, problems), _ = draft(glossary, "The chip measures 2x3 mm.", {})
+    assert text == "The chip measures 2x3 mm." and not problems

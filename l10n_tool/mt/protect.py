@@ -10,8 +10,8 @@ corrupt their neighbours. So a unit is sent to the engine as several texts:
   sentence translation's words (``align.locate``) to put the tag around them.
 
 Whatever must come back exactly (a fixed or approved glossary term, an e-mail
-address, a URL, an empty tag such as a line break, source text that looks
-like a token) stands in the texts as a token ``X1X`` between spaces, which the
+address, a URL, a whole number with a unit, an empty tag such as a line break,
+source text that looks like a token) stands in the texts as a token ``X1X`` between spaces, which the
 tiny Bergamot model copies in 97% of sentences where codes such as ``{1}``
 survive in none (bench/quality.py). Tokens are swapped back afterwards.
 
@@ -38,6 +38,11 @@ TOKEN_RE = re.compile(r"X\s?(\d+)\s?X")
 #: What a broken token leaves behind: ``X1``, ``1X``, a lone ``X``.
 DEBRIS_RE = re.compile(r"(?<![^\W\d_])X\s?\d+(?![^\W_])|(?<![^\W_])\d+\s?X(?![^\W\d_])"
                        r"|(?<![\w-])X(?![\w-])")
+#: Whole numbers with a unit symbol ("2x3 mm", "20-pin" is not one): the same in
+#: every target language, and the tiny model garbles them ("2x3 mm" → "4 mm").
+#: Decimals are left to the model, which localises their separators.
+UNIT_RE = re.compile(r"(?<![\w.,])\d+(?:\s?[x×]\s?\d+)*\s?(?:mm|cm|km|kg|mg|GB|MB|TB|KB|GHz|MHz|kHz"
+                     r"|Hz|kW|MW|kWh|mAh|ms|px|dpi|fps|°C|°F)(?![\w.,]\d|\w)")
 _DEBRIS_AND_SPACE = re.compile(r"[ \t]?(?:" + DEBRIS_RE.pattern + ")")
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
@@ -48,7 +53,7 @@ _EDGE = " \t\"'“”‘’«».,;:!?…[]~"
 @dataclass(frozen=True)
 class Token:
     number: int
-    kind: str          # empty | fixed | term | email | url | literal
+    kind: str          # empty | fixed | term | email | url | number | literal
     restore: str       # what goes back into the text
     glue_left: bool = False   # no space before it in the source
     glue_right: bool = False  # no space after it in the source
@@ -100,7 +105,8 @@ def _masks(msgid: str, glossary: Glossary, locale: str) -> list[tuple[int, int, 
         if target is not None:
             # the whole match, suffix included: "TEUs" → X1X → 标准箱
             out.append((occ.start, occ.end, "fixed" if occ.term.type == "fixed" else "term", target))
-    for kind, regex in (("email", EMAIL_RE), ("url", URL_RE), ("literal", TOKEN_RE)):
+    for kind, regex in (("email", EMAIL_RE), ("url", URL_RE), ("literal", TOKEN_RE),
+                        ("number", UNIT_RE)):
         out += [(m.start(), m.end(), kind, m.group()) for m in regex.finditer(msgid)]
     tags = markup.tags(msgid)
     for tag in tags:
@@ -531,7 +537,7 @@ def _restore_tokens(p: Protected, r: _Result) -> None:
         if number in found:
             continue
         what = {"fixed": "fixed term", "term": "approved term", "email": "e-mail address",
-                "url": "URL", "empty": "placeholder"}.get(tok.kind, "text")
+                "url": "URL", "empty": "placeholder", "number": "number"}.get(tok.kind, "text")
         r.problems.append(f"{what} {tok.restore} lost by MT")
 
     def back(m: re.Match) -> str:
