@@ -37,54 +37,77 @@ class MTSettings:
         return engines.EngineSpec(self.engine, source, target, dict(self.options))
 
 
+COMMON = "tool.l10n.mt"
+
+
+class _Where:
+    """Lines of ``[tool.l10n.mt]`` keys, for messages."""
+
+    def __init__(self, project_settings):
+        self.settings = project_settings
+        self.path = project_settings.path
+
+    def line(self, table: str, key: str = "") -> int | None:
+        return self.settings.line(*table.split("."), *([key] if key else []))
+
+    def error(self, message: str, table: str, key: str = "") -> L10nError:
+        return L10nError(message, self.path, self.line(table, key))
+
+
+def _run_settings(table: dict, where: _Where) -> dict:
+    """The keys of the run (engine, executor…); common engine options are left
+    for the engine, anything else is an error."""
+    run: dict = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            if key not in engines.REGISTRY:
+                raise where.error(f"unknown MT engine table [{COMMON}.{key}]"
+                                  f"{engines.suggest(key, engines.REGISTRY)}", f"{COMMON}.{key}")
+        elif key in RUN_KEYS:
+            if not isinstance(value, RUN_KEYS[key]) or isinstance(value, bool):
+                raise where.error(f"{key} must be {RUN_KEYS[key].__name__}, not {value!r}",
+                                  COMMON, key)
+            run[key] = value
+        elif key not in COMMON_OPTIONS:
+            known = sorted(set(RUN_KEYS) | COMMON_OPTIONS | set(engines.REGISTRY))
+            raise where.error(f"unknown setting {key!r} in [{COMMON}]"
+                              f"{engines.suggest(key, known)}", COMMON, key)
+    return run
+
+
+def _engine_options(name: str, table: dict, where: _Where, cli_options: dict) -> dict:
+    """Common table, then the engine's own table, then the CLI, each value with
+    where it came from, parsed by the engine's declared options."""
+    declared = {o.name for o in engines.engine_class(name).OPTIONS}
+    raw: dict = {k: (v, where.path, where.line(COMMON, k)) for k, v in table.items()
+                 if k in COMMON_OPTIONS and k in declared}
+    own = f"{COMMON}.{name}"
+    raw.update({k: (v, where.path, where.line(own, k)) for k, v in table.get(name, {}).items()})
+    raw.update({k: (v, spelling, None) for k, (v, spelling) in cli_options.items()})
+    return engines.parse_options(name, raw)
+
+
 def load(project_settings, engine: str | None = None, executor: str | None = None,
          address: str | None = None, workers: int | None = None,
          cli_options: dict[str, tuple[object, str]] | None = None) -> MTSettings:
     """``project_settings``: the project's ``config.Settings``, which holds
     ``[tool.l10n.mt]`` raw and the line of every key; ``cli_options``: option →
     (value, the CLI spelling, for errors)."""
-    table, path = project_settings.mt, project_settings.path
-
-    def line(t: str, key: str = "") -> int | None:
-        return project_settings.line(*t.split("."), *([key] if key else []))
-
-    common = "tool.l10n.mt"
-    run: dict = {}
-    for key, value in table.items():
-        if isinstance(value, dict):
-            continue
-        if key in RUN_KEYS:
-            if not isinstance(value, RUN_KEYS[key]) or isinstance(value, bool):
-                raise L10nError(f"{key} must be {RUN_KEYS[key].__name__}, not {value!r}",
-                                path, line(common, key))
-            run[key] = value
-        elif key not in COMMON_OPTIONS:
-            known = sorted(set(RUN_KEYS) | COMMON_OPTIONS | set(engines.REGISTRY))
-            raise L10nError(f"unknown setting {key!r} in [tool.l10n.mt]"
-                            f"{engines.suggest(key, known)}", path, line(common, key))
+    table, where = project_settings.mt, _Where(project_settings)
+    run = _run_settings(table, where)
     name = engine or run.get("engine", DEFAULT_ENGINE)
-    where_engine = ("--engine", None) if engine else (path, line(common, "engine"))
-    engine_cls = engines.engine_class(name, *where_engine)
-    for key, value in table.items():
-        if isinstance(value, dict) and key not in engines.REGISTRY:
-            raise L10nError(f"unknown MT engine table [tool.l10n.mt.{key}]"
-                            f"{engines.suggest(key, engines.REGISTRY)}", path, line(f"{common}.{key}"))
-    declared = {o.name for o in engine_cls.OPTIONS}
-    raw: dict = {k: (v, path, line(common, k)) for k, v in table.items()
-                 if k in COMMON_OPTIONS and k in declared}
-    own = f"{common}.{name}"
-    raw.update({k: (v, path, line(own, k)) for k, v in table.get(name, {}).items()})
-    raw.update({k: (v, spelling, None) for k, (v, spelling) in (cli_options or {}).items()})
-    options = engines.parse_options(name, raw)
-
+    engines.engine_class(name, *(("--engine", None) if engine else
+                                 (where.path, where.line(COMMON, "engine"))))
+    options = _engine_options(name, table, where, cli_options or {})
     chosen = executor or run.get("executor", "local")
     if chosen not in EXECUTORS:
-        where = ("--executor", None) if executor else (path, line(common, "executor"))
-        raise L10nError(f"unknown executor {chosen!r}{engines.suggest(chosen, EXECUTORS)} "
-                        f"(executors: {', '.join(EXECUTORS)})", *where)
+        message = (f"unknown executor {chosen!r}{engines.suggest(chosen, EXECUTORS)} "
+                   f"(executors: {', '.join(EXECUTORS)})")
+        raise L10nError(message, "--executor") if executor else where.error(message, COMMON,
+                                                                             "executor")
     workers = workers if workers is not None else run.get("workers", 0)
     if workers < 0:
-        raise L10nError(f"workers must be 0 or more, not {workers}", path, line(common, "workers"))
+        raise where.error(f"workers must be 0 or more, not {workers}", COMMON, "workers")
     return MTSettings(engine=name, executor=chosen,
                       address=address or run.get("address") or os.environ.get("RAY_ADDRESS") or None,
                       workers=workers, options=options)
