@@ -383,10 +383,16 @@ def test_rerun_reuses_results_and_matches_a_fresh_check_after_every_change(proje
         assert json.loads(r.stdout) == json.loads(f.stdout) != report
 
 
-def test_unusable_cache_folder_only_means_a_full_check(project, l10n):
-    (project / ".l10n-cache").write_text("not a folder", encoding="utf-8")
+@pytest.mark.parametrize("damage", ["cache folder is a file", "state is not a database"])
+def test_unusable_cache_only_means_a_full_check(project, l10n, damage):
+    fresh = l10n(project, "check", "--all", "--format", "json", "--no-cache").stdout
+    if damage == "cache folder is a file":
+        (project / ".l10n-cache").write_text("not a folder", encoding="utf-8")
+    else:
+        (project / ".l10n-cache").mkdir()
+        (project / ".l10n-cache" / "state.sqlite").write_bytes(b"\x00garbage" * 100)
     r = l10n(project, "check", "--all", "--format", "json")
-    assert json.loads(r.stdout)["summary"]["files"] == catalog_count(project)
+    assert r.stdout == fresh and not r.stderr
 
 
 @pytest.mark.parametrize("spaced", [True, False])
