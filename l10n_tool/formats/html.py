@@ -22,7 +22,7 @@ import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from lxml import etree, html as lxml_html
 
@@ -329,7 +329,19 @@ class _Walker:
         return el.tag in ATOMIC_TAGS or _skipped(el) or self.classes.hidden(el)
 
     # -- walking
-    def walk(self, el) -> None:
+    def walk(self, root) -> None:
+        """Walk ``root`` in document order, with a stack of our own rather than
+        Python's, so that a page nested 2000 deep (libxml2's limit) is read."""
+        stack = [self.visit(root)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+            else:
+                stack.append(self.visit(child))
+
+    def visit(self, el) -> Iterator:
+        """Read ``el``'s own text and attributes; yield each block child to visit."""
         if not isinstance(el.tag, str) or self.classes.hidden(el) and el.tag != "noscript":
             return
         if el.tag == "head":
@@ -344,7 +356,7 @@ class _Walker:
         if el.tag in TEXT_ONLY_TAGS:
             self.text_only(el)
             return
-        self.runs(el)
+        yield from self.runs(el)
 
     def walk_head(self, el) -> None:
         if not isinstance(el.tag, str) or _skipped(el):
@@ -391,7 +403,7 @@ class _Walker:
         run = _Run(el, None, [], {}, set(), "", "", whole_parent=True)
         self.finish_run(run, markup.escape(el.text or ""), el.sourceline or 1)
 
-    def runs(self, el) -> None:
+    def runs(self, el) -> Iterator:
         children = list(el)
         current = _Run(el, None, [], {}, set(), "", "")
         parts: list = [el.text or ""]   # literal text and markup.Tag placeholders
@@ -405,7 +417,7 @@ class _Walker:
                 continue
             has_block = True
             self.finish_run(current, markup.assemble(parts), line)
-            self.walk(child)
+            yield child
             current = _Run(el, child, [], {}, set(), "", "")
             parts = [child.tail or ""]
             line = child.sourceline or line
