@@ -354,3 +354,24 @@ def test_each_sentence_has_its_own_source_line(tmp_path):
                     "\n<p>\n\nLater.</p></body></html>", encoding="utf-8")
     assert [(u.line, u.text) for u in html.read_document(path).units] == [
         (2, "First one."), (3, "Second one."), (6, "Third <1>bold </1> one."), (10, "Later.")]
+
+
+def test_charset_sniffing_follows_the_browser_order(tmp_path):
+    from l10n_tool.formats import charset
+    body = "<html><head>{}</head><body><p>“Grüße” aus Köln.</p></body></html>"
+    # a byte-order mark beats any declaration
+    d = charset.decode(b"\xff\xfe" + body.format('<meta charset="iso-8859-1">').encode("utf-16-le"), "p")
+    assert d.encoding == "utf-16-le" and "“Grüße”" in d.text and not d.warnings
+    # iso-8859-1 means windows-1252 on the web: its curly quotes are not C1 controls
+    d = charset.decode(body.format('<meta charset="iso-8859-1">').encode("cp1252"), "p")
+    assert "“Grüße” aus Köln." in d.text and not d.warnings
+    # http-equiv, after 8 KB of scripts
+    d = charset.decode(body.format("<script>" + "x" * 9000 + "</script><meta http-equiv=Content-Type "
+                                   "content='text/html; charset=windows-1252'>").encode("cp1252"), "p")
+    assert d.declared == "windows-1252" and "Köln" in d.text
+    # an unknown label: read anyway, and say so
+    d = charset.decode(body.format('<meta charset="x-klingon">').encode("cp1252"), "p")
+    assert "Köln" in d.text and "unknown charset 'x-klingon'" in d.warnings[0]
+    # nothing declared: UTF-8 if it is UTF-8
+    d = charset.decode(body.format("").encode("utf-8"), "p")
+    assert d.encoding == "utf-8" and not d.warnings

@@ -24,7 +24,7 @@ from l10n_tool.errors import L10nError
 
 #: How far into the file a declaration counts (the HTML spec prescans 1024
 #: bytes; real pages put long comments and scripts first, so look further).
-PRESCAN = 8192
+PRESCAN = 32768
 
 _META = re.compile(
     rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -126,17 +126,21 @@ def decode(data: bytes, path: Path | str, lang: Optional[str] = None) -> Decoded
     ``lang``, the page's language, breaks ties between charsets that read
     equally well, as a browser's locale does.
     """
-    if b"\x00" in data:
-        offset = data.index(b"\x00")
-        raise L10nError("binary data (NUL byte), not an HTML page", path, _line(data, offset))
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return Decoded(data[len(bom):].decode(encoding), encoding)
+                text = data[len(bom):].decode(encoding)
             except UnicodeDecodeError as exc:
                 raise L10nError(f"invalid {encoding} byte 0x{data[len(bom) + exc.start]:02x} "
                                 f"after a {encoding} byte-order mark", path,
                                 _line(data, len(bom) + exc.start)) from None
+            if "\x00" in text:
+                raise L10nError("binary data (NUL character), not an HTML page", path,
+                                text.count("\n", 0, text.index("\x00")) + 1)
+            return Decoded(text, encoding)
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise L10nError("binary data (NUL byte), not an HTML page", path, _line(data, offset))
     label, offset = declared(data)
     codec = codec_for(label) if label else None
     if codec is not None:
