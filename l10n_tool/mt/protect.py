@@ -541,18 +541,21 @@ def _restore_tokens(p: Protected, r: _Result) -> None:
         r.problems.append(f"{what} {tok.restore} lost by MT")
 
     def back(m: re.Match) -> str:
-        tok = p.tokens[int(m.group(1))]
-        return f"\x00L{tok.restore}\x00R" if tok.kind == "empty" else tok.restore
+        return f"\x00L{m.group(1)}\x00R"
 
     text = TOKEN_RE.sub(back, r.text)
-    # an empty tag keeps the source's spacing: "line<1/>break" stays glued
-    for tok in p.tokens.values():
-        if tok.kind == "empty":
-            if tok.glue_left:
-                text = text.replace(f" \x00L{tok.restore}", f"\x00L{tok.restore}")
-            if tok.glue_right:
-                text = text.replace(f"{tok.restore}\x00R ", f"{tok.restore}\x00R")
-    r.text = _spaces(text.replace("\x00L", "").replace("\x00R", ""))
+    # the spaces put around tokens go where the source had none: an empty tag
+    # stays glued ("line<1/>break"), a term or number to its punctuation ("2 mm.")
+    for number, tok in p.tokens.items():
+        mark_l, mark_r = f"\x00L{number}", f"{number}\x00R"
+        if tok.glue_left:
+            text = re.sub((" " if tok.kind == "empty" else r"(?<=[(\[“‘\"']) ") + re.escape(mark_l),
+                          mark_l, text)
+        if tok.glue_right:
+            text = re.sub(re.escape(mark_r) + (" " if tok.kind == "empty" else r" (?=[.,;:!?)\]”’\"'])"),
+                          mark_r, text)
+    text = re.sub(r"\x00L(\d+)\x00R", lambda m: p.tokens[int(m.group(1))].restore, text)
+    r.text = _spaces(text)
 
 
 def _remove_debris(p: Protected, r: _Result) -> None:
