@@ -46,8 +46,9 @@ def _files(folder: Path) -> list[str]:
             if os.path.islink(os.path.join(dirpath, d)):
                 filenames.append(d)
                 dirnames.remove(d)
-        rel = Path(dirpath).relative_to(folder)
-        out += [(rel / f).as_posix() for f in filenames]
+        rel = Path(dirpath).relative_to(folder).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        out += [prefix + f for f in filenames]
     return sorted(out)
 
 
@@ -208,9 +209,10 @@ class SiteDir:
         if self.live is None:
             return None
         try:
-            return _stat(self.live / rel)
+            st = os.stat(f"{self.live}/{rel}")
         except OSError:
             return None
+        return (st.st_size, st.st_mtime_ns, st.st_ino)
 
     def _finish(self, staging: "Staging", meta: dict) -> Written:
         files = staging.stats
@@ -281,18 +283,18 @@ class Staging:
         _remove(self.folder)
         self.stats: dict[str, tuple[int, int, int]] = {}
         self.written: list[str] = []
-        self._dirs: set[Path] = set()
+        self._dirs: set[str] = set()
         try:
             self.folder.mkdir()
         except OSError as exc:
             raise L10nError(f"cannot write the site: {exc.strerror or exc}", self.folder) from None
 
-    def _dest(self, rel: str) -> Path:
-        dest = self.folder / rel
-        if dest.parent not in self._dirs:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(dest.parent)
-        return dest
+    def _dest(self, rel: str) -> str:
+        parent = rel.rpartition("/")[0]
+        if parent not in self._dirs:
+            os.makedirs(f"{self.folder}/{parent}", exist_ok=True)
+            self._dirs.add(parent)
+        return f"{self.folder}/{rel}"
 
     def _fail(self, exc: OSError) -> L10nError:
         return L10nError(f"cannot write the site: {exc.strerror or exc}",
@@ -304,7 +306,9 @@ class Staging:
         live = self.site.live_stat(rel)
         if live is None or stat is None or live != tuple(stat):
             return False
-        if not _link_or_false(self.site.live / rel, self._dest(rel)):
+        try:
+            os.link(f"{self.site.live}/{rel}", self._dest(rel))
+        except OSError:
             return False
         self.stats[rel] = live
         return True

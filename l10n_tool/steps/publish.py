@@ -221,10 +221,10 @@ class _Build:
         project, s, state, result = self.project, self.s, self.state, self.result
         paths, self.listing_problems = project.page_files()
         self.paths = {p.stem: p for p in paths}
-        self.slugs = [p.stem for p in paths]
+        self.slugs = list(self.paths)
         how = digest("read", s.source_locale, s.segment, repr(s.extract))
-        self.page_keys = {p.stem: digest("page", how, p.suffix.lower(), state.fingerprint(p))
-                          for p in paths}
+        self.page_keys = {slug: digest("page", how, os.path.splitext(p.name)[1].lower(),
+                                       state.fingerprint(p)) for slug, p in self.paths.items()}
         self.po_fp = {(loc.code, slug): state.fingerprint(project.po_path(loc.code, slug))
                       for loc in self.targets for slug in self.slugs}
         self.site_fp = {loc.code: state.fingerprint(project.po_path(loc.code, SITE_SLUG))
@@ -253,7 +253,7 @@ class _Build:
             written.written, written.unchanged, written.removed
         self.save()
         self.state.set_memo(all_key, everything, {
-            "stats": self.live_stats(),
+            "stats": self.live_stats(self.stats),
             "decisions": [list(asdict(d).values()) for d in result.decisions],
             "problems": [asdict(p) for p in self.page_problems],
             "files": written.unchanged + len(written.written)})
@@ -264,15 +264,17 @@ class _Build:
         r.problems = [_problem(p) for p in known["problems"]] + r.problems
         r.unchanged = known["files"]
 
-    def live_stats(self) -> str | None:
-        """One digest of (size, mtime, inode) of every file of the live site:
-        any file rewritten or replaced there changes it."""
+    def live_stats(self, stats: dict[str, tuple[int, int, int]] | None = None) -> str | None:
+        """One digest of (size, mtime, inode) of every file of the live site
+        (``stats``: those just written): any file rewritten or replaced there
+        changes it."""
         out = self.out
         if out.live is None or out.manifest is None or not out.out.is_symlink():
             return None
         try:
-            return digest(os.readlink(out.out), [(rel, out.live_stat(rel))
-                                                 for rel in [*out.manifest["files"], MARKER]])
+            if stats is None:
+                stats = {rel: out.live_stat(rel) for rel in out.manifest["files"]}
+            return digest(os.readlink(out.out), sorted(stats.items()), out.live_stat(MARKER))
         except OSError:
             return None
 
@@ -297,6 +299,7 @@ class _Build:
             staging.abort()
             raise
         self.out.manifest = {"files": sorted(staging.stats)}
+        self.stats = staging.stats
         return written
 
     # -- pages: what is decided, and what goes live
