@@ -58,9 +58,10 @@ class Project:
         src = self.settings.source_dir
         if not src.is_dir():
             raise L10nError("source folder not found", src)
-        files = sorted(p for p in src.iterdir() if p.suffix.lower() in formats.suffixes())
+        suffixes = formats.suffixes()      # once, not per file: 10,000-page folders
+        files = sorted(p for p in src.iterdir() if p.suffix.lower() in suffixes)
         if not files:
-            raise L10nError(f"no source pages ({', '.join(formats.suffixes())}) in the source folder", src)
+            raise L10nError(f"no source pages ({', '.join(suffixes)}) in the source folder", src)
         return files
 
     # -- inputs
