@@ -77,8 +77,9 @@ def rule(ctx, entry):
     forms = [form for form in catalog.translations(entry) if SUSPECT.search(form)]
     if not forms:
         return
+    source = f"{entry.msgid}\n{entry.msgid_plural}" if entry.msgid_plural else entry.msgid
     for find, what, fix in KINDS:
-        allowed = find(entry.msgid)
+        allowed = find(source)
         extra = Counter()
         for form in forms:
             extra |= find(form) - allowed
