@@ -91,7 +91,14 @@ class _Group(click.Group):
 
 
 def _internal(exc: Exception) -> str:
-    frames = traceback.extract_tb(exc.__traceback__)
+    """``internal error at FILE:LINE: Type: message``, FILE:LINE being where the
+    innermost cause was raised (a StopIteration inside a generator surfaces as a
+    RuntimeError at the loop that drove it)."""
+    root = exc
+    while root.__cause__ is not None or (root.__context__ is not None
+                                         and not root.__suppress_context__):
+        root = root.__cause__ or root.__context__
+    frames = traceback.extract_tb(root.__traceback__) or traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(_PACKAGE)]
     where = ""
     if ours or frames:
