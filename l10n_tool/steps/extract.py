@@ -125,7 +125,7 @@ def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary
             results.append(ExtractResult(path, False, state.output(path)[2].get("units", 0)))
             continue
         pot = page_template(project, doc, glossary, None)
-        results.append(ExtractResult(path, catalog.save(pot, path), len(pot)))
+        results.append(ExtractResult(path, catalog.save(pot, path, project.settings.po_wrap), len(pot)))
         state.record(path, pages.inputs[slug],
                      {"chrome": [_unit_row(u) for u in pages.chrome[slug]], "units": len(pot)})
     if has_site_catalog(project, pages):
@@ -135,6 +135,6 @@ def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary
             results.append(ExtractResult(path, False, state.output(path)[2].get("units", 0)))
         else:
             pot = site_template(project, pages, glossary, None)
-            results.append(ExtractResult(path, catalog.save(pot, path), len(pot)))
+            results.append(ExtractResult(path, catalog.save(pot, path, project.settings.po_wrap), len(pot)))
             state.record(path, inputs, {"units": len(pot)})
     return results, pages
