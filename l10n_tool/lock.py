@@ -36,8 +36,9 @@ class ProjectLock:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 if not wait:
-                    raise L10nError(f"project is busy: {holder(self.path)}; "
-                                    "wait for it to finish or pass --wait", self.path) from None
+                    raise L10nError(f"project is busy: {holder(self.path)}; try again when "
+                                    f"it ends, or queue behind it with `l10n --wait {self.command}`",
+                                    self.path) from None
                 fcntl.flock(fd, fcntl.LOCK_EX)
             info = json.dumps({"pid": os.getpid(), "command": self.command,
                                "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())})

@@ -100,7 +100,7 @@ def test_busy_project_names_the_holder(project, l10n):
         r = l10n(project, "update", "-l", "de", expect=2)
         line = r.stderr.strip()
         assert line.count("\n") == 0 and "project is busy" in line
-        assert f"`l10n translate` (pid {os.getpid()}) running since" in line and "--wait" in line
+        assert f"`l10n translate` (pid {os.getpid()}) running since" in line and "`l10n --wait update`" in line
         # reading commands do not need the lock
         l10n(project, "status")
     finally:
