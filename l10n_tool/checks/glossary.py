@@ -103,7 +103,7 @@ def consistency_rule(ctx, summaries):
             continue
         term = ctx.glossary.terms[number]
         # a term's verdict changes only when one of its entries does: remembered by them
-        rows = ctx.remember(f"glossary-consistency:{ctx.locale.code}:{term.term}", items,
+        rows = ctx.remember(f"glossary-consistency:{ctx.locale.code}:{term.term}", (number, items),
                             lambda: [f.as_dict() for f in _term_findings(ctx, term, items)])
         yield from (Finding.of(**row) for row in rows)
 
