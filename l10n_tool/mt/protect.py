@@ -160,22 +160,22 @@ class _Builder:
 def protect(msgid: str, glossary: Glossary, locale: str) -> Protected:
     out = Protected(msgid)
     b = _Builder()
-    opened: dict[int, tuple[int, int | None]] = {}   # tag id → (start offset, parent span)
-    stack: list[int] = []                            # open span indices
+    opened: dict[int, tuple[int, int]] = {}          # tag id → (start offset, span index)
+    stack: list[int] = []                            # open span indices, innermost last
     pos = 0
     for start, end, kind, restore_as in _masks(msgid, glossary, locale):
         b.add(msgid[pos:start])
         pos = end
+        tag_id = markup.tags(restore_as)[0].id if kind in ("open", "close") else None
         if kind == "open":
-            opened[markup.tags(restore_as)[0].id] = (b.length, stack[-1] if stack else None)
-            stack.append(len(out.spans))
+            opened[tag_id] = (b.length, len(out.spans))
             out.spans.append(None)                   # filled in when it closes
+            stack.append(len(out.spans) - 1)
             continue
-        tag_id = markup.tags(restore_as)[0].id if kind == "close" else None
-        if kind == "close" and tag_id in opened:
-            begin, parent = opened.pop(tag_id)
-            index = stack.pop()
-            out.spans[index] = Span(tag_id, begin, b.length, parent)
+        if kind == "close" and tag_id in opened and stack[-1] == opened[tag_id][1]:
+            begin, index = opened.pop(tag_id)
+            stack.pop()
+            out.spans[index] = Span(tag_id, begin, b.length, stack[-1] if stack else None)
             continue
         number = len(out.tokens) + 1
         out.tokens[number] = Token(number, kind, restore_as,
@@ -189,7 +189,9 @@ def protect(msgid: str, glossary: Glossary, locale: str) -> Protected:
         b.add(f"{left}{TOKEN.format(number)}{right}")
     b.add(msgid[pos:])
     sentence = b.result()
-    out.spans = [s for s in out.spans if s is not None]     # unclosed tags: nothing to place
+    # an open tag never closed is no span (its tag is reported missing on the way back)
+    index = {old: new for new, old in enumerate(i for i, s in enumerate(out.spans) if s is not None)}
+    out.spans = [Span(s.id, s.start, s.end, index.get(s.parent)) for s in out.spans if s is not None]
     out.text = sentence.rstrip()
     out.spans = [_trim(s, out.text) for s in out.spans]
     _cut_edges(out)
