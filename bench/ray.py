@@ -35,6 +35,27 @@ sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != 
 CORPUS = ROOT.parent / "shared" / "corpus" / "real-pages"
 
 
+class SleepEngine:
+    """A stand-in engine that takes 20 ms of wall time per unit and no CPU: with
+    it the benchmark measures the executor's own parallelism and overhead,
+    which a machine busy with other work cannot distort."""
+    name = "sleep"
+    OPTIONS = ()
+    SECONDS = 0.02
+
+    @classmethod
+    def from_options(cls, source, target, options):
+        return cls()
+
+    def identity(self) -> str:
+        return "sleep 1"
+
+    def translate(self, texts):
+        for i, text in enumerate(texts):
+            time.sleep(self.SECONDS)
+            yield i, text
+
+
 def corpus_units() -> list[str]:
     from l10n_tool import formats
     units: set[str] = set()
@@ -154,7 +175,8 @@ def main() -> None:
     rates["local, 1 thread"] = after / rest
     print(f"local, 1 thread:  first batch after {head:.1f} s, then {after / rest:.2f} units/s")
 
-    ray.init(num_cpus=len(os.sched_getaffinity(0)), include_dashboard=False, log_to_driver=False,
+    # 4 CPU slots whatever the machine: the sleeping engine's 4 workers need no CPU
+    ray.init(num_cpus=max(4, len(os.sched_getaffinity(0))), include_dashboard=False, log_to_driver=False,
              logging_level="error")
     measured: dict[int, list[float]] = {1: [], 2: []}
     cpu: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
@@ -181,6 +203,19 @@ def main() -> None:
           f"CPU ({driver_ms / worker_ms:.1%} of a worker's) caps it near "
           f"{worker_ms / driver_ms:.0f} workers")
     print(f"ray 1 worker vs local: {rates['ray, 1 workers'] / rates['local, 1 thread']:.2f}x")
+
+    sleeping: dict[int, float] = {}
+    for workers in (1, 2, 4):
+        settings = MTSettings(engine="bench.ray:SleepEngine", executor="ray", workers=workers,
+                              options={})
+        sleep_spec = settings.spec("en", "zh")
+        head, rest, after, _, _ = timed_run(RayExecutor(settings), sleep_spec.create(),
+                                            sleep_spec, texts * 2)
+        sleeping[workers] = after / rest
+    print(f"executor alone (an engine that sleeps {1e3 * SleepEngine.SECONDS:.0f} ms per unit, "
+          f"ideal {1 / SleepEngine.SECONDS:.0f} units/s per worker): " +
+          ", ".join(f"{w} worker{'s' if w > 1 else ''} {r:.1f} units/s ({r / sleeping[1]:.2f}x)"
+                    for w, r in sleeping.items()))
 
     n, secs = driver_cost(work, args.driver_units, "local")
     print(f"\ndriver, whole translate step with the pseudo engine, local: {n} units in "

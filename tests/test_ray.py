@@ -69,3 +69,27 @@ def test_a_killed_worker_has_its_units_retried(cluster, tiny_model, l10n, projec
         got.update(group)
     assert executor.died == 1
     assert got == expected                     # every unit, each exactly as a local run
+
+
+def test_more_workers_than_cpus_and_a_worker_without_the_model(cluster, tiny_model, l10n, project):
+    """A worker the cluster cannot place yet gets no units (they would wait
+    forever); a worker that cannot load its model says why, in one line."""
+    from l10n_tool.errors import L10nError
+    from l10n_tool.mt.engine import EngineSpec
+    from l10n_tool.mt.executors.ray import RayExecutor
+    from l10n_tool.mt.settings import MTSettings
+
+    texts = [f"Unit number {i}." for i in range(40)]
+    settings = MTSettings(engine="pseudo", executor="ray", workers=3, options={})
+    spec = settings.spec("en", "de")
+    got = {}
+    for group in RayExecutor(settings).run(spec.create(), spec, texts, threading.Event()):
+        got.update(group)
+    assert got == dict(spec.create().translate(texts))
+
+    l10n(project, "models", "install", str(tiny_model["archive"]))       # en→zh only
+    missing = EngineSpec("argos", "en", "de", {"threads": 1})
+    with pytest.raises(L10nError, match=r"on a Ray worker: no Argos model for en→de"):
+        one = MTSettings(engine="argos", executor="ray", workers=1, options={})
+        for _ in RayExecutor(one).run(spec.create(), missing, texts, threading.Event()):
+            pass

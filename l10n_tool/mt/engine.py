@@ -93,6 +93,14 @@ def suggest(word: str, known: Iterable[str]) -> str:
 
 
 def engine_class(name: str, path=None, line: int | None = None) -> EngineClass:
+    """By registry name, or ``module:Class`` for an engine outside this package
+    (a plugin, a benchmark's stand-in) that follows the same contract."""
+    if ":" in name and name not in REGISTRY:
+        module, _, attr = name.partition(":")
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise L10nError(f"cannot load MT engine {name!r}: {exc}", path, line) from None
     if name not in REGISTRY:
         raise L10nError(f"unknown MT engine {name!r}{suggest(name, REGISTRY)} "
                         f"(engines: {', '.join(sorted(REGISTRY))})", path, line)

@@ -38,10 +38,20 @@ def _import_ray():
 
 
 class _Worker:
-    """A Ray actor: builds its engine from the spec where it runs."""
+    """A Ray actor: builds its engine from the spec where it runs. A failure to
+    build it (no model on that node) is kept for ``ready`` to report, since
+    Ray would only say that the actor died."""
 
     def __init__(self, spec: EngineSpec):
-        self.engine = spec.create()
+        self.engine, self.error = None, None
+        try:
+            self.engine = spec.create()
+            getattr(self.engine, "translator", None)    # an argos model loads now, not mid-batch
+        except Exception as exc:  # noqa: BLE001 - reported to the driver as text
+            self.error = str(exc)
+
+    def ready(self) -> str | None:
+        return self.error
 
     def translate(self, batch: list[tuple[int, str]]) -> list[tuple[int, str]]:
         return [(batch[j][0], text) for j, text in self.engine.translate([t for _, t in batch])]
@@ -66,6 +76,7 @@ class RayExecutor:
         self.ray = _import_ray()
         #: live actors (tests kill one to see its units retried elsewhere)
         self.actors: list = []
+        self._starting: list = []       # every actor started, to stop them all at the end
         self.workers = 0
         self.died = 0
 
@@ -111,9 +122,9 @@ class RayExecutor:
         try:
             yield from self._run(engine, spec, texts, stop)
         finally:
-            for actor in self.actors:
+            for actor in self._starting:
                 ray.kill(actor)
-            self.actors = []
+            self.actors, self._starting = [], []
             if started:
                 ray.shutdown()
 
@@ -128,28 +139,61 @@ class RayExecutor:
                             "or auto")
         self.workers = self.settings.workers or max(
             1, int(resources.get("GPU", 0)) if gpus else int(resources.get("CPU", 1)) // threads)
-        self.actors = [Actor.remote(spec) for _ in range(self.workers)]
+        # an actor gets work only once its model is loaded: one that the cluster
+        # cannot place yet (more workers than CPUs) would hold its batches forever
+        starting: dict = {}             # ready() ref → actor
+        load: dict[int, int] = {}
+
+        def start():
+            actor = Actor.remote(spec)
+            starting[actor.ready.remote()] = actor
+            self._starting.append(actor)
+
+        for _ in range(self.workers):
+            start()
         # longest first: the last batches to finish are then the short ones, so no
         # worker is left with a long tail while the others idle
         queue = deque((batch, 0) for batch in reversed(
             batches(engine, texts, int(spec.options.get("batch_size") or DEFAULT_BATCH))))
         in_flight: dict = {}            # ref → (actor, batch, tries)
-        load = {id(a): 0 for a in self.actors}
+        failed_starts = 0
         while (queue or in_flight) and not stop.is_set():
             for _ in range(PER_ACTOR):  # round-robin: one batch per idle worker at a time
-                for actor in list(self.actors):
+                for actor in self.actors:
                     if queue and load[id(actor)] < PER_ACTOR:
                         batch, tries = queue.popleft()
                         in_flight[actor.translate.remote(batch)] = (actor, batch, tries)
                         load[id(actor)] += 1
-            ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=POLL_S)
+            ready, _ = ray.wait(list(in_flight) + list(starting), num_returns=1, timeout=POLL_S)
             for ref in ready:
+                if ref in starting:
+                    actor = starting.pop(ref)
+                    try:
+                        error = ray.get(ref)
+                    except RayActorError:
+                        failed_starts += 1
+                        if failed_starts > self.workers + MAX_RETRIES:
+                            raise L10nError(f"Ray workers failed to start {failed_starts} "
+                                            "times; giving up") from None
+                        self.died += 1
+                        if not self.actors and not starting:
+                            start()
+                        continue
+                    if error:
+                        raise L10nError(f"on a Ray worker: {error}")
+                    self.actors.append(actor)
+                    load[id(actor)] = 0
+                    continue
                 actor, batch, tries = in_flight.pop(ref)
                 load[id(actor)] -= 1
                 try:
                     group = ray.get(ref)
                 except RayActorError:
-                    self._lost(actor, Actor, spec, load)
+                    if any(a is actor for a in self.actors):
+                        self.actors = [a for a in self.actors if a is not actor]
+                        self.died += 1
+                    if not self.actors and not starting:
+                        start()         # a replacement only when no worker is left
                     if tries + 1 > MAX_RETRIES:
                         raise L10nError(f"Ray workers died {tries + 1} times on the same batch "
                                         f"of {len(batch)} units; giving up") from None
@@ -161,14 +205,3 @@ class RayExecutor:
                         raise cause from None
                     raise L10nError(f"MT failed on a Ray worker: {cause or exc}") from None
                 yield group
-
-    def _lost(self, actor, Actor, spec, load) -> None:
-        """Forget a dead actor; start a replacement only when none is left, so a
-        cluster that lost a node carries on with the ones it has."""
-        if any(a is actor for a in self.actors):
-            self.actors = [a for a in self.actors if a is not actor]
-            self.died += 1
-        if not self.actors:
-            fresh = Actor.remote(spec)
-            self.actors.append(fresh)
-            load[id(fresh)] = 0
