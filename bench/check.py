@@ -121,7 +121,8 @@ def main() -> None:
         print(f"l10n check, one catalog edited:                     {one_edit:.2f} s")
         pofilter = find_pofilter(args.pofilter)
         if pofilter is None:
-            print("pofilter: not installed (see --pofilter); no ratio")
+            print("pofilter: " + ("skipped" if args.pofilter == "none"
+                                  else "not installed (see --pofilter)") + "; no ratio")
             return
         start = time.perf_counter()
         r = subprocess.run([pofilter, "--progress=none", "-i", str(work / "locales" / "de"),
