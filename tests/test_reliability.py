@@ -249,7 +249,7 @@ def test_symlinked_po_file_is_written_through_the_link(project, l10n):
 
 @pytest.fixture(scope="module")
 def interrupt_base(tmp_path_factory) -> Path:
-    base = pages_project(tmp_path_factory.mktemp("interrupt") / "base", pages=4)
+    base = pages_project(tmp_path_factory.mktemp("interrupt") / "base", pages=3)
     run_done(base, "update", "--all")
     # a translator translated some entries: these must survive everything below
     for path in sorted((base / "locales" / "de").glob("*.po"))[:3]:
@@ -300,7 +300,7 @@ def test_interrupted_at_random_moments(interrupt_base, tmp_path, command):
     if command[0] == "publish":
         run_done(project, "publish", "--all")
     before = reviewed(project)
-    for trial in range(4):
+    for trial in range(3):
         sig = (signal.SIGKILL, signal.SIGINT)[trial % 2]
         perturb(project, command[0], trial)
         proc = cli_subprocess(project, *command)
@@ -424,7 +424,7 @@ def fuzz_project(tmp_path_factory) -> Path:
     return root
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
+@settings(max_examples=20, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(page=_PAGE)
 def test_fuzz_extract_publish_round_trip_keeps_the_text(fuzz_project, page):
