@@ -1,3 +1,3 @@
-from l10n_tool.cli import main
+from l10n_tool.entry import main
 
 main()
