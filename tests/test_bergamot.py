@@ -71,6 +71,10 @@ def test_translate_pt_br_with_bergamot(bare_project, l10n):
             # tags either exact, or the draft says why not: never wrong in silence
             assert markup.compare(e.msgid, e.msgstr) is None or "mt-problem:" in e.tcomment, e
     assert drafts > 80
+    site = {e.msgid: e.msgstr for e in polib.pofile(str(bare_project / "locales" / "pt_BR" / "_site.po"))}
+    cookies = next(m for m in site if "<1>Privacy Policy</1>" in m)
+    # translated inside its tags, where glued tokens left "Privacy Policy" in English
+    assert "<1>Política de Privacidade</1>" in site[cookies] and "<2>Termos de Uso</2>" in site[cookies]
     msgfmt_check(*paths)
     again = l10n(bare_project, "translate", "-l", "pt_BR", "--engine", "bergamot")
     assert " 0 translated" in again.stdout or "nothing to translate" in again.stdout.lower(), again
