@@ -46,8 +46,9 @@ HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>|<!--")
 HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
-#: Every kind above contains one of these; most msgstrs contain none, and skip the rest.
-SUSPECT = re.compile("[X<&\ue000-\uf8ff\U000f0000-\U0010ffff\u27e6\u27e7\u27ea\u27eb]")
+#: Every kind above contains one of these (a "<" that does not open a placeholder
+#: among them); most msgstrs contain none, and skip the rest.
+SUSPECT = re.compile("[X&\ue000-\uf8ff\U000f0000-\U0010ffff\u27e6\u27e7\u27ea\u27eb]|<(?!/?\\d)")
 
 
 def debris(text: str) -> Counter:

@@ -9,6 +9,8 @@ from l10n_tool.checks.base import Check
 
 
 def rule(ctx, entry):
+    if "<" not in entry.msgid and "<" not in entry.msgstr:
+        return      # no placeholder on either side: nothing to compare
     why = markup.compare(entry.msgid, entry.msgstr)
     if why:
         want = " ".join(sorted(markup.signature(entry.msgid).elements())) or "(none)"
