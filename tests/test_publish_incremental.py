@@ -185,3 +185,28 @@ def test_problems_are_reported_again_when_nothing_changed(project, l10n, monkeyp
     assert lines(again) == lines(first)
     assert not (project / "public" / "zh_Hans" / f"{MEDIA}.html").exists()
     assert f"zh_Hans/{MEDIA}" not in (project / "public" / "sitemap.xml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def in_workers(monkeypatch):
+    """Publish with two worker processes, however few pages change."""
+    from l10n_tool.steps import publish
+    monkeypatch.setattr(publish, "PARALLEL_MIN", 1)
+    monkeypatch.setenv("L10N_PUBLISH_WORKERS", "2")
+
+
+def test_workers_build_the_same_site(project, l10n, tmp_path, monkeypatch, in_workers):
+    """From scratch the workers guess that ASIA's link to MEDIA goes to the
+    Chinese version; MEDIA is withheld, so that guess must be put right."""
+    l10n(project, "update", "--all")
+    withhold_linked_page(project)
+    r = l10n(project, "publish", "--all")
+    asia = project / "public" / "zh_Hans" / f"{ASIA}.html"
+    assert f'href="../en/{MEDIA}.html' in asia.read_text(encoding="utf-8")
+    edit_page(project)
+    edit_entry(project)
+    r = l10n(project, "publish", "--all")
+    monkeypatch.setenv("L10N_PUBLISH_WORKERS", "1")
+    fresh, full = full_build(project, tmp_path, l10n, "--all")
+    assert site_files(project) == site_files(fresh)
+    assert lines(r) == lines(full)

@@ -254,7 +254,8 @@ class SiteDir:
             pass
         self.live = generation
         self.clean()
-        return Written(sorted(staging.written), len(files) - len(staging.written), removed)
+        written = sorted(set(staging.written))
+        return Written(written, len(files) - len(written), removed)
 
     def _keep_replaced(self, folder: Path, n: int) -> None:
         """The real folder a first symlinked publish replaced becomes the
@@ -317,6 +318,8 @@ class Staging:
         """Write ``data``, or hard-link the live file when it holds exactly that."""
         try:
             dest = self._dest(rel)
+            if os.path.lexists(dest):
+                os.unlink(dest)         # never write through a link into the live site
             live = self.site.live / rel if self.site.live is not None else None
             if live is not None and _same(live, data) and _link_or_false(live, dest):
                 self.stats[rel] = _stat(dest)

@@ -141,6 +141,50 @@ def _shown(project: Project, path: Path) -> str:
     return path.name if parent == "." else f"{parent}/{path.name}"
 
 
+#: fewer pages than this to read or render are done in this process
+PARALLEL_MIN = 24
+#: the build a forked worker works for (set only while workers run)
+_CHILD = None
+
+
+def _workers() -> int:
+    """Worker processes for big builds: the CPUs this process may use, at
+    most 8 (the writes to one folder stop scaling), 1 where fork is missing."""
+    if os.environ.get("L10N_PUBLISH_WORKERS"):
+        return max(1, int(os.environ["L10N_PUBLISH_WORKERS"]))
+    if not hasattr(os, "fork") or not hasattr(os, "sched_getaffinity"):
+        return 1
+    return max(1, min(8, len(os.sched_getaffinity(0))))
+
+
+class _Failed(tuple):
+    """An L10nError raised in a worker, as plain data (its own pickling
+    would drop the path and line)."""
+
+
+def _in_child(work):
+    """Run ``work`` on the forked build; what it remembered comes back."""
+    build, staging = _CHILD
+    build.child, build.delta = True, {}
+    try:
+        return work(build, staging)
+    except L10nError as exc:
+        return _Failed((exc.message, exc.path, exc.line, exc.exit_code))
+
+
+def _render_in_child(task):
+    def work(build, staging):
+        build.late, build.again = [], False
+        staging.stats, staging.written = {}, []
+        slug, todo = task
+        p = build.page(slug, keep=True)
+        build.build_page(slug, staging, todo if todo is not None else
+                         [loc.code for loc in p.live])
+        p.drop()
+        return p, build.delta, staging.stats, staging.written, build.late, build.again
+    return _in_child(work)
+
+
 def _problem(data: dict) -> Problem:
     return Problem(**data)
 
@@ -189,6 +233,12 @@ class _Build:
         self.site_verdicts: dict[str, object] = {}
         #: pages found unreadable in this run (kept across passes)
         self.unreadable: dict[str, Problem] = {}
+        #: a worker process, which must not touch the build state's database
+        self.child = False
+        #: pages being read by workers: links to them are guessed
+        self.pending: set[str] = set()
+        #: in a worker: what it remembered, to be sent back
+        self.delta: dict[str, tuple[str, dict]] | None = None
 
     # -- the build state, read in bulk and written at the end
     def memos(self) -> dict[str, tuple[str, str]]:
@@ -211,6 +261,8 @@ class _Build:
 
     def remember(self, key: str, inputs: str, data: dict) -> None:
         self.changed[key] = (inputs, data)
+        if self.delta is not None:
+            self.delta[key] = (inputs, data)
 
     def save(self) -> None:
         for key, (inputs, data) in self.changed.items():
@@ -286,8 +338,12 @@ class _Build:
         self.again = False
         staging = self.out.begin()
         try:
-            for slug in self.slugs:
-                self.build_page(slug, staging)
+            workers = _workers()
+            if workers > 1:
+                self.build_in_parallel(staging, workers)
+            else:
+                for slug in self.slugs:
+                    self.build_page(slug, staging)
             if self.again:
                 raise _Again
             self.collect()
@@ -301,6 +357,95 @@ class _Build:
         self.out.manifest = {"files": sorted(staging.stats)}
         self.stats = staging.stats
         return written
+
+    # -- many pages to read or render: worker processes, forked with this build
+    def build_in_parallel(self, staging, workers: int) -> None:
+        """Pages are read, decided and rendered by forked workers, each
+        writing its files straight into the staging folder; what they worked
+        out comes back here to be remembered. A worker cannot know yet
+        whether an article it links to, read by another worker, goes live:
+        it takes last run's decision (or live), and every page whose guess
+        proves wrong is rendered again here."""
+        self.memos()                      # read before forking: workers never query the state
+        self.pending = {slug for slug in self.slugs if self._unknown(slug)}
+        plan: list[tuple[str, list[str] | None]] = [(slug, None) for slug in self.slugs
+                                                   if slug in self.pending]
+        for slug in self.slugs:
+            if slug not in self.pending:
+                p = self.page(slug)
+                todo = [loc.code for loc in p.live if not self.kept(p, loc, staging)]
+                if todo:
+                    plan.append((slug, todo))
+        if len(plan) < PARALLEL_MIN:
+            self.pending = set()
+            for slug, todo in sorted(plan, key=lambda t: self.slugs.index(t[0])):
+                self.build_page(slug, staging, todo)
+            return
+        for (slug, todo), (p, delta, stats, written, late, again) in zip(plan, self._fan_out(
+                _render_in_child, plan, workers, staging)):
+            self.changed.update(delta)
+            if todo is None:
+                self.pages[slug] = p
+                if p.unreadable:
+                    self.unreadable[slug] = p.unreadable
+            else:
+                for key, (inputs, data) in delta.items():
+                    if key.startswith(f"{KEY}v:"):
+                        self.pages[slug].versions[key[len(KEY):].split(":", 2)[1]].data = data
+            staging.stats.update(stats)
+            staging.written += written
+            self.late += late
+            self.again = self.again or again
+        self.pending = set()
+        for slug in self.slugs:        # the guesses checked, now that every page is decided
+            p = self.pages[slug]
+            wrong = []
+            for loc in p.live:
+                known = self.recorded(f"{self.out_key}{loc.code}/{slug}.html")
+                if known is not None and known[0] != self.out_inputs(p, loc.code,
+                                                                     known[1]["asked"]):
+                    wrong.append(loc.code)
+            if wrong:
+                self.build_page(slug, staging, wrong)
+
+    def _unknown(self, slug: str) -> bool:
+        """The page's HTML changed (or never was read): a worker must read it."""
+        inputs = digest("version", self.page_keys[slug])
+        return slug in self.unreadable or \
+            self.memo(f"{KEY}v:{self.source.code}:{slug}", inputs) is None
+
+    def guess(self, other: str, code: str) -> str:
+        """Where a link to a page another worker decides will most likely
+        point: as last run decided, else at the version in ``code``."""
+        known = self.recorded(f"{KEY}v:{code}:{other}") if code != self.source.code else None
+        data = known[1] if known is not None else {}
+        live = data.get("decision", [True])[0] and not data.get("failed")
+        return f"{code if live else self.source.code}/{other}.html"
+
+    def _fan_out(self, work, tasks: list, workers: int, staging=None) -> list:
+        """``work`` over ``tasks`` in forked workers, results in task order."""
+        global _CHILD
+        import multiprocessing
+        _CHILD = (self, staging)
+        chunk = max(1, min(16, len(tasks) // (8 * workers)))
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                outcomes = pool.map(work, tasks, chunksize=chunk)
+        finally:
+            _CHILD = None
+        for outcome in outcomes:
+            if isinstance(outcome, _Failed):
+                raise L10nError(*outcome)
+        return outcomes
+
+    def kept(self, p: _Page, loc: LocaleInfo, staging) -> bool:
+        """The version's file, hard-linked from the live site, if its inputs
+        are as they were when it was written."""
+        rel = f"{loc.code}/{p.slug}.html"
+        known = self.recorded(self.out_key + rel)
+        return bool(p.versions[loc.code].data.get("rendered") and known is not None and
+                    self.out_inputs(p, loc.code, known[1]["asked"]) == known[0] and
+                    staging.keep(rel, known[1]["stat"]))
 
     # -- pages: what is decided, and what goes live
     def page(self, slug: str, keep: bool = False) -> _Page:
@@ -362,13 +507,15 @@ class _Build:
         """The page's article units, remembered apart from the versions (they
         are bulky and needed only when a PO file changed)."""
         key = f"{KEY}units:{p.slug}"
-        known = self.state.memo(key, p.key)
+        known = self.changed.get(key)
+        known = known[1] if known is not None and known[0] == p.key else \
+            None if self.child else self.state.memo(key, p.key)
         if known is not None:
             return [tuple(u) for u in known["units"]], set(known["plain"])
         if self.doc(p) is None:
             return None
         units, plain = article_units(p.doc)
-        self.state.set_memo(key, p.key, {"units": units, "plain": sorted(plain)})
+        self.remember(key, p.key, {"units": units, "plain": sorted(plain)})
         return units, plain
 
     def doc(self, p: _Page) -> Document | None:
@@ -401,6 +548,8 @@ class _Build:
         """The path of article ``other``'s best version for a page in ``code``."""
         if other not in self.paths:
             return None
+        if other in self.pending and other not in self.pages:
+            return self.guess(other, code)
         codes = [loc.code for loc in self.page(other).live]
         if not codes:
             return None
@@ -410,14 +559,13 @@ class _Build:
         return digest("out", p.versions[code].inputs, self.s.base_url,
                       [loc.code for loc in p.live], [(b, self.target(b, code)) for b in asked])
 
-    def build_page(self, slug: str, staging) -> None:
+    def build_page(self, slug: str, staging, todo: list[str] | None = None) -> None:
+        """Each live version of the page, kept or rendered (``todo``: the
+        versions already known to need rendering)."""
         p = self.page(slug, keep=True)
         for loc in list(p.live):
-            rel = f"{loc.code}/{slug}.html"
-            known = self.recorded(self.out_key + rel)
-            if p.versions[loc.code].data.get("rendered") and known is not None and \
-                    self.out_inputs(p, loc.code, known[1]["asked"]) == known[0] and \
-                    staging.keep(rel, known[1]["stat"]):
+            if todo is not None and loc.code not in todo or \
+                    todo is None and self.kept(p, loc, staging):
                 continue
             self.render(p, loc, staging)
         p.drop()
