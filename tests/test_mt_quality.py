@@ -132,7 +132,8 @@ def test_markup_only_units_and_line_breaks_between_sentences(glossary):
 def test_a_model_that_copies_gives_the_source_back(glossary):
     for msgid in ["The X5X camera from <1>ILSTC</1> costs 2 X 3X less.",
                   "<1> <2> ▼ </2> </1> <3> May </3> <4>(1)</4>",
-                  "Hi<1/>there<2></2>", "<1>About Us</1>", "A <1>b <2>c</2> d</1> e."]:
+                  "Hi<1/>there<2></2>", "<1>About Us</1>", "A <1>b <2>c</2> d</1> e.",
+                  "He joined in 2007. <1><2><3>@</3>NelsonSchwartz</2></1>"]:
         p = protect.protect(msgid, glossary, "de")
         text, repairs, problems = protect.restore(p, list(p.texts))
         assert markup.compare(msgid, text) is None and not repairs and not problems, msgid

@@ -275,7 +275,7 @@ def _segment(p: Protected) -> None:
     stay between them."""
     cuts = [m for m in _BREAK_RE.finditer(p.text)
             if all(p.tokens[int(n)].kind == "empty" for n in TOKEN_RE.findall(m.group(1)))
-            and not any(s.start < m.start(1) and m.end(1) < s.end for s in p.spans)]
+            and not any(s.start < m.end(1) and m.start(1) < s.end for s in p.spans)]
     if not cuts:
         return
     bounds, pos = [], 0
