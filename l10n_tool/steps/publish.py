@@ -276,10 +276,10 @@ class _Build:
         self.slugs = list(self.paths)
         how = digest("read", s.source_locale, s.segment, repr(s.extract))
         self.page_keys = {slug: digest("page", how, os.path.splitext(p.name)[1].lower(),
-                                       state.fingerprint(p)) for slug, p in self.paths.items()}
-        self.po_fp = {(loc.code, slug): state.fingerprint(project.po_path(loc.code, slug))
+                                       self.fingerprint(p)) for slug, p in self.paths.items()}
+        self.po_fp = {(loc.code, slug): self.fingerprint(project.po_path(loc.code, slug))
                       for loc in self.targets for slug in self.slugs}
-        self.site_fp = {loc.code: state.fingerprint(project.po_path(loc.code, SITE_SLUG))
+        self.site_fp = {loc.code: self.fingerprint(project.po_path(loc.code, SITE_SLUG))
                         for loc in self.targets}
         assets = self.find_assets()
         everything = digest(
@@ -309,6 +309,14 @@ class _Build:
             "decisions": [list(asdict(d).values()) for d in result.decisions],
             "problems": [asdict(p) for p in self.page_problems],
             "files": written.unchanged + len(written.written)})
+
+    def fingerprint(self, path: Path) -> str | None:
+        """The file's fingerprint; a folder or unreadable file in its place
+        gets a mark instead, and is reported when it is read."""
+        try:
+            return self.state.fingerprint(path)
+        except OSError as exc:
+            return f"unreadable: {exc.errno}"
 
     def replay(self, known: dict) -> None:
         r = self.result
