@@ -378,3 +378,12 @@ def test_charset_sniffing_follows_the_browser_order(tmp_path):
     # nothing declared: UTF-8 if it is UTF-8
     d = charset.decode(body.format("").encode("utf-8"), "p")
     assert d.encoding == "utf-8" and not d.warnings
+
+
+def test_a_utf8_page_with_one_stray_byte_stays_utf8(tmp_path):
+    from l10n_tool.formats import charset
+    data = ('<meta charset="utf-8"><p>Grüße aus Köln, “schön”.</p><p>It’s</p>'.encode("utf-8")
+            .replace("’".encode("utf-8"), b"\x92"))
+    d = charset.decode(data, "p")
+    assert "Grüße aus Köln, “schön”." in d.text and "It\ufffds" in d.text
+    assert "1 bad byte(s) replaced" in d.warnings[0]

@@ -112,6 +112,17 @@ def _detect(data: bytes, lang: Optional[str]) -> Optional[str]:
     return min(matches, key=lambda m: m.chaos).encoding
 
 
+def _mostly_utf8(data: bytes) -> Optional[tuple[str, int]]:
+    """A UTF-8 page with a few stray bytes (one pasted windows-1252 quote) is
+    read as browsers read it, with replacement characters, rather than
+    re-guessed: a guess would garble every other non-ASCII letter. None when
+    the invalid bytes outnumber the valid multi-byte characters."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7f and ch != "\ufffd")
+    return (text, bad) if good > bad else None
+
+
 def _is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
@@ -156,6 +167,11 @@ def decode(data: bytes, path: Path | str, lang: Optional[str] = None) -> Decoded
         except UnicodeDecodeError as exc:
             why = (f"declares charset {label} (line {_line(data, offset)}) but byte "
                    f"0x{data[exc.start]:02x} at line {_line(data, exc.start)} is not {label}")
+            if is_utf8:
+                mostly = _mostly_utf8(data)
+                if mostly is not None:
+                    return Decoded(mostly[0], "utf-8", label, [
+                        f"{why}; read as UTF-8 with {mostly[1]} bad byte(s) replaced by �"])
     elif label:
         why = f"declares unknown charset {label!r} (line {_line(data, offset)})"
     else:
