@@ -275,19 +275,19 @@ class _Build:
         self.paths = {p.stem: p for p in paths}
         self.slugs = list(self.paths)
         how = digest("read", s.source_locale, s.segment, repr(s.extract))
-        self.page_keys = {slug: digest("page", how, os.path.splitext(p.name)[1].lower(),
-                                       self.fingerprint(p)) for slug, p in self.paths.items()}
-        self.po_fp = {(loc.code, slug): self.fingerprint(project.po_path(loc.code, slug))
-                      for loc in self.targets for slug in self.slugs}
-        self.site_fp = {loc.code: self.fingerprint(project.po_path(loc.code, SITE_SLUG))
-                        for loc in self.targets}
+        page_fp = {slug: self.fingerprint(p) for slug, p in self.paths.items()}
+        folder = os.fspath(s.locales_dir)     # strings: 10,000s of paths, the same keys
+        self.po_fp = {(code, slug): self.fingerprint(f"{folder}/{code}/{slug}.po")
+                      for code in self.codes[1:] for slug in self.slugs}
+        self.site_fp = {code: self.fingerprint(f"{folder}/{code}/{SITE_SLUG}.po")
+                        for code in self.codes[1:]}
         assets = self.find_assets()
         everything = digest(
-            "all", s.base_url, s.site_name, self.codes,
+            "all", how, s.base_url, s.site_name, self.codes,
             [(code, repr(p)) for code, p in self.policies.items()],
             [str(p) for p in self.listing_problems],
-            [(slug, self.page_keys[slug], *(self.po_fp[(c, slug)] for c in self.codes[1:]))
-             for slug in self.slugs],
+            [(slug, self.paths[slug].name, page_fp[slug],
+              *(self.po_fp[(c, slug)] for c in self.codes[1:])) for slug in self.slugs],
             sorted(self.site_fp.items()), [(rel, fp) for rel, _, fp in assets])
         all_key = f"{KEY}all:{self.out.out}"
         known = self.state.memo(all_key, everything)
@@ -295,6 +295,8 @@ class _Build:
             self.out.clean()
             self.replay(known)
             return
+        self.page_keys = {slug: digest("page", how, os.path.splitext(p.name)[1].lower(),
+                                       page_fp[slug]) for slug, p in self.paths.items()}
         while True:       # each pass remembers its new render failures; two at most
             try:
                 written = self.build(assets)
@@ -310,7 +312,7 @@ class _Build:
             "problems": [asdict(p) for p in self.page_problems],
             "files": written.unchanged + len(written.written)})
 
-    def fingerprint(self, path: Path) -> str | None:
+    def fingerprint(self, path: Path | str) -> str | None:
         """The file's fingerprint; a folder or unreadable file in its place
         gets a mark instead, and is reported when it is read."""
         try:
@@ -694,8 +696,9 @@ class _Build:
                 return
             seen.add(real)
             for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-                if entry.name.startswith("."):
-                    continue
+                if entry.name.startswith(".") or rel == "" and not entry.is_symlink() and \
+                        entry.name.lower().endswith(page_suffixes) and not entry.is_dir():
+                    continue         # a page (without a Path for each of 10,000)
                 path = Path(entry.path)
                 name = f"{rel}{entry.name}"
                 if entry.is_symlink():
