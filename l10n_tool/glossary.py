@@ -23,7 +23,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from l10n_tool.errors import L10nError
@@ -42,7 +42,7 @@ class Term:
     note: str = ""
     line: int = 0
 
-    @property
+    @cached_property
     def acronym(self) -> bool:
         return bool(re.fullmatch(r"[A-Z0-9&.\-]+", self.term)) and any(c.isalpha() for c in self.term)
 
@@ -90,9 +90,14 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _normalise(text: str) -> tuple[str, list[int]]:
+_OTHER_SPACE = re.compile(r"[\t\n\r\f\v\x1c-\x1f]")
+
+
+def _normalise(text: str) -> tuple[str, "list[int] | range"]:
     """Lower-case, whitespace runs as one space; and, for each character of the
     result, its index in ``text`` (so matches map back to the original)."""
+    if text.isascii() and "  " not in text and not _OTHER_SPACE.search(text):
+        return text.lower(), range(len(text))   # the common case: nothing moves
     out: list[str] = []
     where: list[int] = []
     space = False
@@ -134,7 +139,7 @@ class Glossary:
 
     def __init__(self, terms: list[Term]):
         self.terms = terms
-        self._rank = {t: i for i, t in enumerate(sorted(terms, key=lambda t: -len(t.term)))}
+        self._rank = {id(t): i for i, t in enumerate(sorted(terms, key=lambda t: -len(t.term)))}
         self._automaton = None
         if terms:
             import ahocorasick
@@ -163,7 +168,7 @@ class Glossary:
                 continue
             for t in terms:
                 if not t.acronym or " ".join(text[start:end].split()) == t.term:
-                    candidates.append((start, self._rank[t], stop, t))
+                    candidates.append((start, self._rank[id(t)], stop, t))
         candidates.sort(key=lambda c: (c[0], c[1]))
         out, reached = [], 0
         for start, _, stop, term in candidates:
