@@ -178,6 +178,10 @@ def decode(data: bytes, path: Path | str, lang: Optional[str] = None) -> Decoded
         if _is_utf8(data):
             return Decoded(data.decode("utf-8"), "utf-8")
         why = "declares no charset and is not UTF-8"
+        mostly = _mostly_utf8(data)
+        if mostly is not None:
+            return Decoded(mostly[0], "utf-8", None, [
+                f"declares no charset; read as UTF-8 with {mostly[1]} bad byte(s) replaced by �"])
     guess = _detect(data, lang)
     if guess is None:
         raise L10nError(f"{why}, and no charset reads it", path, _line(data, offset))
