@@ -210,3 +210,14 @@ def test_workers_build_the_same_site(project, l10n, tmp_path, monkeypatch, in_wo
     fresh, full = full_build(project, tmp_path, l10n, "--all")
     assert site_files(project) == site_files(fresh)
     assert lines(r) == lines(full)
+
+
+def test_workers_withhold_a_page_that_fails_to_render(project, l10n, tmp_path, monkeypatch,
+                                                      in_workers):
+    fail_render(monkeypatch, MEDIA, "zh-Hans")
+    r = l10n(project, "publish", "--all", expect=1)
+    assert f"{MEDIA}.html:7: nesting too deep" in r.stderr
+    monkeypatch.setenv("L10N_PUBLISH_WORKERS", "1")
+    fresh, full = full_build(project, tmp_path, l10n, "--all")
+    assert site_files(project) == site_files(fresh)
+    assert lines(r) == lines(full)
