@@ -13,6 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from conftest import msgfmt_check
 from l10n_tool import markup
 from l10n_tool.errors import L10nError
 from l10n_tool.formats import html
@@ -116,6 +117,7 @@ def test_real_page_constructs_survive_extract_and_publish(tmp_path, l10n):
         "Dates: <1/> stay.": "Daten: <1/> bleiben.",
         "A dog in the park": "Ein Hund im Park",
     })
+    msgfmt_check(proj / "locales" / "de" / "page.po")   # the escape is plain gettext
     l10n(proj, "publish", "--all")
     en = (proj / "public" / "en" / "page.html").read_text(encoding="utf-8")
     de = (proj / "public" / "de" / "page.html").read_text(encoding="utf-8")
