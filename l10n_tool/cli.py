@@ -77,6 +77,9 @@ class _Group(click.Group):
         ctx.meta["l10n.args"] = [*getattr(ctx, "_protected_args", ()), *ctx.args]
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:       # `l10n check --list | head`: the reader left, as git does
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except (L10nError, OSError, sqlite3.Error, UnicodeDecodeError, KeyboardInterrupt) as exc:
             message, code = _one_line(exc, ctx)
             click.echo(f"error: {message}", err=True)
@@ -336,7 +339,7 @@ def translate(ctx, locale, engine, options, beam, threads, batch_size, device, e
 
     project = _project(ctx)
     s = project.settings
-    target = get_locale(locale)
+    target = project.locales((locale,))[0]
     cli_options = mt_settings.parse_cli_options(options)
     for key, value in (("beam", beam), ("threads", threads), ("batch_size", batch_size),
                        ("device", device)):

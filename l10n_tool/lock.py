@@ -29,7 +29,11 @@ class ProjectLock:
 
     def acquire(self, wait: bool = False) -> "ProjectLock":
         """Take the lock, or raise naming the holder (``wait``: block until free)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        folder = self.path.parent
+        if folder.exists() and not folder.is_dir():
+            raise L10nError("the cache folder is a file; move it away or set cache_dir "
+                            "in [tool.l10n]", folder)
+        folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:

@@ -117,3 +117,10 @@ def test_a_source_page_linking_outside_the_project_is_not_read(bare_project, l10
     r = l10n(bare_project, "extract", expect=1)
     assert "source/leak.html: a link to a file outside the project" in r.stderr
     assert not (bare_project / "locales" / "templates" / "leak.pot").exists()
+
+
+def test_a_cache_folder_that_is_a_file_is_one_line(project, l10n):
+    (project / ".l10n-cache").write_text("oops")
+    for command in (["update", "--all"], ["translate", "-l", "de", "--engine", "pseudo"]):
+        r = l10n(project, *command, expect=2)
+        assert ".l10n-cache: the cache folder is a file" in r.stderr and r.stderr.count("\n") == 1
