@@ -389,3 +389,15 @@ def test_a_utf8_page_with_one_stray_byte_stays_utf8(tmp_path):
     d = charset.decode(data, "p")
     assert "Grüße aus Köln, “schön”." in d.text and "It\ufffds" in d.text
     assert "1 bad byte(s) replaced" in d.warnings[0]
+
+
+def test_fallback_in_a_right_to_left_page_keeps_its_direction(tmp_path):
+    doc = page(tmp_path, "<p>Only English here.</p><p>First one. Second one.</p>")
+    arabic = {"First one.": "الأول."}
+    root = html.render(doc, lambda u: arabic.get(u.text), lang_attr="ar", direction="rtl",
+                       fallback_lang="en")
+    out = html.serialize(root)
+    assert '<p lang="en" dir="ltr">Only English here.</p>' in out
+    assert '<p>الأول. <span lang="en" dir="ltr">Second one.</span></p>' in out
+    # a left-to-right locale needs no dir on its fallback
+    assert '<p lang="en">Only English here.</p>' in published(doc, {})

@@ -30,6 +30,7 @@ from l10n_tool import markup
 from l10n_tool.document import Document, Unit
 from l10n_tool.errors import L10nError
 from l10n_tool.formats import charset
+from l10n_tool.locales import get_locale
 from l10n_tool.segment import split_sentences
 
 #: Phrasing elements that become paired placeholders <n>…</n>.
@@ -619,14 +620,21 @@ def _alone(nodes: list):
     return None
 
 
-def _mark(nodes: list, lang: str) -> list:
+def _set_mark(el, mark: dict) -> None:
+    """Give ``el`` the fallback's ``lang`` (and ``dir``), unless it says its own."""
+    if el.get("lang") is None:
+        for name, value in mark.items():
+            if el.get(name) is None:
+                el.set(name, value)
+
+
+def _mark(nodes: list, mark: dict) -> list:
     """Mark fallback text: on its own element where it has one, else a span."""
     el = _alone(nodes)
     if el is not None:
-        if el.get("lang") is None:
-            el.set("lang", lang)
+        _set_mark(el, mark)
         return nodes
-    span = etree.Element("span", lang=lang)
+    span = etree.Element("span", attrib=mark)
     _fill(span, nodes)
     return [span]
 
@@ -641,8 +649,8 @@ def _separator(s: _Sentence, fallback: bool, next_fallback: bool, joiner: str) -
     return s.sep or joiner
 
 
-def _rebuild_run(run: _Run, chosen: list, joiner: str, fallback_lang: Optional[str]) -> None:
-    marking = fallback_lang and run.parent.tag not in TEXT_ONLY_TAGS
+def _rebuild_run(run: _Run, chosen: list, joiner: str, mark: Optional[dict]) -> None:
+    marking = mark and run.parent.tag not in TEXT_ONLY_TAGS
     nodes: list = []
     pending: list = []
     for i, (text, fallback, s) in enumerate(chosen):
@@ -655,7 +663,7 @@ def _rebuild_run(run: _Run, chosen: list, joiner: str, fallback_lang: Optional[s
             if next_fallback and chosen[i + 1][2].unit is not None:
                 pending.append(sep)
                 continue
-            nodes.extend(_mark(pending, fallback_lang))
+            nodes.extend(_mark(pending, mark))
             pending = []
             nodes.append(sep)
         else:  # translated, or no letters ("12:30"): in no language, never marked
@@ -672,15 +680,14 @@ def _slot_text(run: _Run) -> str:
     return (run.parent.text if run.after is None else run.after.tail) or ""
 
 
-def _mark_in_place(run: _Run, lang: str) -> None:
+def _mark_in_place(run: _Run, mark: dict) -> None:
     """Mark a run that stays as it is, in an element that also holds
     translated text or attributes: an inline element holding the run alone
     gets ``lang``; otherwise a span is wrapped around the original nodes, so
     nothing inside changes."""
     parent = run.parent
     if run.whole_parent and parent.tag in TEXT_ONLY_TAGS:
-        if parent.get("lang") is None:
-            parent.set("lang", lang)
+        _set_mark(parent, mark)
         return
     slot = _slot_text(run)
     if not slot.strip(HTML_SPACE) and len(run.children) == 1:
@@ -688,10 +695,9 @@ def _mark_in_place(run: _Run, lang: str) -> None:
         tail = only.tail or ""
         if isinstance(only.tag, str) and not tail.strip(HTML_SPACE) and \
                 only.tag not in ATOMIC_TAGS | VOID_TAGS:
-            if only.get("lang") is None:
-                only.set("lang", lang)
+            _set_mark(only, mark)
             return
-    span = etree.Element("span", lang=lang)
+    span = etree.Element("span", attrib=mark)
     slot = _clean(slot)  # lxml cannot move text holding control characters
     lead = slot[: len(slot) - len(slot.lstrip(HTML_SPACE))]
     if run.children:
@@ -744,7 +750,7 @@ def _set_slot(parent, after, last, text: str) -> None:
         parent.text = text
 
 
-def _localise_run(run: _Run, lookup: Lookup, joiner: str, fallback_lang: Optional[str]) -> bool:
+def _localise_run(run: _Run, lookup: Lookup, joiner: str, mark: Optional[dict]) -> bool:
     """Put the run's translations in; True if it all stays source text, untouched."""
     chosen = []
     for s in run.sentences:
@@ -755,11 +761,11 @@ def _localise_run(run: _Run, lookup: Lookup, joiner: str, fallback_lang: Optiona
                        not ok, s))
     if all(fallback for _, fallback, _ in chosen):
         return True
-    _rebuild_run(run, chosen, joiner, fallback_lang)
+    _rebuild_run(run, chosen, joiner, mark)
     return False
 
 
-def _mark_fallback(runs: list, translated: list, lang: str) -> None:
+def _mark_fallback(runs: list, translated: list, mark: dict) -> None:
     """Mark source text left on a translated page without changing its elements.
 
     A run's own element gets ``lang`` when it holds no translation: a
@@ -774,9 +780,9 @@ def _mark_fallback(runs: list, translated: list, lang: str) -> None:
             el = el.getparent()
     for run in runs:
         if run.parent in mixed:
-            _mark_in_place(run, lang)
-        elif run.parent.get("lang") is None:
-            run.parent.set("lang", lang)
+            _mark_in_place(run, mark)
+        else:
+            _set_mark(run.parent, mark)
 
 
 _CONTENT_CHARSET = re.compile(r"(charset\s*=\s*)[\"']?[^\s;\"']*[\"']?", re.I)
@@ -812,6 +818,22 @@ def _declare_utf8(root) -> None:
         head.insert(0, meta)
 
 
+def _fallback_mark(fallback_lang: Optional[str], direction: Optional[str]) -> Optional[dict]:
+    """Attributes for source text left on a page: its ``lang``, and its ``dir``
+    when that differs from the page's (English inside an Arabic page)."""
+    if not fallback_lang:
+        return None
+    mark = {"lang": fallback_lang}
+    if direction:
+        try:
+            own = get_locale(fallback_lang).direction
+        except L10nError:
+            own = None
+        if own and own != direction:
+            mark["dir"] = own
+    return mark
+
+
 def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
            direction: Optional[str] = None, joiner: str = " ",
            fallback_lang: Optional[str] = None) -> etree._Element:
@@ -826,6 +848,7 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
     root, items = _walk(sk.raw, Path(sk.source), sk.lang, sk.segment, sk.rules)
     if _units(items) != document.units:
         raise L10nError("source changed while publishing; run `l10n extract` again", sk.source)
+    mark = _fallback_mark(fallback_lang, direction)
     translated: list = []   # elements now holding translated text
     untouched: list = []    # runs left entirely in the source language
     for item in items:
@@ -836,12 +859,12 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
                 translated.append(item.element)
     for item in items:
         if isinstance(item, _Run):
-            if _localise_run(item, lookup, joiner, fallback_lang):
+            if _localise_run(item, lookup, joiner, mark):
                 untouched.append(item)
             else:
                 translated.append(item.parent)
-    if fallback_lang:
-        _mark_fallback(untouched, translated, fallback_lang)
+    if mark:
+        _mark_fallback(untouched, translated, mark)
     _declare_utf8(root)
     if lang_attr:
         root.set("lang", lang_attr)
