@@ -35,9 +35,9 @@ def localise(doc: Document, po: catalog.Catalog | None, po_path: str, locale: Lo
         judge, path = indexes.get(unit.scope, indexes["article"])
         verdict = judge(unit.text, unit.kind in fmt.plain_text_kinds)
         if verdict.problem:
-            entry = judge.entries[unit.text]
-            problems.setdefault((path, entry.linenum), Problem(
-                f"{verdict.problem}; source text used instead", path, entry.linenum, code="page"))
+            line = judge.line(unit.text)
+            problems.setdefault((path, line), Problem(
+                f"{verdict.problem}; source text used instead", path, line, code="page"))
         return verdict.text
 
     is_source = locale.code == source.code

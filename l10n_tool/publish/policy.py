@@ -61,7 +61,32 @@ def verdicts(po: catalog.Catalog | None, include_fuzzy: bool):
         if v is None:
             v = known[k] = catalog.usable(entries.get(msgid), include_fuzzy, plain)
         return v
-    verdict.entries = entries
+    verdict.line = lambda msgid: entries[msgid].linenum
+    return verdict
+
+
+def verdict_table(po: catalog.Catalog | None, include_fuzzy: bool) -> dict:
+    """Every verdict of a catalog as plain data, {msgid: [line, (text,
+    problem) as markup, (text, problem) as plain text]}: the site catalog
+    is read once per change, not once per run that renders a page."""
+    out = {}
+    for msgid, entry in catalog.live_entries(po).items():
+        row = [entry.linenum]
+        for plain in (False, True):
+            v = catalog.usable(entry, include_fuzzy, plain)
+            row.append([v.text, v.problem])
+        out[msgid] = row
+    return out
+
+
+def table_verdicts(table: dict):
+    """``verdicts`` answered from a ``verdict_table``."""
+    none = catalog.Usable(None)
+
+    def verdict(msgid: str, plain: bool) -> catalog.Usable:
+        row = table.get(msgid)
+        return none if row is None else catalog.Usable(*row[2 if plain else 1])
+    verdict.line = lambda msgid: table[msgid][0]
     return verdict
 
 

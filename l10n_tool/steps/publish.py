@@ -43,7 +43,8 @@ from l10n_tool.project import SITE_SLUG, Project
 from l10n_tool.publish import site
 from l10n_tool.publish.build import MARKER, SiteDir, Written
 from l10n_tool.publish.pages import localise
-from l10n_tool.publish.policy import Decision, article_units, decide_units, validate, verdicts
+from l10n_tool.publish.policy import (Decision, article_units, decide_units, table_verdicts,
+                                      validate, verdict_table, verdicts)
 
 #: the prefix of publish's memos in the build state
 KEY = "publish:"
@@ -548,10 +549,19 @@ class _Build:
         return p.pos[code]
 
     def site_verdict(self, code: str):
+        """The site catalog's verdicts, remembered as a table while the
+        file is unchanged (with 10,000 pages its references make it big)."""
         if code not in self.site_verdicts:
-            path = self.project.po_path(code, SITE_SLUG)
-            self.site_verdicts[code] = verdicts(catalog.load(path) if path.is_file() else None,
-                                                self.policies[code].include_fuzzy)
+            fuzzy = self.policies[code].include_fuzzy
+            key, inputs = f"{KEY}site:{code}", digest("site-po", self.site_fp[code], fuzzy)
+            table = self.changed.get(key)
+            table = table[1] if table is not None and table[0] == inputs else \
+                None if self.child else self.state.memo(key, inputs)
+            if table is None:
+                path = self.project.po_path(code, SITE_SLUG)
+                table = verdict_table(catalog.load(path) if path.is_file() else None, fuzzy)
+                self.remember(key, inputs, table)
+            self.site_verdicts[code] = table_verdicts(table)
         return self.site_verdicts[code]
 
     def target(self, other: str, code: str) -> str | None:
