@@ -183,3 +183,47 @@ def test_whole_numbers_with_units_stay_exact(glossary):
     assert "2x3" not in p.text and "5 kg" not in p.text and "0.4 mm" in p.text   # decimals localise
     (text, _, problems), _ = draft(glossary, "The chip measures 2x3 mm.", {})
     assert text == "The chip measures 2x3 mm." and not problems
+
+
+# --------------------------------------------------------------------------- any markup
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from(["the", "ILSTC", "house", "2", "•", "@", "service@example.org", "5 kg",
+                          "X", "X5X", ".", ",", "(", ")", "“", "”", "Chongqing", "TEUs", "3mm"])
+
+
+@st.composite
+def _msgids(draw):
+    """Well-nested placeholder text of words, symbols and glossary terms."""
+    counter = iter(range(1, 100))
+
+    def node(depth):
+        parts = []
+        for _ in range(draw(st.integers(0, 4))):
+            choice = draw(st.integers(0, 5 if depth < 3 else 3))
+            if choice <= 2:
+                parts.append(draw(_WORDS))
+            elif choice == 3:
+                parts.append(f"<{next(counter)}/>")
+            else:
+                n = next(counter)
+                parts.append(f"<{n}>{node(depth + 1)}</{n}>")
+        # words are spaced as in prose; glued markup (H<1>2</1>O) has its own tests
+        return " ".join(parts)
+
+    return node(0) or "x"
+
+
+@settings(max_examples=300, deadline=None)
+@given(msgid=_msgids(), drop=st.integers(0, 6))
+def test_any_markup_round_trips_and_never_leaks(glossary, msgid, drop):
+    p = protect.protect(msgid, glossary, "de")
+    text, _, problems = protect.restore(p, list(p.texts))          # a model that copies
+    assert markup.compare(msgid, text) is None, (msgid, text)
+    assert quality.residue(msgid, text) == 0
+    # a model that drops one word of every text, wherever it is
+    lossy = [" ".join(w for i, w in enumerate(t.split()) if i != drop) for t in p.texts]
+    text, _, problems = protect.restore(p, lossy)
+    assert quality.residue(msgid, text) == 0, (msgid, lossy, text)
+    assert markup.compare(msgid, text) is None or problems, (msgid, lossy, text)

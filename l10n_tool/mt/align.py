@@ -32,13 +32,14 @@ AMBIGUOUS_MARGIN = 3.0
 
 #: Words split at spaces and at punctuation inside them ("Tagged:diet").
 WORD_RE = re.compile(r"[^\s:;,/|·•]+")
-_EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?¿¡…–—-"
+EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?¿¡…–—-"
 
 
 def _core(needle: str) -> str:
-    """A span's translation without what engines put around a lone phrase:
-    dashes, brackets, pseudo-localisation's ``[…  ~~~]``."""
-    return needle.strip().strip(_EDGE_PUNCT + "~ ").lower()
+    """A span's text without what engines put around a lone phrase (dashes,
+    brackets, pseudo-localisation's ``[…  ~~~]``) and without edge symbols,
+    which are not part of any word (``extend_edges`` takes them back)."""
+    return re.sub(r"^[\W_]+|[\W_]+$", "", needle.strip().strip(EDGE_PUNCT + "~ ")).lower()
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,9 @@ def words(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]
     out = []
     for m in WORD_RE.finditer(text, lo, hi):
         s, e = m.start(), m.end()
-        while s < e and text[s] in _EDGE_PUNCT:
+        while s < e and text[s] in EDGE_PUNCT:
             s += 1
-        while e > s and text[e - 1] in _EDGE_PUNCT:
+        while e > s and text[e - 1] in EDGE_PUNCT:
             e -= 1
         if s < e:
             out.append((s, e))
@@ -83,7 +84,9 @@ def locate(needles: list[str], hay: str, lo: int = 0, hi: int | None = None,
                 if any(s < fe and fs < e for fs, fe in forbidden):
                     break
                 region = hay[s:e].lower()
-                score = max(fuzz.ratio(needle, region), SORTED_WEIGHT * fuzz.token_sort_ratio(needle, region))
+                score = fuzz.ratio(needle, region)
+                if n_words >= 3:     # on two words it rewards chance ("sem a" ~ "a ser")
+                    score = max(score, SORTED_WEIGHT * fuzz.token_sort_ratio(needle, region))
                 candidates.append(Place(s, e, score))
     if not candidates:
         return None
@@ -109,14 +112,23 @@ OPENERS, CLOSERS = "\"'“‘«([{", "\"'”’»)]}"
 
 
 def extend_edges(source: str, text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a placed region over the quotes and brackets its source span has
-    at its edges (“Standard” → “Padrão”) and over a closing bracket it opened."""
-    lead = len(source) - len(source.lstrip(OPENERS))
-    trail = len(source) - len(source.rstrip(CLOSERS))
-    while lead and start > 0 and text[start - 1] in OPENERS:
-        start, lead = start - 1, lead - 1
-    while trail and end < len(text) and text[end] in CLOSERS:
-        end, trail = end + 1, trail - 1
+    """Widen a placed region over the quotes, brackets and symbols its source
+    span has at its edges, where the text has them too (“Standard” → “Padrão”,
+    "ILSTC •"), and over a closing bracket it opened."""
+    lead = re.match(r"[^\w]*", source).group().strip()
+    trail = re.search(r"[^\w]*$", source).group().strip()
+    for ch in reversed(lead):
+        at = start - 1 if start > 0 and text[start - 1] == ch else \
+            start - 2 if start > 1 and text[start - 2] == ch and text[start - 1] == " " else None
+        if at is None:
+            break
+        start = at
+    for ch in trail:
+        at = end + 1 if text.startswith(ch, end) else \
+            end + 2 if text.startswith(" " + ch, end) else None
+        if at is None:
+            break
+        end = at
     for o, c in ("()", "[]"):
         if text.count(o, start, end) > text.count(c, start, end) and text.startswith(c, end):
             end += 1

@@ -34,7 +34,9 @@ from l10n_tool.mt import align
 #: Short and delimited on both sides, so it reads back unambiguously even
 #: next to digits; every extra SentencePiece piece costs decoding time.
 TOKEN = "X{}X"
-TOKEN_RE = re.compile(r"X\s?(\d+)\s?X")
+#: Exactly as written: a looser pattern (``X 1X``) would read "X <1>2</1> ILSTC",
+#: sent as "X 2 X1X", as the token X2X. A token the model breaks is debris.
+TOKEN_RE = re.compile(r"X(\d+)X")
 #: What a broken token leaves behind: ``X1``, ``1X``, a lone ``X``.
 DEBRIS_RE = re.compile(r"(?<![^\W\d_])X\s?\d+(?![^\W_])|(?<![^\W_])\d+\s?X(?![^\W\d_])"
                        r"|(?<![\w-])X(?![\w-])")
@@ -251,6 +253,25 @@ def _direct(p: Protected, node: int | None) -> str:
     return "".join(parts) + p.text[pos:end]
 
 
+def _glued(p: Protected, span: Span) -> tuple[bool, bool]:
+    """Whether a span touches a word character on its left, on its right."""
+    def word(ch: str) -> bool:
+        return ch.isalnum() or ch == "_"
+    return (span.start > 0 and word(p.text[span.start - 1]),
+            span.end < len(p.text) and word(p.text[span.end]))
+
+
+def _inside_word(p: Protected, span: Span) -> bool:
+    """One word-piece touching a letter, digit or handle sign on either side
+    (``<1>W</1>hale``, ``@<1>name</1>``): no whole words to match."""
+    def joined(ch: str) -> bool:
+        return ch.isalnum() or ch in "@#_"
+    inner = span.inner(p.text)
+    return not re.search(r"\s", inner) and (
+        span.start > 0 and joined(p.text[span.start - 1])
+        or span.end < len(p.text) and joined(p.text[span.end]))
+
+
 def _set(p: Protected, i: int, mode: str, piece: int | None = None) -> None:
     s = p.spans[i]
     p.spans[i] = Span(s.id, s.start, s.end, s.parent, mode, piece)
@@ -327,8 +348,8 @@ def _plan_located(p: Protected, node: int | None) -> None:
         inner = p.spans[i].inner(p.text)
         if inner.strip(_EDGE) == outer:
             _set(p, i, "whole")
-        elif not _bare(inner):
-            _set(p, i, "exact")
+        elif not _bare(inner) or _inside_word(p, p.spans[i]):
+            _set(p, i, "exact")     # no words to match: the same characters, where they are
         else:
             _set(p, i, "locate", _add_piece(p, i, bare=True))
         _plan_located(p, i)
@@ -473,6 +494,8 @@ def _find_span(p: Protected, span: Span, outputs: list[str], text: str, lo: int,
                siblings: list[tuple[int, int]]) -> tuple[int, int] | None:
     inner = span.inner(p.text).strip()
     if span.mode == "whole":
+        if inner == p.text[slice(*_bounds(p, span.parent))].strip():
+            return lo, hi           # the same characters as its parent: "<1><2>[1]</2></1>"
         return _whole(text, lo, hi)
     if span.mode == "exact":
         return _find_verbatim(p, span, text, lo, hi, siblings)
@@ -495,22 +518,23 @@ def _whole(text: str, lo: int, hi: int) -> tuple[int, int] | None:
 
 def _find_verbatim(p: Protected, span: Span, text: str, lo: int, hi: int,
                    siblings: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """A span of digits, tokens or symbols only: the same occurrence (by
-    ordinal) of the same characters, when the output has exactly as many."""
+    """A span of digits, tokens or symbols only, or inside a word: the same
+    occurrence (by ordinal) of the same characters, when the output has exactly
+    as many (overlapping ones counted: "the<1>thethe</1>the")."""
     inner = span.inner(p.text)
     # word boundaries where the source has them: "H<1>2</1>O" is glued on both sides
-    glued_left = span.start > 0 and (p.text[span.start - 1].isalnum() or p.text[span.start - 1] == "_")
-    glued_right = span.end < len(p.text) and (p.text[span.end].isalnum() or p.text[span.end] == "_")
-    pattern = re.compile(("" if glued_left else r"(?<!\w)") + re.escape(inner)
-                         + ("" if glued_right else r"(?!\w)"))
+    glued_left, glued_right = _glued(p, span)
+    pattern = re.compile(("" if glued_left else r"(?<!\w)") + "(?=" + re.escape(inner) + ")"
+                         + ("" if glued_right else "(?!" + re.escape(inner) + r"\w)"))
     plo, phi = _bounds(p, span.parent)
-    before = [m.start() for m in pattern.finditer(p.text, plo, phi)]
-    found = [m for m in pattern.finditer(text, lo, hi)
-             if not any(m.start() < e and s < m.end() for s, e in siblings)]
+    before = [m.start() for m in pattern.finditer(p.text, plo, phi) if m.start() + len(inner) <= phi]
+    found = [m.start() for m in pattern.finditer(text, lo, hi)
+             if m.start() + len(inner) <= hi
+             and not any(m.start() < e and s < m.start() + len(inner) for s, e in siblings)]
     if len(found) != len(before) or span.start not in before:
         return None
-    m = found[before.index(span.start)]
-    return m.start(), m.end()
+    start = found[before.index(span.start)]
+    return start, start + len(inner)
 
 
 def _tokens_agree(inner: str, region: str) -> bool:
