@@ -221,3 +221,13 @@ def test_workers_withhold_a_page_that_fails_to_render(project, l10n, tmp_path, m
     fresh, full = full_build(project, tmp_path, l10n, "--all")
     assert site_files(project) == site_files(fresh)
     assert lines(r) == lines(full)
+
+
+def test_an_asset_named_like_a_site_file_is_reported_every_run(published, l10n):
+    project = published
+    (project / "source" / "sitemap.xml").write_text("<urlset/>", encoding="utf-8")
+    first = l10n(project, "publish", "--all", expect=1)
+    assert "source/sitemap.xml: the site writes a file of this name itself" in first.stderr
+    again = l10n(project, "publish", "--all", expect=1)
+    assert "up to date" in again.stdout
+    assert lines(again) == lines(first)

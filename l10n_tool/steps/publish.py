@@ -311,6 +311,7 @@ class _Build:
             "stats": self.live_stats(self.stats),
             "decisions": [list(asdict(d).values()) for d in result.decisions],
             "problems": [asdict(p) for p in self.page_problems],
+            "asset_problems": [asdict(p) for p in self.asset_problems],
             "files": written.unchanged + len(written.written)})
 
     def fingerprint(self, path: Path | str) -> str | None:
@@ -324,7 +325,8 @@ class _Build:
     def replay(self, known: dict) -> None:
         r = self.result
         r.decisions = [Decision(*d) for d in known["decisions"]]
-        r.problems = [_problem(p) for p in known["problems"]] + r.problems
+        r.problems = [_problem(p) for p in known["problems"]] + r.problems + \
+            [_problem(p) for p in known.get("asset_problems", ())]
         r.unchanged = known["files"]
 
     def live_stats(self, stats: dict[str, tuple[int, int, int]] | None = None) -> str | None:
@@ -734,9 +736,10 @@ class _Build:
 
     def copy_assets(self, staging, assets, site_rels: set[str]) -> None:
         """Byte for byte, and only the ones that changed."""
+        self.asset_problems: list[Problem] = []
         for rel, path, fp in assets:
             if rel in site_rels:
-                self.result.problems.append(Problem(
+                self.asset_problems.append(Problem(
                     "the site writes a file of this name itself; not published",
                     self.project.rel(path), code="asset"))
                 continue
@@ -747,7 +750,8 @@ class _Build:
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                self.result.problems.append(Problem(f"cannot read: {exc.strerror}; not published",
-                                                    _shown(self.project, path), code="asset"))
+                self.asset_problems.append(Problem(f"cannot read: {exc.strerror}; not published",
+                                                   _shown(self.project, path), code="asset"))
                 continue
             self.remember(self.out_key + rel, inputs, {"stat": staging.put(rel, data)})
+        self.result.problems += self.asset_problems
