@@ -52,16 +52,17 @@ class Term:
             return self.term
         return self.translations.get(locale) or None
 
-    def describe(self, locale: str | None = None) -> str:
-        """The ``#.`` comment translators see, specific to one locale's PO file."""
+    def describe(self) -> str:
+        """The ``#.`` comment translators see. The same in the POT and in every
+        PO file (every locale's approved rendering), so a translator who runs
+        msgmerge with the template and our ``update`` never flip it back and forth."""
         if self.type == "fixed":
             text = f"glossary: {self.term} (fixed)"
-        elif locale is None:
-            text = f"glossary: {self.term} (translate)"
-        elif self.translations.get(locale):
-            text = f"glossary: {self.term} = {self.translations[locale]}"
+        elif self.translations:
+            renderings = ", ".join(f"{v} ({k})" for k, v in sorted(self.translations.items()))
+            text = f"glossary: {self.term} = {renderings}"
         else:
-            text = f"glossary: {self.term} (translate; no approved {locale} rendering yet)"
+            text = f"glossary: {self.term} (translate; no approved rendering yet)"
         return text + (f" — {self.note}" if self.note else "")
 
 

@@ -186,6 +186,21 @@ def test_a_file_msgcat_or_msgmerge_saved_comes_back_from_update_unchanged(projec
     assert {p: p.read_bytes() for p in files} == before
 
 
+def test_msgmerge_with_the_repository_pot_and_update_agree(project, l10n):
+    """A translator merges with the POT themselves; `l10n update` then changes
+    nothing, glossary comments included (they are the same in POT and PO)."""
+    l10n(project, "update", "--all")
+    templates = project / "locales" / "templates"
+    files = sorted((project / "locales").glob("*/*.po"))
+    for path in files:
+        gettext("msgmerge", "--previous", "-q", str(path), str(templates / f"{path.stem}.pot"),
+                "-o", str(path))
+    before = {p: p.read_bytes() for p in files}
+    shutil.rmtree(project / ".l10n-cache", ignore_errors=True)     # merge every file again
+    l10n(project, "update", "--all")
+    assert {p: p.read_bytes() for p in files} == before
+
+
 def test_keep_follows_the_wrapping_the_file_was_found_in(tmp_path):
     src = REPO / "locales" / "zh_Hans"
     path = tmp_path / "x.po"

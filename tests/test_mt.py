@@ -495,10 +495,16 @@ def test_glossary_comments_reach_translators(project, l10n):
     po = polib.pofile(str(project / "locales" / "zh_Hans" / f"{ASIA}.po"))
     ilstc = next(e for e in po if "(ILSTC)" in e.msgid)
     assert "glossary: ILSTC (fixed)" in ilstc.comment
-    assert "glossary: New International Land-Sea Trade Corridor = 国际陆海贸易新通道" in ilstc.comment
+    assert "glossary: New International Land-Sea Trade Corridor = 国际陆海贸易新通道 (zh_Hans)" \
+        in ilstc.comment
     de = polib.pofile(str(project / "locales" / "de" / f"{ASIA}.po"))
     bri = next(e for e in de if "(BRI)" in e.msgid)
-    assert "glossary: BRI (translate; no approved de rendering yet)" in bri.comment
+    assert "glossary: BRI = “一带一路” (zh_Hans)" in bri.comment    # no German rendering yet
+    # the POT says the same, so msgmerge with the POT and `l10n update` agree
+    pot = polib.pofile(str(project / "locales" / "templates" / f"{ASIA}.pot"))
+    assert next(e for e in pot if "(BRI)" in e.msgid).comment == bri.comment
+    assert "glossary: United Nations = 联合国 (zh_Hans)" in next(
+        e for e in de if "United Nations" in e.msgid).comment
 
 
 def test_pivots_through_english_without_a_direct_pair(tiny_model, l10n, bare_project, tmp_path):

@@ -88,23 +88,23 @@ def scan(project: Project, state: BuildState) -> Pages:
     return out
 
 
-def page_template(project: Project, doc: Document, glossary: glossary_mod.Glossary,
-                  locale: str | None) -> catalog.Catalog:
+def page_template(project: Project, doc: Document, glossary: glossary_mod.Glossary
+                  ) -> catalog.Catalog:
     ref = project.rel(doc.path)
     return catalog.template(((u, ref) for u in doc.units if u.scope != "chrome"),
-                            project.settings.site_name, _notes(glossary, locale))
+                            project.settings.site_name, _notes(glossary))
 
 
-def site_template(project: Project, pages: Pages, glossary: glossary_mod.Glossary,
-                  locale: str | None) -> catalog.Catalog:
+def site_template(project: Project, pages: Pages, glossary: glossary_mod.Glossary
+                  ) -> catalog.Catalog:
     units = ((u, project.rel(pages.paths[slug])) for slug in pages.slugs for u in pages.chrome[slug])
-    return catalog.template(units, project.settings.site_name, _notes(glossary, locale))
+    return catalog.template(units, project.settings.site_name, _notes(glossary))
 
 
-def _notes(glossary: glossary_mod.Glossary, locale: str | None):
+def _notes(glossary: glossary_mod.Glossary):
     def notes(text: str) -> list[str]:
         terms = dict.fromkeys(occ.term for occ in glossary.find(text))
-        return [term.describe(locale) for term in terms]
+        return [term.describe() for term in terms]
     return notes
 
 
@@ -124,7 +124,7 @@ def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary
         if doc is None:
             results.append(ExtractResult(path, False, state.output(path)[2].get("units", 0)))
             continue
-        pot = page_template(project, doc, glossary, None)
+        pot = page_template(project, doc, glossary)
         results.append(ExtractResult(path, catalog.save(pot, path, project.settings.po_wrap), len(pot)))
         state.record(path, pages.inputs[slug],
                      {"chrome": [_unit_row(u) for u in pages.chrome[slug]], "units": len(pot)})
@@ -134,7 +134,7 @@ def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary
         if state.fresh(path, inputs):
             results.append(ExtractResult(path, False, state.output(path)[2].get("units", 0)))
         else:
-            pot = site_template(project, pages, glossary, None)
+            pot = site_template(project, pages, glossary)
             results.append(ExtractResult(path, catalog.save(pot, path, project.settings.po_wrap), len(pot)))
             state.record(path, inputs, {"units": len(pot)})
     return results, pages

@@ -422,10 +422,20 @@ class _Build:
                 self.build_page(slug, staging, wrong)
 
     def _unknown(self, slug: str) -> bool:
-        """The page's HTML changed (or never was read): a worker must read it."""
-        inputs = digest("version", self.page_keys[slug])
-        return slug in self.unreadable or \
-            self.memo(f"{KEY}v:{self.source.code}:{slug}", inputs) is None
+        """The page's HTML or one of its PO files changed (or was never
+        read): a worker must read it and decide it."""
+        if slug in self.unreadable:
+            return True
+        key = self.page_keys[slug]
+        if self.memo(f"{KEY}v:{self.source.code}:{slug}", digest("version", key)) is None:
+            return True
+        return any(self.memo(f"{KEY}v:{loc.code}:{slug}", self.version_inputs(slug, loc.code))
+                   is None for loc in self.targets)
+
+    def version_inputs(self, slug: str, code: str) -> str:
+        """What a translated version's decision and rendering come from."""
+        return digest("version", self.page_keys[slug], code, self.po_fp[(code, slug)],
+                      self.site_fp[code], repr(self.policies[code]))
 
     def guess(self, other: str, code: str) -> str:
         """Where a link to a page another worker decides will most likely
@@ -482,8 +492,7 @@ class _Build:
         inputs = digest("version", p.key)
         p.versions[src] = _Version(inputs, self.memo(f"{KEY}v:{src}:{slug}", inputs))
         for loc in self.targets:
-            inputs = digest("version", p.key, loc.code, self.po_fp[(loc.code, slug)],
-                            self.site_fp[loc.code], repr(self.policies[loc.code]))
+            inputs = self.version_inputs(slug, loc.code)
             p.versions[loc.code] = _Version(inputs, self.memo(f"{KEY}v:{loc.code}:{slug}", inputs))
         if p.versions[src].data is None:
             if self.doc(p) is None:

@@ -16,8 +16,7 @@ from l10n_tool.buildstate import BuildState, digest
 from l10n_tool.locales import LocaleInfo
 from l10n_tool.problems import Problem
 from l10n_tool.project import SITE_SLUG, Project
-from l10n_tool.steps.extract import (ExtractResult, Pages, extract, has_site_catalog,
-                                     page_template, settings_key, site_template)
+from l10n_tool.steps.extract import ExtractResult, extract, has_site_catalog, settings_key
 
 
 @dataclass
@@ -62,7 +61,7 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
                         and not gained[loc.code] & set(known[2].get("untranslated", ())):
                     run.files.append(UpdateResult(loc.code, path, None, False))
                     continue
-                pot = _template(project, pages, slug, glossary, loc.code)
+                pot = _template(project, slug)
                 old = project.load_po(path) if path.exists() or path.is_symlink() else None
                 merged = catalog.merge(pot, old, loc, project.settings.site_name, memory)
                 written = project.save_po(path, merged.po)
@@ -88,9 +87,8 @@ def refresh_memory(project: Project, state: BuildState, locale: str) -> set[str]
                                 lambda p: catalog.reviewed_rows(project.load_po(p)))
 
 
-def _template(project: Project, pages: Pages, slug: str, glossary, locale: str) -> catalog.Catalog:
-    if slug == SITE_SLUG:
-        return site_template(project, pages, glossary, locale)
-    doc = pages.docs.get(slug) or project.read_page(pages.paths[slug])
-    pages.docs[slug] = doc
-    return page_template(project, doc, glossary, locale)
+def _template(project: Project, slug: str) -> catalog.Catalog:
+    """The template a PO file is merged with: the POT that extract has just
+    written or found up to date, so a PO file merged by msgmerge with the same
+    POT and one merged here agree line for line."""
+    return catalog.load(project.template_path(slug))
