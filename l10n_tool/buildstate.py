@@ -16,6 +16,7 @@ is a full run and writes the same files.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -37,9 +38,20 @@ CREATE INDEX IF NOT EXISTS tm_path ON tm (locale, path);
 """
 
 
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """The release plus a hash of the package's own code: an upgraded (or
+    edited) tool must not trust what an older one recorded."""
+    h = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.json")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def digest(*parts: object) -> str:
     """One digest of several inputs (strings, numbers, None), order-sensitive."""
-    h = hashlib.sha256(__version__.encode())
+    h = hashlib.sha256(code_version().encode())
     for part in parts:
         h.update(b"\x1f" + str(part).encode("utf-8", "surrogatepass"))
     return h.hexdigest()

@@ -124,3 +124,18 @@ def test_a_cache_folder_that_is_a_file_is_one_line(project, l10n):
     for command in (["update", "--all"], ["translate", "-l", "de", "--engine", "pseudo"]):
         r = l10n(project, *command, expect=2)
         assert ".l10n-cache: the cache folder is a file" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_a_changed_tool_does_not_trust_the_old_state(project, l10n, monkeypatch):
+    """Outputs recorded by another version of the code are made again."""
+    from l10n_tool import buildstate
+    l10n(project, "update", "--all")
+    buildstate.code_version.cache_clear()
+    monkeypatch.setattr(buildstate, "__version__", "9.9.9")
+    from l10n_tool.project import Project
+    reads = []
+    original = Project.read_page
+    monkeypatch.setattr(Project, "read_page", lambda self, p: reads.append(p) or original(self, p))
+    l10n(project, "update", "--all")
+    buildstate.code_version.cache_clear()
+    assert len(reads) == 2
