@@ -5,12 +5,19 @@ from Babel, so 4,500 = 4.500 in German and 15.1 = 15,1; a scale word counts
 too (RMB 160 billion = 1600亿元 = 160 Milliarden). Years, ordinals and
 percentages are numbers like any other: a dropped 23% is an error. A scale
 word binds its number, so 160亿 for "160 billion" is a magnitude error.
+
+A space (also a no-break or narrow no-break space) groups digits in any
+locale, but only into valid groups: "20 000" is twenty thousand, while in
+"2025 1610" (a year, then a year) grouping fails and each part is a number
+of its own. Placeholders separate numbers, so the 36 and 146 of
+``<2>36</2><4>146`` never merge. A msgstr identical to its msgid always
+passes: it is also read the way the msgid is.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -34,8 +41,19 @@ CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 CJK_BIG = {"万": 10_000, "亿": 100_000_000}
 
-SOURCE_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?")
-TARGET_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f' ]\d{3})*(?:[.,]\d+)?")
+#: Digits with single separators between them: one number or several, which
+#: ``_read`` tells apart by the separators of one notation.
+NUMBER_RUN = re.compile(r"\d+(?:[.,'\u2019\u00a0\u202f ]\d+)*")
+CHUNK = re.compile(r"(\d+)(.?)", re.S)
+SPACES = frozenset("\u00a0\u202f ")
+APOSTROPHES = frozenset("'\u2019")
+#: Digits glued to one of these are part of a word or code (A380, v2.0), not a
+#: figure of the msgid.
+GLUED = re.compile(r"[\w.,]")
+#: What a placeholder leaves in the text numbers are read from: neither a digit
+#: nor a separator, so it joins nothing; whitespace, so a scale word after a
+#: tag still binds.
+BOUNDARY = "\n"
 CJK_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 
 
@@ -57,29 +75,65 @@ def _scale_after(text: str, end: int, lang: str) -> int:
     return 0
 
 
-def source_values(text: str, lang: str = "en") -> list[set[Decimal]]:
-    """Each number of a source string, as the set of values it may stand for."""
-    text = markup.strip(text)
+def _plain(text: str) -> str:
+    """The text a reader sees, each placeholder replaced by a ``BOUNDARY``:
+    ``markup.strip`` alone would glue the figures of neighbouring tags into
+    one number (``<2>36</2><4>146``) and fail a correct translation."""
+    if "<" not in text:
+        return text
+    pieces, pos = [], 0
+    for tag in markup.tags(text):
+        pieces.append(markup.strip(text[pos:tag.start]))
+        pos = tag.end
+    pieces.append(markup.strip(text[pos:]))
+    return BOUNDARY.join(pieces)
+
+
+def _groups(sep: str, group: str) -> bool:
+    """Whether ``sep`` may group digits in a notation whose group symbol is ``group``."""
+    if sep == group or sep in SPACES:
+        return True
+    return sep in APOSTROPHES and (group in SPACES or group in APOSTROPHES)
+
+
+def _read(text: str, group: str, decimal: str, lang: str, glued: bool = True) -> list[Decimal]:
+    """Every number of ``text`` in one notation, with the scale word after it.
+
+    Digits are grouped only while the groups are valid (a lead of 1–3
+    digits, then groups of exactly 3, one separator throughout); where that
+    fails, the parts are numbers of their own. ``glued=False`` skips digits
+    glued to a word, the way the msgid is read."""
     out = []
-    for m in SOURCE_NUMBER.finditer(text):
-        value = Decimal(m.group(1).replace(",", "") + (m.group(2) or ""))
-        # a scale word binds: "160 billion" is 1.6e11 and nothing else, so that
-        # 160亿 (1.6e10) is caught as the magnitude error it is
-        out.append({value.scaleb(_scale_after(text, m.end(), lang))})
+    for run in NUMBER_RUN.finditer(text):
+        if not glued and run.start() and GLUED.match(text[run.start() - 1]):
+            continue
+        chunks = [(m.group(1), m.group(2), run.start() + m.end(1))
+                  for m in CHUNK.finditer(run.group())]
+        i = 0
+        while i < len(chunks):
+            digits, sep, end = chunks[i]
+            used = None
+            if len(digits) <= 3:
+                while (i + 1 < len(chunks) and len(chunks[i + 1][0]) == 3 and sep != decimal
+                       and used in (None, sep) and _groups(sep, group)):
+                    used = sep
+                    i += 1
+                    digits += chunks[i][0]
+                    sep, end = chunks[i][1], chunks[i][2]
+            if sep == decimal and i + 1 < len(chunks):
+                i += 1
+                digits += "." + chunks[i][0]
+                end = chunks[i][2]
+            out.append(Decimal(digits).scaleb(_scale_after(text, end, lang)))
+            i += 1
     return out
 
 
-def _parse(raw: str, group: str, decimal: str) -> Decimal | None:
-    groups = {group, "\u00a0", "\u202f", " ", "'"} if group in ("\u00a0", "\u202f", " ") else {group}
-    s = raw
-    for g in groups:
-        if g != decimal:
-            s = s.replace(g, "")
-    s = s.replace(decimal, ".")
-    try:
-        return Decimal(s)
-    except InvalidOperation:
-        return None
+def source_values(text: str, lang: str = "en") -> list[set[Decimal]]:
+    """Each number of a source string, as the set of values it may stand for."""
+    # a scale word binds: "160 billion" is 1.6e11 and nothing else, so that
+    # 160亿 (1.6e10) is caught as the magnitude error it is
+    return [{v} for v in _read(_plain(text), ",", ".", lang, glued=False)]
 
 
 def cjk_numeral(text: str) -> int | None:
@@ -106,17 +160,17 @@ def _symbols(code: str) -> frozenset[tuple[str, str]]:
     return frozenset({(get_group_symbol(babel_code), get_decimal_symbol(babel_code)), (",", ".")})
 
 
-def target_values(text: str, locale) -> set[Decimal]:
-    """Every value a msgstr expresses, with its own and English separators."""
-    text = markup.strip(text)
-    symbols = _symbols(locale.code)
-    out: set[Decimal] = set()
-    for m in TARGET_NUMBER.finditer(text):
-        scale = _scale_after(text, m.end(), locale.language)
-        for group, decimal in symbols:
-            value = _parse(m.group(), group, decimal)
-            if value is not None:
-                out.add(value.scaleb(scale))
+def target_values(text: str, locale, source_lang: str = "en") -> set[Decimal]:
+    """Every value a msgstr expresses, with its own and English separators.
+
+    It is read the msgid's way too: a translation may keep the source's
+    notation (a quoted figure, an untranslated name), and a msgstr identical
+    to its msgid must pass even where a scale word means something else in
+    the target language (German "Billion" is 10^12)."""
+    text = _plain(text)
+    out = {v for values in source_values(text, source_lang) for v in values}
+    for group, decimal in _symbols(locale.code):
+        out.update(_read(text, group, decimal, locale.language))
     if locale.language in ("zh", "ja"):
         for m in CJK_NUMERAL.finditer(text):
             value = cjk_numeral(m.group())
