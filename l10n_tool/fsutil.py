@@ -14,6 +14,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from l10n_tool.errors import L10nError
+
 
 def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
     """Write ``data`` to ``path`` via a temp file and ``os.replace``.
@@ -33,8 +35,11 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:          # read-only folder, disk full: name the file we meant
+        raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
@@ -45,6 +50,9 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
         else:
             os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -101,9 +101,11 @@ class Project:
                 problems.append(Problem("a link to a file outside the project; not read",
                                         self.rel(path), None, "error", "page"))
                 continue
-            clash = by_slug.get(path.stem) if path.stem != SITE_SLUG else path
-            if path.stem == "index" or clash is not None:
-                why = ("the site writes its own index.html; rename the page" if clash is None
+            clash = by_slug.get(path.stem)
+            reserved = {"index": "the site writes its own index.html",
+                        SITE_SLUG: f"{SITE_SLUG} is the name of the site-wide catalog"}
+            if path.stem in reserved or clash is not None:
+                why = (f"{reserved[path.stem]}; rename the page" if clash is None
                        else f"same page name as {self.rel(clash)}; rename one of them")
                 problems.append(Problem(why, self.rel(path), None, "error", "page"))
                 continue

@@ -139,3 +139,15 @@ def test_a_changed_tool_does_not_trust_the_old_state(project, l10n, monkeypatch)
     l10n(project, "update", "--all")
     buildstate.code_version.cache_clear()
     assert len(reads) == 2
+
+
+def test_reserved_page_names_are_problems_with_a_reason(bare_project, l10n):
+    (bare_project / "source" / "_site.html").write_text("<p>A page named like the site catalog.</p>")
+    (bare_project / "source" / "index.html").write_text("<p>A home page.</p>")
+    r = l10n(bare_project, "extract", expect=1)
+    assert "source/_site.html: _site is the name of the site-wide catalog; rename the page" in r.stderr
+    assert "source/index.html: the site writes its own index.html; rename the page" in r.stderr
+    (bare_project / "source" / "empty.html").write_text("   \n")
+    l10n(bare_project, "update", "-l", "de", expect=1)
+    pages = {row.split()[1] for row in l10n(bare_project, "status", "-l", "de").stdout.splitlines()[1:]}
+    assert "empty" not in pages and "rich" in pages

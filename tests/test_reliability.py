@@ -373,6 +373,7 @@ def test_disk_full_and_read_only_are_one_line_errors(small_disk, l10n):
     try:
         r = l10n(project, "update", "-l", "de", expect=2)
         assert "Read-only file system" in r.stderr and "Traceback" not in r.stderr
+        assert ".tmp" not in r.stderr                # the file meant, not our temp file
     finally:
         subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
 

@@ -50,13 +50,12 @@ def status(project: Project, locales: list[LocaleInfo]) -> StatusReport:
             report.orphaned += [project.rel(p) for s, p in present.items() if s not in pages]
             for slug in slugs:
                 path = present.get(slug) or project.template_path(slug)
-                if path.exists():
-                    st = _stats(project, state, path)
-                    if slug not in present:       # no PO yet: all of the template untranslated
-                        st = catalog.Stats(total=st.total, untranslated=st.total,
-                                           words_total=st.words_total)
-                else:
-                    st = catalog.Stats()
+                if not path.exists():
+                    continue                      # never extracted (an unreadable page)
+                st = _stats(project, state, path)
+                if slug not in present:           # no PO yet: all of the template untranslated
+                    st = catalog.Stats(total=st.total, untranslated=st.total,
+                                       words_total=st.words_total)
                 report.rows.append({"locale": loc.code, "page": slug,
                                     "file": project.rel(project.po_path(loc.code, slug)),
                                     **st.as_dict()})
