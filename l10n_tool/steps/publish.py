@@ -381,6 +381,8 @@ class _Build:
         proves wrong is rendered again here."""
         self.memos()                      # read before forking: workers never query the state
         self.pending = {slug for slug in self.slugs if self._unknown(slug)}
+        if len(self.pending) < PARALLEL_MIN:
+            self.pending = set()          # decided here as needed: no guesses to check
         plan: list[tuple[str, list[str] | None]] = [(slug, None) for slug in self.slugs
                                                    if slug in self.pending]
         for slug in self.slugs:
@@ -389,9 +391,8 @@ class _Build:
                 todo = [loc.code for loc in p.live if not self.kept(p, loc, staging)]
                 if todo:
                     plan.append((slug, todo))
-        if len(plan) < PARALLEL_MIN:
-            self.pending = set()
-            for slug, todo in sorted(plan, key=lambda t: self.slugs.index(t[0])):
+        if len(plan) < PARALLEL_MIN:      # (then nothing is pending)
+            for slug, todo in plan:
                 self.build_page(slug, staging, todo)
             return
         for (slug, todo), (p, delta, stats, written, late, again) in zip(plan, self._fan_out(
