@@ -314,6 +314,16 @@ def test_locale_without_catalogs_is_exit_2(project, l10n):
     ("Write &amp; for an ampersand", "Escreva &amp; para um e comercial", False),
     ("Tokens like X1X are internal", "Tokens como X1X são internos", False),
     ("Type <b> for bold", "Digite <b> para negrito", False),
+    # invisible characters: bidi controls and zero-width ones the msgid lacks
+    ("Price 100 USD", "Preço \u202e100 USD", True),
+    ("Price 100 USD", "Preço \u202b100\u202c USD", True),
+    ("the name", "o \u2067nome\u2069", True),
+    ("the name", "o no\u200bme", True),
+    ("the name", "o no\u2060me", True),
+    ("the name", "\ufeffo nome", True),
+    ("Type \u202e to reverse", "Digite \u202e para inverter", False),
+    ("the year 2025", "\u0633\u0646\u0629 \u200f2025\u200f", False),      # RLM: an RTL translator's mark
+    ("I want", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", False),  # Persian ZWNJ
 ])
 def test_markup_text_rule(msgid, msgstr, bad):
     from l10n_tool.checks.markup_text import rule
@@ -335,6 +345,35 @@ def test_markup_text_in_drafts_is_a_warning_and_in_reviewed_an_error(project, l1
     found = sorted((f["severity"], f["found"]) for f in json.loads(r.stdout)["findings"]
                    if f["check"] == "markup-text")
     assert found == [("error", "&amp;"), ("warning", "X1X")]
+
+
+def test_bidi_override_fails_reviewed_and_warns_in_drafts(project, l10n):
+    """A right-to-left override pasted into a reviewed msgstr would be published
+    and reverse what readers see; in an MT draft it is shown before review."""
+    path = po_file(project, "de", ASIA)
+    po = polib.pofile(str(path))
+    reviewed = next(e for e in po if e.msgstr and "fuzzy" not in e.flags)
+    reviewed.msgstr = "\u202e" + reviewed.msgstr
+    draft = next(e for e in po if not e.msgstr and not e.obsolete)
+    draft.msgstr, draft.flags = draft.msgid.replace(" ", "\u200b", 1), ["fuzzy"]
+    po.save(str(path))
+    r = l10n(project, "check", "-l", "de", "--format", "json", expect=1)
+    found = sorted((f["severity"], f["found"]) for f in json.loads(r.stdout)["findings"]
+                   if f["check"] == "markup-text")
+    assert found == [("error", "U+202E"), ("warning", "U+200B")]
+    assert "\u202e" not in l10n(project, "check", "-l", "de", expect=1).stdout
+
+
+def test_zero_width_space_is_allowed_in_thai():
+    from l10n_tool.checks.markup_text import rule
+    from l10n_tool.locales import get_locale
+
+    class Ctx:
+        locale = get_locale("th")
+    entry = polib.POEntry(msgid="Read more news", msgstr="\u0e2d\u0e48\u0e32\u0e19\u200b\u0e02\u0e48\u0e32\u0e27")
+    assert list(rule(Ctx, entry)) == []
+    entry.msgstr += "\u202e"
+    assert [f[1] for f in rule(Ctx, entry)] == ["U+202E"]
 
 
 # -- issue 14: a rerun reuses what did not change, and sees everything that did

@@ -8,6 +8,17 @@ a stray ``X`` glued to a closing placeholder as in ``</1>X,``, half a token,
 private-use or ``⟦…⟧`` delimiters). None of these can be caught by the
 placeholders check, because none of them is a placeholder.
 
+Invisible characters are debris of another kind: a bidi control (a
+right-to-left override U+202E, embeddings U+202A–U+202D, isolates
+U+2066–U+2069) reorders what readers see, so a price or a name can read
+backwards, and a zero-width space, word joiner or BOM (U+200B, U+2060,
+U+FEFF) hides inside a word and breaks search. A page sets its direction
+with ``dir``; text never needs them. Left alone: the marks RTL translators
+use around numbers (LRM, RLM, ALM), and ZWJ/ZWNJ, which Persian, Indic
+scripts and emoji need. A zero-width space is allowed where the script has
+no spaces (Thai, Lao, Khmer, Burmese), since there it marks where a line
+may break.
+
 Each suspicious string is compared with the msgid, by count: source text
 that really says ``Model X9``, ``X1X`` or ``&amp;`` may keep it. Ordinary
 words (X-ray, Xi Jinping) and the numbered placeholders (``<1>``) never match.
@@ -34,6 +45,12 @@ DEBRIS = re.compile("|".join([
     "[\u27e6\u27e7\u27ea\u27eb]",                      # ⟦ ⟧ ⟪ ⟫ delimiters
 ]))
 
+#: Bidi controls and zero-width characters, invisible in the published page.
+INVISIBLE = "\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff"
+INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+#: Languages written without spaces, where U+200B marks where a line may break.
+SPACELESS = frozenset({"th", "lo", "km", "my"})
+
 #: HTML elements whose tags a translator or MT might leave in text.
 ELEMENTS = frozenset("""
 a abbr address article aside audio b bdi bdo blockquote body br button caption cite code col
@@ -48,7 +65,7 @@ HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z
 
 #: Every kind above contains one of these (a "<" that does not open a placeholder
 #: among them); most msgstrs contain none, and skip the rest.
-SUSPECT = re.compile("[X&\ue000-\uf8ff\U000f0000-\U0010ffff\u27e6\u27e7\u27ea\u27eb]|<(?!/?\\d)")
+SUSPECT = re.compile(f"[X&\ue000-\uf8ff\U000f0000-\U0010ffff\u27e6\u27e7\u27ea\u27eb{INVISIBLE}]|<(?!/?\\d)")
 
 
 def debris(text: str) -> Counter:
@@ -65,12 +82,18 @@ def html_entities(text: str) -> Counter:
                    if m.group().startswith("&#") or m.group()[1:] in html5)
 
 
+def invisible(text: str) -> Counter:
+    return Counter(INVISIBLE_RE.findall(text))
+
+
 KINDS = (
     (debris, "machine-translation token debris", "remove it; the MT step left it behind"),
     (html_tags, "an HTML tag", "it would be published as literal text; use the msgid's "
                                "placeholders"),
     (html_entities, "an HTML entity", "it would be published as literal text; write the "
                                       "character itself"),
+    (invisible, "an invisible bidi control or zero-width character",
+     "remove it; readers cannot see it, and a bidi control reorders the text around it"),
 )
 
 
@@ -84,18 +107,27 @@ def rule(ctx, entry):
         extra = Counter()
         for form in forms:
             extra |= find(form) - allowed
+        if find is invisible and _language(ctx) in SPACELESS:
+            del extra["\u200b"]
         if extra:
             shown = " ".join(sorted(extra.elements()))
             yield ("(none)", ascii_safe(shown), f"{what} in the translation ({ascii_safe(shown)}): "
                    f"{fix}")
 
 
+def _language(ctx) -> str | None:
+    locale = getattr(ctx, "locale", None)
+    return getattr(locale, "language", None)
+
+
 def ascii_safe(text: str) -> str:
-    """Private-use characters are invisible in most terminals: show their code."""
-    return "".join(f"U+{ord(c):04X}" if "\ue000" <= c <= "\uf8ff" or ord(c) >= 0xF0000 else c
-                   for c in text)
+    """Private-use and invisible characters cannot be seen in most terminals
+    (and a bidi override would reorder the report itself): show their code."""
+    return "".join(f"U+{ord(c):04X}" if "\ue000" <= c <= "\uf8ff" or ord(c) >= 0xF0000
+                   or INVISIBLE_RE.match(c) else c for c in text)
 
 
 CHECK = Check("markup-text", "error",
-              "no MT token debris (X1X, </1>X), raw HTML tags or entities in a msgstr",
+              "no MT token debris (X1X, </1>X), raw HTML tags or entities, bidi controls or "
+              "zero-width characters in a msgstr",
               rule, "entry", __doc__)
