@@ -15,9 +15,9 @@ are kept raw and parsed by their owners.
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import re
 import tomllib
+import urllib.parse
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -173,7 +173,7 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, kinds):
             raise self.error(where + (name,), f"{name} must be {'an integer' if integer else 'a number'}"
                              f", not {_describe(value)}")
-        if value < low or (high is not None and value > high):
+        if value != value or value < low or (high is not None and value > high):   # NaN too
             bounds = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
             raise self.error(where + (name,), f"{name} must be {bounds}, not {value!r}")
         return value
@@ -223,10 +223,18 @@ _TOP_KEYS = {"source_dir", "source_locale", "locales", "locales_dir", "glossary"
 def _policy(r: _Reader, table: dict, base: PublishPolicy, where: tuple[str, ...]) -> PublishPolicy:
     r.unknown(table, _PUBLISH_KEYS, where, skip=lambda k, v: isinstance(v, dict) and
               where == ("tool", "l10n", "publish"))
+    required = r.strings(table, "required", base.required, where, '"title"')
+    from l10n_tool import formats
+    unknown = sorted(set(required) - formats.all_kinds())
+    if unknown:
+        hints = [difflib.get_close_matches(k, formats.all_kinds(), 1) for k in unknown]
+        hint = "; ".join(f"did you mean {h[0]!r}?" for h in hints if h)
+        raise r.error(where + ("required",), f"required: unknown unit kind(s) {', '.join(unknown)}"
+                      f"{'; ' + hint if hint else ''} (known: {', '.join(sorted(formats.all_kinds()))})")
     return PublishPolicy(
         min_complete=float(r.number(table, "min_complete", base.min_complete, where, 0, 100)),
         include_fuzzy=r.boolean(table, "include_fuzzy", base.include_fuzzy, where),
-        required=r.strings(table, "required", base.required, where, '"title"'),
+        required=required,
     )
 
 
@@ -242,12 +250,7 @@ def _po_wrap(r: _Reader, table: dict, where: tuple[str, ...]) -> int | str:
 def _extract_rules(r: _Reader, table: dict) -> Any:
     """Selector rules via the classify helper when that module is installed; its
     errors get the line of the key they name (else of the table)."""
-    if importlib.util.find_spec("l10n_tool.formats.classify") is None:
-        return dict(table)
-    from l10n_tool.formats import classify
-    rules_from_table = getattr(classify, "rules_from_table", None)
-    if rules_from_table is None:
-        return dict(table)
+    from l10n_tool.formats.classify import rules_from_table
     try:
         return rules_from_table(table, r.path)
     except L10nError as exc:
@@ -343,7 +346,25 @@ def load_settings(root: Path | None = None) -> Settings:
     if settings.source_locale in settings.locales:
         raise r.error(top + ("locales",), f"{settings.source_locale} is the source locale; "
                       "it cannot be a target in locales")
-    return settings
+    _check_layout(r, settings)
+    for code in policies:
+        if code not in settings.locales:
+            r.notes.append(f"{path.name}: [tool.l10n.publish.{code}] is for a locale not in "
+                           f"`locales`; it applies only with -l {code}")
+    return replace(settings, notes=tuple(r.notes))
+
+
+def _check_layout(r: "_Reader", s: Settings) -> None:
+    """Folders that must stay apart, and a base URL that is one."""
+    top = ("tool", "l10n")
+    src, loc = s.source_dir.resolve(), s.locales_dir.resolve()
+    if loc == src or loc.is_relative_to(src) or src.is_relative_to(loc):
+        raise r.error(top + ("locales_dir",), "locales_dir and source_dir must be separate "
+                      "folders: pages and assets in source_dir are published, catalogs must not be")
+    url = urllib.parse.urlsplit(s.base_url)
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise r.error(top + ("base_url",), f"base_url must be an http(s) URL such as "
+                      f"\"https://news.example/\", not {s.base_url!r}")
 
 
 def with_overrides(settings: Settings, **changes) -> Settings:

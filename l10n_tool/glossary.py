@@ -272,9 +272,14 @@ def _columns(header: list[str], problem) -> _Columns | None:
         if name in ("term", "type", "note") or not name:
             continue
         try:
-            locales[i] = get_locale(name).code
+            code = get_locale(name).code
         except L10nError:
             problem(f"unknown locale column {name!r}", 1)
+            continue
+        if code in locales.values():
+            problem(f"locale column {name!r} appears twice", 1)
+            continue
+        locales[i] = code
     return _Columns(header.index("term"), header.index("type"),
                     header.index("note") if "note" in header else None, locales)
 

@@ -58,6 +58,12 @@ WRONG_TYPES = [
     ("min_complete = 0\n", "min_complete = 120\n", "min_complete must be between 0 and 100"),
     ("required = []", 'required = "title"', "required must be a list"),
     ('site_name = "iChongqing"', "mt = 3", "mt must be a table"),
+    ("min_complete = 0\n", "min_complete = nan\n", "min_complete must be between 0 and 100"),
+    ('site_name = "iChongqing"', 'base_url = "not a url"', "base_url must be an http(s) URL"),
+    ('locales_dir = "locales"', 'locales_dir = "source"', "locales_dir and source_dir must be separate"),
+    ('locales_dir = "locales"', 'locales_dir = "source/po"', "locales_dir and source_dir must be separate"),
+    ('required = ["title", "headline", "lead"]', 'required = ["titel"]',
+     "required: unknown unit kind(s) titel; did you mean 'title'?"),
 ]
 
 
@@ -296,3 +302,19 @@ def test_po_wrap_reaches_the_catalog_writer(bare_project, l10n, setting, long_li
     text = (bare_project / "locales" / "de" / f"{ASIA}.po").read_text(encoding="utf-8")
     strings = [line for line in text.splitlines() if line.startswith(("msg", '"'))]
     assert any(len(line) > 79 for line in strings) == long_lines
+
+
+def test_a_policy_for_a_locale_not_published_is_noted(bare_project, l10n):
+    set_settings(bare_project, "[tool.l10n.publish.fr]\nmin_complete = 50\n")
+    r = l10n(bare_project, "status")
+    assert "[tool.l10n.publish.fr] is for a locale not in `locales`" in r.stderr + r.stdout
+
+
+def test_a_locale_column_twice_in_the_glossary(project, l10n):
+    path = project / "glossary.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[0] = lines[0].replace("de,", "de,de,")
+    path.write_text("\n".join(l.replace(",,", ",,,", 1) if i else l
+                              for i, l in enumerate(lines)) + "\n", encoding="utf-8")
+    r = l10n(project, "check", "--all", expect=1)
+    assert "locale column 'de' appears twice" in r.stdout and "glossary-file" in r.stdout
