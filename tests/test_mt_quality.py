@@ -228,7 +228,3 @@ def test_any_markup_round_trips_and_never_leaks(glossary, msgid, drop):
     assert quality.residue(msgid, text) == 0, (msgid, lossy, text)
     assert markup.compare(msgid, text) is None or problems, (msgid, lossy, text)
 
-
-def test_iso_dates_stay_exact(glossary):
-    p = protect.protect("Retrieved 2024-02-02. Born 1970.", glossary, "pt_BR")
-    assert "2024-02-02" not in p.text and "1970" in p.text

@@ -10,8 +10,8 @@ corrupt their neighbours. So a unit is sent to the engine as several texts:
   sentence translation's words (``align.locate``) to put the tag around them.
 
 Whatever must come back exactly (a fixed or approved glossary term, an e-mail
-address, a URL, a whole number with a unit, an ISO date, an empty tag such as
-a line break, source text that looks like a token) stands in the texts as a
+address, a URL, a whole number with a unit, an empty tag such as a line
+break, source text that looks like a token) stands in the texts as a
 token ``X1X`` between spaces, which the tiny Bergamot model copies in 97% of
 sentences, where codes such as ``{1}`` survive in none (measured on 150
 real-page sentences). Tokens are swapped back afterwards. A unit is also cut
@@ -48,8 +48,6 @@ DEBRIS_RE = re.compile(r"(?<![^\W\d_])X\s?\d+(?![^\W_])|(?<![^\W_])\d+\s?X(?![^\
 #: Decimals are left to the model, which localises their separators.
 UNIT_RE = re.compile(r"(?<![\w.,])\d+(?:\s?[x×]\s?\d+)*\s?(?:mm|cm|km|kg|mg|GB|MB|TB|KB|GHz|MHz|kHz"
                      r"|Hz|kW|MW|kWh|mAh|ms|px|dpi|fps|°C|°F)(?![\w.,]\d|\w)")
-#: ISO dates (2024-02-02), which the tiny model cuts short ("2024-02").
-ISO_DATE_RE = re.compile(r"(?<![\w.-])\d{4}-\d{2}-\d{2}(?![\w-])")
 _DEBRIS_AND_SPACE = re.compile(r"[ \t]?(?:" + DEBRIS_RE.pattern + ")")
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
@@ -113,7 +111,7 @@ def _masks(msgid: str, glossary: Glossary, locale: str) -> list[tuple[int, int, 
             # the whole match, suffix included: "TEUs" → X1X → 标准箱
             out.append((occ.start, occ.end, "fixed" if occ.term.type == "fixed" else "term", target))
     for kind, regex in (("email", EMAIL_RE), ("url", URL_RE), ("literal", TOKEN_RE),
-                        ("number", UNIT_RE), ("number", ISO_DATE_RE)):
+                        ("number", UNIT_RE)):
         out += [(m.start(), m.end(), kind, m.group()) for m in regex.finditer(msgid)]
     tags = markup.tags(msgid)
     for tag in tags:
