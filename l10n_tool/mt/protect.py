@@ -40,6 +40,9 @@ TOKEN = "X{}X"
 #: Exactly as written: a looser pattern (``X 1X``) would read "X <1>2</1> ILSTC",
 #: sent as "X 2 X1X", as the token X2X. A token the model breaks is debris.
 TOKEN_RE = re.compile(r"X(\d+)X")
+#: Source text that a model could take for a token, in any spacing ("X 3X"):
+#: masked as a token itself, so it comes back verbatim.
+LITERAL_RE = re.compile(r"X\s?\d+\s?X")
 #: What a broken token leaves behind: ``X1``, ``1X``, a lone ``X``.
 DEBRIS_RE = re.compile(r"(?<![^\W\d_])X\s?\d+(?![^\W_])|(?<![^\W_])\d+\s?X(?![^\W\d_])"
                        r"|(?<![\w-])X(?![\w-])")
@@ -110,7 +113,7 @@ def _masks(msgid: str, glossary: Glossary, locale: str) -> list[tuple[int, int, 
         if target is not None:
             # the whole match, suffix included: "TEUs" → X1X → 标准箱
             out.append((occ.start, occ.end, "fixed" if occ.term.type == "fixed" else "term", target))
-    for kind, regex in (("email", EMAIL_RE), ("url", URL_RE), ("literal", TOKEN_RE),
+    for kind, regex in (("email", EMAIL_RE), ("url", URL_RE), ("literal", LITERAL_RE),
                         ("number", UNIT_RE)):
         out += [(m.start(), m.end(), kind, m.group()) for m in regex.finditer(msgid)]
     tags = markup.tags(msgid)
@@ -591,7 +594,7 @@ def _remove_debris(p: Protected, r: _Result) -> None:
     """Token remnants (``X``, ``X1``, ``1X``) beyond what the source itself has
     are removed and reported: never published, never silent."""
     def hide_literals(text: str) -> str:
-        return TOKEN_RE.sub(" ", text)
+        return LITERAL_RE.sub(" ", text)
 
     allowed = len(DEBRIS_RE.findall(hide_literals(markup.strip(p.source))))
     found = DEBRIS_RE.findall(hide_literals(markup.strip(r.text)))
@@ -604,7 +607,7 @@ def _remove_debris(p: Protected, r: _Result) -> None:
         seen += 1
         return m.group() if seen <= allowed else ""
 
-    literals = {m.start(): m.group() for m in TOKEN_RE.finditer(r.text)}
+    literals = {m.start(): m.group() for m in LITERAL_RE.finditer(r.text)}
     pieces, pos = [], 0
     for start, lit in sorted(literals.items()):
         pieces.append(_DEBRIS_AND_SPACE.sub(drop, r.text[pos:start]))
