@@ -228,3 +228,10 @@ def test_any_markup_round_trips_and_never_leaks(glossary, msgid, drop):
     assert quality.residue(msgid, text) == 0, (msgid, lossy, text)
     assert markup.compare(msgid, text) is None or problems, (msgid, lossy, text)
 
+
+
+def test_tags_inside_a_sentence_without_spaces(glossary):
+    (text, _, problems), _ = draft(glossary, "Read our <1>Privacy Policy</1> and <2>Terms of Use</2>.", {
+        "Read our Privacy Policy and Terms of Use.": "阅读我们的隐私政策和使用条款。",
+        "Privacy Policy": "隐私政策", "Terms of Use": "使用条款"}, locale="zh_Hans")
+    assert text == "阅读我们的<1>隐私政策</1>和<2>使用条款</2>。" and not problems

@@ -30,9 +30,12 @@ SORTED_WEIGHT = 0.95
 #: Two candidates that do not overlap and score within this margin are ambiguous.
 AMBIGUOUS_MARGIN = 3.0
 
+#: Scripts written without spaces (Chinese, Japanese): each character is a word,
+#: so a tag can go around 隐私政策 inside 阅读我们的隐私政策。
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: Words split at spaces and at punctuation inside them ("Tagged:diet").
-WORD_RE = re.compile(r"[^\s:;,/|·•]+")
-EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?¿¡…–—-"
+WORD_RE = re.compile(rf"[{_UNSPACED}]|[^\s:;,/|·•{_UNSPACED}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+")
+EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?¿¡…–—-（）「」『』【】《》〈〉、。，！？：；"
 
 
 def _core(needle: str) -> str:
@@ -76,7 +79,7 @@ def locate(needles: list[str], hay: str, lo: int = 0, hi: int | None = None,
     bounds = words(hay, lo, hi)
     candidates: list[Place] = []
     for needle in {_core(n) for n in needles if _core(n)}:
-        n_words = max(1, len(needle.split()))
+        n_words = max(1, len(words(needle)))
         longest = 2 * n_words + 2
         for i, (s, _) in enumerate(bounds):
             for j in range(i, min(len(bounds), i + longest)):
