@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -559,13 +560,17 @@ def test_progress_bar_advances_with_finished_units(tiny_model, bare_project, tmp
                    capture_output=True)
     subprocess.run(run + ["update", "-l", "zh_Hans"], env=env, check=True, capture_output=True)
     cmd = " ".join(run + ["translate", "-l", "zh_Hans", "--threads", "1", "--batch-size", "8"])
+    started = time.monotonic()
     tty = subprocess.run(["script", "-qec", cmd, "/dev/null"], env=env, capture_output=True,
                          text=True)
+    seconds = time.monotonic() - started
     assert tty.returncode == 0, tty.stdout
     percents = {int(p) for p in re.findall(r"(\d+)%", tty.stdout)}
     assert 100 in percents and len(percents - {0, 100}) >= 3, tty.stdout
     etas = re.findall(r"%\s+(\S+ )?(\d\d):(\d\d):(\d\d)", tty.stdout)
-    assert etas and all(not days and h == "00" and m == "00" for days, h, m, _ in etas), etas
+    # click estimates once a second: a run shorter than a few seconds may show none
+    assert etas or seconds < 4, (seconds, tty.stdout)
+    assert all(not days and h == "00" and m == "00" for days, h, m, _ in etas), etas
 
 
 def test_source_text_that_looks_like_a_token_survives():

@@ -2,7 +2,7 @@
 
 Usage (from the project root):
 
-    .venv/bin/python bench/concurrent.py [--pages 44] [--runs 5]
+    .venv/bin/python bench/concurrency.py [--pages 44] [--runs 5]
 
 Builds a project from the shared corpus's real pages (``update -l de``), then
 times ``Project.save_po`` on its largest catalog in three cases: the file is
