@@ -43,6 +43,9 @@ QA = [
     ("de", "RMB 160 billion", "160 Milliarden RMB"),
     ("de", "RMB 160 billion", "RMB 160 billion"),          # German Billion is 10^12: kept English
     ("zh_Hans", "<1>36</1><2>146</2> comments", "<1>36</1><2>146</2>条评论"),
+    ("pt_BR", "RMB 160 billion", "RMB 160 bilhões"),
+    ("pt", "RMB 160 billion", "160 mil milhões de RMB"),
+    ("it", "RMB 160 billion", "160 miliardi di RMB"),
 ])
 def test_correct_translations_pass(locale, msgid, msgstr):
     assert findings(locale, msgid, msgstr) == []
@@ -56,6 +59,7 @@ def test_correct_translations_pass(locale, msgid, msgstr):
     ("de", "<1>36</1><2>146</2>", "<1>36146</1><2></2>", ["36", "146"]),
     ("de", "<1>36</1> <2>146</2>", "<1>36</1> <2>147</2>", ["146"]),
     ("de", "RMB 160 billion", "160 Billionen RMB", ["160000000000"]),
+    ("pt", "RMB 160 billion", "160 biliões de RMB", ["160000000000"]),
 ])
 def test_wrong_numbers_are_still_caught(locale, msgid, msgstr, missing):
     assert [f[0] for f in findings(locale, msgid, msgstr)] == missing

@@ -33,6 +33,10 @@ SCALES = {
            "milliarden": 9, "mrd.": 9, "mrd": 9, "billion": 12, "billionen": 12},
     "fr": {"mille": 3, "million": 6, "millions": 6, "milliard": 9, "milliards": 9},
     "es": {"mil": 3, "millón": 6, "millones": 6, "mil millones": 9, "billón": 12},
+    # Brazil: bilhão = 10^9; Portugal: mil milhões = 10^9, bilião = 10^12
+    "pt": {"mil": 3, "milhão": 6, "milhões": 6, "bilhão": 9, "bilhões": 9, "mil milhões": 9,
+           "trilhão": 12, "trilhões": 12, "bilião": 12, "biliões": 12},
+    "it": {"mila": 3, "mille": 3, "milione": 6, "milioni": 6, "miliardo": 9, "miliardi": 9},
     "zh": {"千": 3, "万": 4, "百万": 6, "千万": 7, "亿": 8, "万亿": 12},
     "ja": {"千": 3, "万": 4, "百万": 6, "億": 8, "兆": 12},
 }
