@@ -374,7 +374,7 @@ def translate(ctx, locale, engine, options, beam, threads, batch_size, device, e
 
 @cli.command()
 @with_locales
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
+@click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="text",
               show_default=True)
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option("--min-complete", type=click.FloatRange(0, 100), default=None,
