@@ -40,14 +40,16 @@ L10N = [sys.executable, "-m", "l10n_tool"]
 
 def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (MiB) of one command; it must succeed (exit 0 or 1)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        raise SystemExit(f"{' '.join(map(str, cmd))} failed ({code}): {proc.stderr.read().decode()[-500:]}")
-    proc.stderr.close()
+    with tempfile.TemporaryFile() as err:    # a file, not a pipe: a chatty tool can't block
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            err.seek(0)
+            raise SystemExit(f"{' '.join(map(str, cmd))} failed ({code}): "
+                             f"{err.read().decode(errors='replace')[-500:]}")
     return seconds, usage.ru_maxrss // 1024
 
 
