@@ -72,6 +72,7 @@ class BuildState:
             raise L10nError(f"build state unusable ({exc}); delete it to start afresh",
                             self.path) from None
         self._dirty: dict[str, tuple[int, int, str]] = {}
+        self._outputs: dict[str, tuple] | None = None
 
     # -- fingerprints
     def fingerprint(self, path: Path) -> str | None:
@@ -90,25 +91,31 @@ class BuildState:
         return sha
 
     # -- outputs
-    def output(self, path: Path) -> tuple[str, str | None, dict] | None:
+    def output(self, path: Path) -> "Record | None":
         """(inputs digest, file hash when written, data) recorded for an output."""
-        row = self.db.execute("SELECT inputs, sha, data FROM outputs WHERE path = ?",
-                              (os.fspath(path),)).fetchone()
-        return (row[0], row[1], json.loads(row[2] or "{}")) if row else None
+        if self._outputs is None:    # one query for the whole run, not one per file
+            self._outputs = {p: (i, h, d) for p, i, h, d in self.db.execute(
+                "SELECT path, inputs, sha, data FROM outputs WHERE path NOT LIKE 'memo:%'")}
+        row = self._outputs.get(os.fspath(path))
+        return Record(row[0], row[1], row[2]) if row else None
 
     def fresh(self, path: Path, inputs: str) -> bool:
         """The output was made from these inputs and is on disk as it was written."""
         known = self.output(path)
-        return known is not None and known[0] == inputs and self.fingerprint(path) == known[1] \
-            and known[1] is not None
+        return known is not None and known.inputs == inputs and known.sha is not None \
+            and self.fingerprint(path) == known.sha
 
     def record(self, path: Path, inputs: str, data: dict | None = None) -> None:
-        self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
-                        (os.fspath(path), inputs, self.fingerprint(path),
-                         json.dumps(data or {}, ensure_ascii=False)))
+        row = (os.fspath(path), inputs, self.fingerprint(path),
+               json.dumps(data or {}, ensure_ascii=False))
+        self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", row)
+        if self._outputs is not None:
+            self._outputs[row[0]] = row[1:]
 
     def forget(self, path: Path) -> None:
         self.db.execute("DELETE FROM outputs WHERE path = ?", (os.fspath(path),))
+        if self._outputs is not None:
+            self._outputs.pop(os.fspath(path), None)
 
     # -- memoised results (stats of a file, …), keyed by what they were computed from
     def memo(self, key: str, inputs: str) -> dict | None:
@@ -192,6 +199,23 @@ class BuildState:
         else:   # a failed run records nothing it did not finish
             self.db.rollback()
             self.db.close()
+
+
+class Record:
+    """What was recorded for an output: its inputs digest, the file's hash
+    when written, and the step's data (decoded only when asked for: a run
+    over thousands of unchanged outputs never needs most of it)."""
+
+    __slots__ = ("inputs", "sha", "_raw", "_data")
+
+    def __init__(self, inputs: str, sha: str | None, raw: str | None):
+        self.inputs, self.sha, self._raw, self._data = inputs, sha, raw, None
+
+    @property
+    def data(self) -> dict:
+        if self._data is None:
+            self._data = json.loads(self._raw or "{}")
+        return self._data
 
 
 class Memory(Mapping):

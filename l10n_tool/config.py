@@ -224,8 +224,10 @@ def _policy(r: _Reader, table: dict, base: PublishPolicy, where: tuple[str, ...]
     r.unknown(table, _PUBLISH_KEYS, where, skip=lambda k, v: isinstance(v, dict) and
               where == ("tool", "l10n", "publish"))
     required = r.strings(table, "required", base.required, where, '"title"')
-    from l10n_tool import formats
-    unknown = sorted(set(required) - formats.all_kinds())
+    unknown = ()
+    if "required" in table and required:      # the formats are imported only when asked
+        from l10n_tool import formats
+        unknown = sorted(set(required) - formats.all_kinds())
     if unknown:
         hints = [difflib.get_close_matches(k, formats.all_kinds(), 1) for k in unknown]
         hint = "; ".join(f"did you mean {h[0]!r}?" for h in hints if h)

@@ -36,7 +36,7 @@ class Pages:
     paths: dict[str, Path] = field(default_factory=dict)      # slug → source file
     inputs: dict[str, str] = field(default_factory=dict)      # slug → digest of its inputs
     docs: dict[str, Document] = field(default_factory=dict)   # pages read in this run
-    chrome: dict[str, list[Unit]] = field(default_factory=dict)
+    chrome: dict[str, "list[Unit] | _Remembered"] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)     # unreadable pages
     warnings: list[Problem] = field(default_factory=list)     # e.g. a wrong charset
     failed: set[str] = field(default_factory=set)             # slugs of unreadable pages
@@ -50,6 +50,20 @@ def settings_key(project: Project, state: BuildState) -> str:
     s = project.settings
     return digest(s.segment, s.source_locale, repr(s.extract), s.site_name, s.po_wrap,
                   state.fingerprint(s.glossary))
+
+
+class _Remembered:
+    """A page's chrome units as the build state holds them, made into Units
+    only if the site template is built again."""
+
+    def __init__(self, record):
+        self.record = record
+
+    def __iter__(self):
+        return (_unit(r) for r in self.record.data.get("chrome", ()))
+
+    def __bool__(self) -> bool:
+        return bool(self.record.data.get("chrome"))
 
 
 def _unit_row(u: Unit) -> list:
@@ -70,7 +84,7 @@ def scan(project: Project, state: BuildState) -> Pages:
         inputs = digest("page", key, state.fingerprint(path))
         pot_path = project.template_path(slug)
         if state.fresh(pot_path, inputs):
-            out.chrome[slug] = [_unit(r) for r in state.output(pot_path)[2].get("chrome", [])]
+            out.chrome[slug] = _Remembered(state.output(pot_path))
         else:
             try:
                 doc = project.read_page(path)
@@ -109,7 +123,7 @@ def _notes(glossary: glossary_mod.Glossary):
 
 
 def has_site_catalog(project: Project, pages: Pages) -> bool:
-    return any(pages.chrome.values()) or project.site_template_path().exists()
+    return project.site_template_path().exists() or any(pages.chrome.values())
 
 
 def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary | None = None
@@ -122,7 +136,7 @@ def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary
         path = project.template_path(slug)
         doc = pages.docs.get(slug)
         if doc is None:
-            results.append(ExtractResult(path, False, state.output(path)[2].get("units", 0)))
+            results.append(ExtractResult(path, False, state.output(path).data.get("units", 0)))
             continue
         pot = page_template(project, doc, glossary)
         results.append(ExtractResult(path, catalog.save(pot, path, project.settings.po_wrap), len(pot)))
@@ -132,7 +146,7 @@ def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary
         path = project.site_template_path()
         inputs = pages.site_inputs()
         if state.fresh(path, inputs):
-            results.append(ExtractResult(path, False, state.output(path)[2].get("units", 0)))
+            results.append(ExtractResult(path, False, state.output(path).data.get("units", 0)))
         else:
             pot = site_template(project, pages, glossary)
             results.append(ExtractResult(path, catalog.save(pot, path, project.settings.po_wrap), len(pot)))

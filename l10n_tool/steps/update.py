@@ -57,8 +57,8 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
                 path = project.po_path(loc.code, slug)
                 inputs = digest("po", loc.code, key, state.fingerprint(project.template_path(slug)))
                 known = state.output(path)
-                if known and known[0] == inputs and path.exists() \
-                        and not gained[loc.code] & set(known[2].get("untranslated", ())):
+                if known and known.inputs == inputs and path.exists() and not (
+                        gained[loc.code] and gained[loc.code] & set(known.data.get("untranslated", ()))):
                     run.files.append(UpdateResult(loc.code, path, None, False))
                     continue
                 pot = _template(project, slug)
