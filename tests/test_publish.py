@@ -566,3 +566,33 @@ def test_write_atomic_writes_through_a_symlink(tmp_path):
     link.symlink_to(target)
     assert write_atomic(link, "new") and link.is_symlink() and target.read_text() == "new"
     assert not write_atomic(link, "new")                 # unchanged: not touched
+
+
+def test_old_generations_are_removed_only_when_they_hold_nothing_but_ours(project, l10n):
+    """A file someone put into an old generation, or a folder named like one
+    but not ours, is never deleted, and the real previous generation stays."""
+    import os
+    page = project / "source" / "asia-europe-cooperation-bring-development-opportunities-to-chongqing.html"
+
+    def edit(word: str) -> None:
+        page.write_text(page.read_text(encoding="utf-8").replace("</h1>", f"{word}</h1>", 1),
+                        encoding="utf-8")
+        l10n(project, "publish", "--all")
+
+    l10n(project, "publish", "--all")
+    edit(" one")
+    gens = sorted(p.name for p in project.iterdir() if p.name.startswith(".public."))
+    first = project / gens[0]
+    (first / "notes.txt").write_text("mine")              # a person's file in an old generation
+    stranger = project / ".public.90"
+    stranger.mkdir()
+    (stranger / "keep.txt").write_text("not publish's")    # a folder publish never wrote
+    edit(" two")
+    edit(" three")
+    assert (first / "notes.txt").read_text() == "mine"
+    assert (stranger / "keep.txt").read_text() == "not publish's"
+    live = os.readlink(project / "public")
+    ours = sorted(int(p.name.rsplit(".", 1)[1]) for p in project.iterdir()
+                  if p.name.startswith(".public.") and (p / ".l10n-publish").is_file()
+                  and p != first)
+    assert int(live.rsplit(".", 1)[1]) == ours[-1] and len(ours) == 2   # live + real previous

@@ -52,6 +52,16 @@ def _files(folder: Path) -> list[str]:
     return sorted(out)
 
 
+def _only_ours(folder: Path) -> bool:
+    """A generation holding nothing but what its marker lists: one we may
+    delete. A folder without a marker, or with a file someone added, is not."""
+    try:
+        listed = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(listed, list) and set(_files(folder)) <= set(listed) | {MARKER}
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -171,13 +181,13 @@ class SiteDir:
                 _remove(entry)
         if not self.out.is_symlink():
             return
-        gens = self._generations()
+        gens = {n: f for n, f in self._generations().items() if _only_ours(f)}
         live = self._gen.fullmatch(os.readlink(self.out))
         current = int(live.group(1)) if live else None
         older = [n for n in gens if current is not None and n < current]
         keep = {current, max(older, default=None)}
         for n, folder in gens.items():
-            if n not in keep and (folder / MARKER).is_file():
+            if n not in keep:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def write(self, files: dict[str, bytes], meta: dict) -> Written:
