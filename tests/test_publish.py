@@ -596,3 +596,15 @@ def test_old_generations_are_removed_only_when_they_hold_nothing_but_ours(projec
                   if p.name.startswith(".public.") and (p / ".l10n-publish").is_file()
                   and p != first)
     assert int(live.rsplit(".", 1)[1]) == ours[-1] and len(ours) == 2   # live + real previous
+
+
+def test_canonical_and_hreflang_links_anywhere_in_the_source_are_replaced(project, l10n):
+    page = project / "source" / "asia-europe-cooperation-bring-development-opportunities-to-chongqing.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "</h1>", '</h1>\n<link rel="canonical" href="https://elsewhere.example/a">'
+                 '<link rel="alternate" hreflang="fr" href="https://elsewhere.example/fr">tail', 1),
+        encoding="utf-8")
+    l10n(project, "publish", "--all")
+    out = (project / "public" / "zh_Hans" / page.name).read_text(encoding="utf-8")
+    assert out.count('rel="canonical"') == 1 and "elsewhere.example" not in out
+    assert 'hreflang="fr"' not in out and "tail" in out

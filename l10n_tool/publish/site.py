@@ -55,14 +55,28 @@ def _head(root) -> etree._Element:
     return head
 
 
+def _drop(el) -> None:
+    """Remove an element but keep the text that follows it."""
+    parent = el.getparent()
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
 def _alternates(root, here_path: str, versions: list[Version], default: Version,
                 base_url: str) -> None:
     """Canonical and hreflang links, replacing any the source page carried."""
     head = _head(root)
-    for old in head.findall("link"):
-        rel = (old.get("rel") or "").lower()
-        if rel == "canonical" or (rel == "alternate" and old.get("hreflang")):
-            head.remove(old)
+    def ours_to_replace(link) -> bool:
+        rels = (link.get("rel") or "").lower().split()
+        return "canonical" in rels or ("alternate" in rels and link.get("hreflang") is not None)
+
+    for old in [link for link in root.iter("link") if ours_to_replace(link)]:
+        _drop(old)           # anywhere: real pages put them in <body> too
     links = [E.link(rel="canonical", href=absolute(base_url, here_path))]
     links += [E.link(rel="alternate", hreflang=v.locale.bcp47, href=absolute(base_url, v.path))
               for v in versions]
