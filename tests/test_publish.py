@@ -608,3 +608,14 @@ def test_canonical_and_hreflang_links_anywhere_in_the_source_are_replaced(projec
     out = (project / "public" / "zh_Hans" / page.name).read_text(encoding="utf-8")
     assert out.count('rel="canonical"') == 1 and "elsewhere.example" not in out
     assert 'hreflang="fr"' not in out and "tail" in out
+
+
+def test_a_page_in_a_subfolder_is_copied_with_a_warning(project, l10n):
+    sub = project / "source" / "archive"
+    sub.mkdir()
+    (sub / "old.html").write_text("<html><body><p>An old page.</p></body></html>")
+    r = l10n(project, "publish", "--all")
+    assert "source/archive/old.html: a page in a subfolder is copied as it is, not translated" \
+        in r.stderr + r.stdout
+    assert (project / "public" / "archive" / "old.html").read_text() == \
+        "<html><body><p>An old page.</p></body></html>"

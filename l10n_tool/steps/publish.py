@@ -734,6 +734,11 @@ class _Build:
                 if entry.is_dir():
                     walk(path, name + "/")
                 elif entry.is_file() and not (rel == "" and path.suffix.lower() in page_suffixes):
+                    if path.suffix.lower() in page_suffixes:
+                        result.warnings.append(Problem(
+                            "a page in a subfolder is copied as it is, not translated (only "
+                            "pages directly in the source folder are)", _shown(project, path),
+                            severity="warning", code="asset"))
                     try:
                         found.append((name, path, self.state.fingerprint(path)))
                     except OSError as exc:
