@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from l10n_tool.problems import Problem
+
 #: Exit code for findings (checks failed, a translation broke placeholders).
 EXIT_FINDINGS = 1
 #: Exit code for bad input or configuration.
@@ -24,11 +26,13 @@ class L10nError(Exception):
         self.line = line
         self.exit_code = exit_code
 
+    @property
+    def problem(self) -> Problem:
+        """The same thing as a reportable problem (one shape for all)."""
+        return Problem(self.message, self.path, self.line, "error", "error")
+
     def location(self) -> str:
-        if self.path is None:
-            return ""
-        return f"{self.path}:{self.line}" if self.line else self.path
+        return self.problem.location()
 
     def __str__(self) -> str:
-        where = self.location()
-        return f"{where}: {self.message}" if where else self.message
+        return str(self.problem)

@@ -17,6 +17,19 @@ from pathlib import Path
 from l10n_tool.errors import L10nError
 
 
+def read_input(path: str | os.PathLike, what: str = "file") -> bytes:
+    """A user's input file as bytes; a missing file, a folder in its place or
+    an OS error is one ``path: reason`` error naming what was expected."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise L10nError("no such file", path) from None
+    except IsADirectoryError:
+        raise L10nError(f"a folder where a {what} should be", path) from None
+    except OSError as exc:
+        raise L10nError(f"cannot read: {exc.strerror or exc}", path) from None
+
+
 def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
     """Write ``data`` to ``path`` via a temp file and ``os.replace``.
 

@@ -27,6 +27,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from l10n_tool.errors import L10nError
+from l10n_tool.fsutil import read_input
 from l10n_tool.locales import NO_SPACE_LANGUAGES, get_locale
 from l10n_tool.problems import Problem
 
@@ -241,12 +242,7 @@ def parse(path: Path) -> tuple[Glossary, list[Problem]]:
 
 
 def _text(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise L10nError("glossary is a folder, not a CSV file", path) from None
-    except OSError as exc:
-        raise L10nError(f"cannot read the glossary: {exc.strerror}", path) from None
+    data = read_input(path, "glossary CSV file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -19,7 +19,7 @@ from babel.messages.catalog import Catalog as BabelCatalog
 from l10n_tool import __version__
 from l10n_tool.catalog import pofile, wrap
 from l10n_tool.errors import L10nError
-from l10n_tool.fsutil import write_atomic
+from l10n_tool.fsutil import read_input, write_atomic
 from l10n_tool.locales import LocaleInfo
 
 _DATE_HEADER = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*"$', re.M)
@@ -34,12 +34,7 @@ KEEP = "keep"
 
 def load(path: Path) -> polib.POFile:
     """Read a PO/POT file, turning every syntax problem into an L10nError."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise L10nError("no such file", path) from None
-    except IsADirectoryError:
-        raise L10nError("is a folder, not a PO file", path) from None
+    data = read_input(path, "PO file")
     # the header names the charset; legacy files may use another than UTF-8
     m = re.search(rb"charset=([\w.-]+)", data[:4096])
     charset = m.group(1).decode("ascii") if m and m.group(1).upper() != b"CHARSET" else "utf-8"

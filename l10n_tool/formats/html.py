@@ -29,6 +29,7 @@ from lxml import etree, html as lxml_html
 from l10n_tool import markup
 from l10n_tool.document import Document, Unit
 from l10n_tool.errors import L10nError
+from l10n_tool.fsutil import read_input
 from l10n_tool.formats import charset
 from l10n_tool.locales import get_locale
 from l10n_tool.segment import split_sentences
@@ -549,12 +550,7 @@ def read_document(path: Path, lang: str = "en", segment: str = "sentences",
     classifier that decides article, chrome and hidden content.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise L10nError("no such file", path) from None
-    except OSError as exc:
-        raise L10nError(f"cannot read: {exc.strerror}", path) from None
+    data = read_input(path, "page")
     decoded = _decode(data, path, lang)
     _, items = _walk(decoded.text, path, lang, segment, rules)
     return Document(slug=path.stem, path=path, units=_units(items),
