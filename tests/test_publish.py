@@ -282,19 +282,18 @@ def test_publish_one_locale_keeps_the_others_live(project, l10n):
     assert not (public / "de").exists() and (public / "zh_Hans").exists()
 
 
-READER = """
-import os, sys
-public, stop = sys.argv[1], sys.argv[2]
-missing = reads = 0
-while not os.path.exists(stop):
-    for rel in ("index.html", "sitemap.xml"):
-        try:
-            os.stat(os.path.join(public, rel))
-            reads += 1
-        except FileNotFoundError:
-            missing += 1
-print(missing, reads)
-"""
+def _reader_script() -> str:
+    """The reader a web server would be (shared with bench/publish.py): it
+    stats the site's files in a loop and counts how often one is missing."""
+    import importlib.util
+    from conftest import REPO
+    spec = importlib.util.spec_from_file_location("bench_publish", REPO / "bench" / "publish.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench.READER
+
+
+READER = _reader_script()
 
 
 def test_readers_never_see_the_site_missing(project, l10n):
