@@ -19,7 +19,6 @@ import click
 
 from l10n_tool import __version__
 from l10n_tool.config import load_settings, with_overrides
-from l10n_tool.checks.report import FORMATS as REPORT_FORMATS
 from l10n_tool.errors import EXIT_FINDINGS, EXIT_USAGE, L10nError
 from l10n_tool.lock import project_lock
 from l10n_tool.locales import get_locale
@@ -65,6 +64,23 @@ def _one_line(exc: BaseException, ctx: click.Context) -> tuple[str, int]:
         return (f"not valid {exc.encoding}: {exc.reason} (byte 0x{exc.object[exc.start]:02x} "
                 f"at offset {exc.start})", EXIT_USAGE)
     raise exc
+
+
+class _ReportFormat(click.Choice):
+    """The names in ``checks.report.FORMATS``, read when ``check`` parses its
+    options: importing every check at start-up would slow every command."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self):
+        from l10n_tool.checks.report import FORMATS
+        return tuple(FORMATS)
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass
 
 
 class _Group(click.Group):
@@ -374,7 +390,7 @@ def translate(ctx, locale, engine, options, beam, threads, batch_size, device, e
 
 @cli.command()
 @with_locales
-@click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="text",
+@click.option("--format", "fmt", type=_ReportFormat(), default="text",
               show_default=True)
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option("--min-complete", type=click.FloatRange(0, 100), default=None,
