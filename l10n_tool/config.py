@@ -227,7 +227,7 @@ def _policy(r: _Reader, table: dict, base: PublishPolicy, where: tuple[str, ...]
     unknown = ()
     if "required" in table and required:      # the formats are imported only when asked
         from l10n_tool import formats
-        unknown = sorted(set(required) - formats.all_kinds())
+        unknown = formats.unknown_kinds(required)
     if unknown:
         hints = [difflib.get_close_matches(k, formats.all_kinds(), 1) for k in unknown]
         hint = "; ".join(f"did you mean {h[0]!r}?" for h in hints if h)

@@ -172,19 +172,6 @@ class Project:
         self._read[path] = path.read_bytes()
         return catalog.load(path)
 
-    def catalogs(self, locale: str, required: bool = False) -> dict[str, catalog.Catalog]:
-        """The locale's PO files by slug; all are read before anything is written."""
-        out = {}
-        for doc in self.documents():
-            path = self.po_path(locale, doc.slug)
-            if path.exists() or path.is_dir():
-                out[doc.slug] = self.load_po(path)
-            else:
-                self._read[path] = None
-                if required:
-                    raise L10nError(f"no PO file; run `l10n update -l {locale}` first", path)
-        return out
-
     def save_po(self, path: Path, po: catalog.Catalog) -> bool:
         """Save a PO file this run read through ``catalogs()``: a person's save
         made meanwhile is merged in and wins (see ``catalog.concurrent``)."""

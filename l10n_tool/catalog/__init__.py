@@ -6,8 +6,8 @@ POTs from documents; ``merge`` follows ``msgmerge --previous``; ``stats``
 counts. Other layers import what they need from here.
 """
 
-from l10n_tool.catalog.io import DEFAULT_WIDTH, KEEP, header, header_field, load, save
-from l10n_tool.catalog.merge import MergeResult, merge, translation_memory
+from l10n_tool.catalog.io import DEFAULT_WIDTH, KEEP, header, load, save
+from l10n_tool.catalog.merge import MergeResult, merge
 from l10n_tool.catalog.state import (MT_PREFIX, MT_PROBLEM_PREFIX, Catalog, Entry, State, Usable,
                                      is_mt_draft, is_reviewed, is_translated, key, live_entries, reviewed_rows,
                                      state, translations, usable)
@@ -15,6 +15,6 @@ from l10n_tool.catalog.stats import Stats, stats, words
 from l10n_tool.catalog.template import template
 
 __all__ = ["DEFAULT_WIDTH", "KEEP", "MT_PREFIX", "MT_PROBLEM_PREFIX", "Catalog", "Entry", "MergeResult", "State", "Stats",
-           "Usable", "header", "header_field", "is_mt_draft", "is_reviewed", "is_translated", "key",
+           "Usable", "header", "is_mt_draft", "is_reviewed", "is_translated", "key",
            "live_entries", "load", "reviewed_rows", "merge", "save", "state", "stats", "template",
-           "translation_memory", "translations", "usable", "words"]
+           "translations", "usable", "words"]

@@ -52,19 +52,6 @@ def load(path: Path) -> polib.POFile:
     return po
 
 
-def header_field(path: Path, name: str) -> str | None:
-    """One header field of a PO/POT file on disk, read from its first lines
-    only (a template's creation date, without parsing the whole file)."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for _, line in zip(range(60), f):
-                if line.startswith(f'"{name}: '):
-                    return line[len(name) + 3:].rstrip().rstrip('"').removesuffix("\\n")
-    except OSError:
-        return None
-    return None
-
-
 def _strip_dates(text: str) -> str:
     return _DATE_HEADER.sub("", text)
 

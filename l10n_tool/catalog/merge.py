@@ -37,7 +37,7 @@ import polib
 from rapidfuzz.distance import Indel
 
 from l10n_tool.catalog.io import header
-from l10n_tool.catalog.state import is_reviewed, key, translations
+from l10n_tool.catalog.state import key, translations
 from l10n_tool.locales import LocaleInfo
 
 #: msgmerge's FUZZY_THRESHOLD: a suggestion must be strictly more similar.
@@ -61,16 +61,6 @@ class MergeResult:
     fuzzy: int = 0         # changed units matched to their old translation
     obsolete: int = 0
     created: bool = False
-
-
-def translation_memory(pos: Iterable[polib.POFile]) -> dict[tuple, str]:
-    """Reviewed translations of a locale, for exact-match reuse."""
-    memory: dict[tuple, str] = {}
-    for po in pos:
-        for entry in po:
-            if is_reviewed(entry) and not entry.msgid_plural:
-                memory.setdefault(key(entry), entry.msgstr)
-    return memory
 
 
 class FuzzyIndex:

@@ -70,5 +70,10 @@ def all_kinds() -> frozenset[str]:
     return frozenset().union(*(get(n).kinds for n in REGISTRY))
 
 
+def unknown_kinds(kinds) -> list[str]:
+    """The names in ``kinds`` that no source format produces (a policy's typo)."""
+    return sorted(set(kinds) - all_kinds())
+
+
 def plain_text_kinds() -> frozenset[str]:
     return frozenset().union(*(get(n).plain_text_kinds for n in REGISTRY))

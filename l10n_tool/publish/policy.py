@@ -26,7 +26,7 @@ class Decision:
 
 
 def validate(policy: PublishPolicy, locale: str) -> None:
-    unknown = sorted(set(policy.required) - formats.all_kinds())
+    unknown = formats.unknown_kinds(policy.required)
     if unknown:
         raise L10nError(f"[tool.l10n.publish.{locale}] required: unknown unit kind(s) "
                         f"{', '.join(unknown)}; known: {', '.join(sorted(formats.all_kinds()))}")

@@ -19,7 +19,7 @@ from l10n_tool.buildstate import BuildState, digest
 from l10n_tool.document import Document, Unit
 from l10n_tool.errors import L10nError
 from l10n_tool.problems import Problem
-from l10n_tool.project import SITE_SLUG, Project
+from l10n_tool.project import Project
 
 
 @dataclass

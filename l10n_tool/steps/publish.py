@@ -271,7 +271,7 @@ class _Build:
 
     # -- the run
     def run(self) -> None:
-        project, s, state, result = self.project, self.s, self.state, self.result
+        project, s, result = self.project, self.s, self.result
         paths, self.listing_problems = project.page_files()
         self.paths = {p.stem: p for p in paths}
         self.slugs = list(self.paths)
