@@ -534,12 +534,14 @@ def _find_verbatim(p: Protected, span: Span, text: str, lo: int, hi: int,
                          + ("" if glued_right else "(?!" + re.escape(inner) + r"\w)"))
     plo, phi = _bounds(p, span.parent)
     before = [m.start() for m in pattern.finditer(p.text, plo, phi) if m.start() + len(inner) <= phi]
-    found = [m.start() for m in pattern.finditer(text, lo, hi)
-             if m.start() + len(inner) <= hi
-             and not any(m.start() < e and s < m.start() + len(inner) for s, e in siblings)]
+    found = [m.start() for m in pattern.finditer(text, lo, hi) if m.start() + len(inner) <= hi]
     if len(found) != len(before) or span.start not in before:
         return None
+    # ordinals count a placed sibling's occurrence too ("<1>2</1> <2>2</2>"); the
+    # chosen one must still not overlap it
     start = found[before.index(span.start)]
+    if any(start < e and s < start + len(inner) for s, e in siblings):
+        return None
     return start, start + len(inner)
 
 
