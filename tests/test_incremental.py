@@ -59,6 +59,26 @@ def test_one_page_edited_is_the_same_as_a_full_run(project, l10n, tmp_path, monk
     assert len(changed) == 1 and changed[0].previous_msgid.startswith("Esko Aho thought")
 
 
+def test_the_site_template_is_rebuilt_only_when_some_page_chrome_changed(project, l10n, tmp_path,
+                                                                        monkeypatch):
+    l10n(project, "update", "--all")
+    from l10n_tool.steps import extract
+    built = []
+    original = extract.site_template
+    monkeypatch.setattr(extract, "site_template", lambda *a: built.append(1) or original(*a))
+    page = project / "source" / f"{ASIA}.html"
+    edit(page, "Esko Aho thought", "Esko Aho firmly thought")        # the article only
+    l10n(project, "update", "--all")
+    assert built == []
+    edit(page, "<li><a href=\"about.html\">About Us</a></li>",
+         "<li><a href=\"about.html\">About the paper</a></li>")          # the footer
+    l10n(project, "update", "--all")
+    assert built == [1]
+    monkeypatch.undo()
+    assert snapshot(project) == full_run(project, l10n, tmp_path, "twin")
+    assert "About the paper" in (project / "locales" / "templates" / "_site.pot").read_text()
+
+
 def test_a_translation_on_one_page_fills_the_same_sentence_elsewhere(project, l10n, tmp_path):
     """The memory gains a sentence; the other page's untranslated copy is filled on the next run."""
     l10n(project, "update", "-l", "de")

@@ -11,6 +11,7 @@ site template can be rebuilt without it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,9 +41,12 @@ class Pages:
     problems: list[Problem] = field(default_factory=list)     # unreadable pages
     warnings: list[Problem] = field(default_factory=list)     # e.g. a wrong charset
     failed: set[str] = field(default_factory=set)             # slugs of unreadable pages
+    chrome_keys: dict[str, str] = field(default_factory=dict)  # slug → digest of its chrome
 
     def site_inputs(self) -> str:
-        return digest("site", *(self.inputs[s] for s in self.slugs))
+        """The site template depends on each page's chrome and path, not on its
+        article: a newsroom edits articles all day and the chrome rarely."""
+        return digest("site", *(f"{self.paths[s]}\x1e{self.chrome_keys[s]}" for s in self.slugs))
 
 
 def settings_key(project: Project, state: BuildState) -> str:
@@ -70,6 +74,10 @@ def _unit_row(u: Unit) -> list:
     return [u.text, u.kind, u.line, list(u.notes)]
 
 
+def _chrome_key(units: list[Unit]) -> str:
+    return digest(*(json.dumps(_unit_row(u), ensure_ascii=False) for u in units))
+
+
 def _unit(row: list) -> Unit:
     return Unit(row[0], row[1], row[2], tuple(row[3]), "chrome")
 
@@ -81,10 +89,12 @@ def scan(project: Project, state: BuildState) -> Pages:
     key = settings_key(project, state)
     for path in paths:
         slug = path.stem
-        inputs = digest("page", key, state.fingerprint(path))
+        inputs = digest("page", key, path, state.fingerprint(path))
         pot_path = project.template_path(slug)
         if state.fresh(pot_path, inputs):
-            out.chrome[slug] = _Remembered(state.output(pot_path))
+            record = state.output(pot_path)
+            out.chrome[slug] = _Remembered(record)
+            out.chrome_keys[slug] = record.data.get("chrome_key") or ""
         else:
             try:
                 doc = project.read_page(path)
@@ -94,6 +104,7 @@ def scan(project: Project, state: BuildState) -> Pages:
                 continue
             out.docs[slug] = doc
             out.chrome[slug] = [u for u in doc.units if u.scope == "chrome"]
+            out.chrome_keys[slug] = _chrome_key(out.chrome[slug])
             ref = project.rel(doc.path)
             out.warnings.extend(Problem(w, ref, None, "warning", "page") for w in doc.warnings)
         out.slugs.append(slug)
@@ -111,7 +122,8 @@ def page_template(project: Project, doc: Document, glossary: glossary_mod.Glossa
 
 def site_template(project: Project, pages: Pages, glossary: glossary_mod.Glossary
                   ) -> catalog.Catalog:
-    units = ((u, project.rel(pages.paths[slug])) for slug in pages.slugs for u in pages.chrome[slug])
+    refs = {slug: project.rel(pages.paths[slug]) for slug in pages.slugs}
+    units = ((u, refs[slug]) for slug in pages.slugs for u in pages.chrome[slug])
     return catalog.template(units, project.settings.site_name, _notes(glossary))
 
 
@@ -141,7 +153,8 @@ def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary
         pot = page_template(project, doc, glossary)
         results.append(ExtractResult(path, catalog.save(pot, path, project.settings.po_wrap), len(pot)))
         state.record(path, pages.inputs[slug],
-                     {"chrome": [_unit_row(u) for u in pages.chrome[slug]], "units": len(pot)})
+                     {"chrome": [_unit_row(u) for u in pages.chrome[slug]], "units": len(pot),
+                      "chrome_key": pages.chrome_keys[slug]})
     if has_site_catalog(project, pages):
         path = project.site_template_path()
         inputs = pages.site_inputs()
