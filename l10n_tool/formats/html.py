@@ -20,6 +20,7 @@ import copy
 import dataclasses
 import importlib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -133,6 +134,9 @@ class _Skeleton:
     lang: str
     segment: str
     rules: object = None
+    #: the tree and items as read, kept pristine: each render works on a copy,
+    #: so a page published in five languages is parsed and walked once
+    parsed: Optional[tuple] = field(default=None, compare=False, repr=False)
 
 
 class _Everything:
@@ -283,22 +287,23 @@ def _has_letters(text: str) -> bool:
 class _LineCounter:
     """Source line of an offset into a run's collapsed text (one space per
     stretch of white space in ``raw``), for the ``#:`` reference of each
-    sentence; offsets must come in increasing order."""
+    sentence. Only the stretches holding a newline move the line: their
+    collapsed offsets are found once, and each sentence is a bisection."""
 
     def __init__(self, raw: str, start: int, line: int):
-        self.raw, self.pos, self.norm, self.line = raw, start, 0, line
+        self.line = line
+        self.offsets: list[int] = []     # collapsed offset of each stretch with newlines
+        self.lines: list[int] = [line]   # the line after the first k of them
+        removed = 0
+        for m in _WS.finditer(raw, start):
+            newlines = m.group().count("\n")
+            if newlines:
+                self.offsets.append(m.start() - start - removed)
+                self.lines.append(self.lines[-1] + newlines)
+            removed += m.end() - m.start() - 1
 
     def at(self, offset: int) -> int:
-        raw = self.raw
-        while self.norm < offset and self.pos < len(raw):
-            ws = _WS.match(raw, self.pos)
-            if ws:
-                self.line += ws.group().count("\n")
-                self.pos = ws.end()
-            else:
-                self.pos += 1
-            self.norm += 1
-        return self.line
+        return self.lines[bisect_left(self.offsets, offset)]
 
 
 class _Walker:
@@ -552,9 +557,10 @@ def read_document(path: Path, lang: str = "en", segment: str = "sentences",
     path = Path(path)
     data = read_input(path, "page")
     decoded = _decode(data, path, lang)
-    _, items = _walk(decoded.text, path, lang, segment, rules)
+    root, items = _walk(decoded.text, path, lang, segment, rules)
     return Document(slug=path.stem, path=path, units=_units(items),
-                    skeleton=_Skeleton(decoded.text, str(path), lang, segment, rules),
+                    skeleton=_Skeleton(decoded.text, str(path), lang, segment, rules,
+                                       (root, items)),
                     warnings=list(decoded.warnings))
 
 
@@ -841,7 +847,10 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
     the publisher to decorate and ``serialize``.
     """
     sk: _Skeleton = document.skeleton
-    root, items = _walk(sk.raw, Path(sk.source), sk.lang, sk.segment, sk.rules)
+    if sk.parsed is not None:
+        root, items = _copy_parsed(*sk.parsed)
+    else:
+        root, items = _walk(sk.raw, Path(sk.source), sk.lang, sk.segment, sk.rules)
     if _units(items) != document.units:
         raise L10nError("source changed while publishing; run `l10n extract` again", sk.source)
     mark = _fallback_mark(fallback_lang, direction)
@@ -867,6 +876,23 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
     if direction:
         root.set("dir", direction)
     return root
+
+
+def _copy_parsed(root, items: list) -> tuple:
+    """A fresh copy of a page's tree, and its items pointing into the copy."""
+    copy_root = copy.deepcopy(root.getroottree()).getroot()
+    twin = dict(zip(root.iter(), copy_root.iter()))
+    out: list = []
+    for item in items:
+        if isinstance(item, _Attr):
+            out.append(_Attr(twin[item.element], item.attr, item.unit))
+            continue
+        out.append(dataclasses.replace(
+            item, parent=twin[item.parent], after=twin.get(item.after),
+            children=[twin[c] for c in item.children],
+            elements={n: twin[e] for n, e in item.elements.items()},
+            comments=[twin[c] for c in item.comments]))
+    return copy_root, out
 
 
 # --------------------------------------------------------------------------- writing

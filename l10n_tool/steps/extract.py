@@ -11,6 +11,7 @@ site template can be rebuilt without it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,7 +103,7 @@ def scan(project: Project, state: BuildState) -> Pages:
                 out.problems.append(project.page_problem(exc, path))
                 out.failed.add(slug)
                 continue
-            out.docs[slug] = doc
+            out.docs[slug] = dataclasses.replace(doc, skeleton=None)   # units only: 10,000 pages
             out.chrome[slug] = [u for u in doc.units if u.scope == "chrome"]
             out.chrome_keys[slug] = _chrome_key(out.chrome[slug])
             ref = project.rel(doc.path)
