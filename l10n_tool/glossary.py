@@ -92,14 +92,19 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-_OTHER_SPACE = re.compile(r"[\t\n\r\f\v\x1c-\x1f]")
+#: what makes characters move when normalised: white space other than one
+#: plain space (``\s`` is ``str.isspace``), and capital sigma, the one letter
+#: whose ``str.lower()`` depends on its neighbours (final ς)
+_MOVES = re.compile("[^\\S ]|  |\u03a3")
 
 
 def _normalise(text: str) -> tuple[str, "list[int] | range"]:
     """Lower-case, whitespace runs as one space; and, for each character of the
     result, its index in ``text`` (so matches map back to the original)."""
-    if text.isascii() and "  " not in text and not _OTHER_SPACE.search(text):
-        return text.lower(), range(len(text))   # the common case: nothing moves
+    if not _MOVES.search(text):
+        low = text.lower()
+        if len(low) == len(text):       # no letter lowered to two ("İ")
+            return low, range(len(text))   # the common case: nothing moves
     out: list[str] = []
     where: list[int] = []
     space = False

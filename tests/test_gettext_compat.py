@@ -226,3 +226,18 @@ def test_octal_and_hex_escapes_read_as_utf8_bytes_like_msgcat(tmp_path):
                     'msgid "caf\\303\\251 \\x41"\nmsgstr "x"\n', encoding="utf-8")
     assert [e.msgid for e in catalog.load(path)] == ["café A"]
     assert_same_as_msgcat(path, tmp_path)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from l10n_tool.catalog import wrap  # noqa: E402
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.integers(0, len(wrap._PAIRS) - 1), max_size=30))
+def test_the_pair_table_pattern_breaks_where_the_state_machine_does(classes):
+    """Class strings without the classes that need the full machine take one
+    regular expression; it must agree with the machine's pair-table loop."""
+    classes = [c for c in classes if c not in wrap._SPECIAL]
+    assert wrap.possible_linebreaks("".join(map(chr, classes))) == \
+        wrap.possible_linebreaks(classes)

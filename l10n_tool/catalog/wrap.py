@@ -66,9 +66,60 @@ def width(text: str) -> int:
     return len(text) if text.isascii() and text.isprintable() else sum(_WIDTH[c] for c in text)
 
 
-def possible_linebreaks(props: list[int]) -> tuple[list[int], list[int]]:
+class _ClassChars(dict):
+    """Code point → its line-break class as one character, for ``str.translate``:
+    a text becomes a string of classes that one regular expression reads."""
+
+    def __missing__(self, code: int) -> str:
+        value = self[code] = chr(_CLASS[chr(code)])
+        return value
+
+
+_CLASS_CHARS = _ClassChars()
+_SPECIAL_CHARS = tuple(chr(c) for c in _SPECIAL)
+
+
+def _pair_breaks() -> re.Pattern:
+    """The pair table as one pattern over class strings: after a class X, a
+    break before Y where the table allows it directly, or (indirect rule)
+    after spaces. Classes with the same row share one branch."""
+    sp = re.escape(chr(_SP))
+    rows: dict[tuple, list[int]] = {}
+    for last, row in enumerate(_PAIRS):
+        if last != _SP and last not in _SPECIAL:
+            rows.setdefault(tuple(row), []).append(last)
+
+    def chars(classes) -> str:
+        return "".join(re.escape(chr(c)) for c in classes if c != _SP)
+
+    branches = []
+    for row, lasts in rows.items():
+        direct = chars(c for c, rule in enumerate(row) if rule == _POSSIBLE)
+        spaced = chars(c for c, rule in enumerate(row) if rule in (_POSSIBLE, -1))
+        after = [f"(?=[{direct}])"] if direct else []
+        if spaced:
+            after.append(f"{sp}+(?=[{spaced}])")
+        if after:
+            branches.append(f"[{chars(lasts)}](?:{'|'.join(after)})")
+    return re.compile("|".join(branches))
+
+
+_PAIR_BREAKS = _pair_breaks()
+
+
+def _classes(chars: str) -> str:
+    return chars.translate(_CLASS_CHARS)
+
+
+def possible_linebreaks(props: "list[int] | str") -> tuple[list[int], list[int]]:
     """Indexes before which a line may break, and those where it must
-    (libunistring's ``u8_possible_linebreaks``: UTF-8, not a CJK encoding)."""
+    (libunistring's ``u8_possible_linebreaks``: UTF-8, not a CJK encoding).
+    ``props`` are the classes, as numbers or as a string of ``chr(class)``."""
+    if isinstance(props, str):
+        if not any(c in props for c in _SPECIAL_CHARS):
+            # the pair table alone, in C: most text of most languages
+            return [m.end() for m in _PAIR_BREAKS.finditer(props)], []
+        props = list(map(ord, props))
     possible: list[int] = []
     pairs = _PAIRS
     if _SPECIAL.isdisjoint(props):
@@ -120,35 +171,54 @@ def possible_linebreaks(props: list[int]) -> tuple[list[int], list[int]]:
     return possible, mandatory
 
 
+class _Layout:
+    """A portion's columns and break opportunities, worked out once however
+    many start columns ``wrap`` tries (a long msgid is laid out twice: after
+    ``msgid "`` and, when that does not fit, on lines of its own)."""
+
+    def __init__(self, chars: str, forbidden: set[int]):
+        self.chars, self.forbidden = chars, forbidden
+        if chars.isascii() and chars.isprintable():
+            self.cum = range(len(chars) + 1)                 # one column each
+        else:
+            self.cum = list(accumulate(map(_WIDTH.__getitem__, chars), initial=0))
+        self._events: list[tuple[int, bool]] | None = None
+
+    def events(self) -> list[tuple[int, bool]]:
+        if self._events is None:
+            possible, mandatory = possible_linebreaks(_classes(self.chars))
+            events = [(i, False) for i in possible if i not in self.forbidden]
+            if mandatory:
+                events = sorted(events + [(i, True) for i in mandatory])
+            self._events = events
+        return self._events
+
+    def breaks(self, width: int, start_column: int) -> list[int]:
+        cum = self.cum
+        if start_column + cum[-1] <= width:
+            return []                                        # fits: no opportunity is used
+        breaks: list[int] = []
+        last = None
+        column, piece_start = start_column, 0
+        for i, must in self.events():
+            if last is not None and column + cum[i] - cum[piece_start] > width:
+                breaks.append(last)
+                column = 0
+            if must:
+                last, column, piece_start = None, 0, i + 1
+            else:
+                column += cum[i] - cum[piece_start]
+                last, piece_start = i, i
+        if last is not None and column + cum[-1] - cum[piece_start] > width:
+            breaks.append(last)
+        return breaks
+
+
 def width_linebreaks(chars: str, width: int, start_column: int,
                      forbidden: set[int]) -> list[int]:
     """Indexes to break before so that no line passes ``width``
     (``u8_width_linebreaks``: greedy; a piece wider than a line stays whole)."""
-    if chars.isascii() and chars.isprintable():
-        cum = range(len(chars) + 1)                      # one column each
-    else:
-        cum = list(accumulate(map(_WIDTH.__getitem__, chars), initial=0))
-    if start_column + cum[-1] <= width:
-        return []                                        # fits: no opportunity is used
-    possible, mandatory = possible_linebreaks(list(map(_CLASS.__getitem__, chars)))
-    events = [(i, False) for i in possible if i not in forbidden]
-    if mandatory:
-        events = sorted(events + [(i, True) for i in mandatory])
-    breaks: list[int] = []
-    last = None
-    column, piece_start = start_column, 0
-    for i, must in events:
-        if last is not None and column + cum[i] - cum[piece_start] > width:
-            breaks.append(last)
-            column = 0
-        if must:
-            last, column, piece_start = None, 0, i + 1
-        else:
-            column += cum[i] - cum[piece_start]
-            last, piece_start = i, i
-    if last is not None and column + cum[-1] - cum[piece_start] > width:
-        breaks.append(last)
-    return breaks
+    return _Layout(chars, forbidden).breaks(width, start_column)
 
 
 _ESCAPE_TABLE = str.maketrans({**{k: "\\" + v for k, v in _ESCAPES.items()},
@@ -189,9 +259,10 @@ def wrap(name: str, value: str, prefix: str = "", width: int | None = DEFAULT_WI
     portions = _portions(value)
     for n, portion in enumerate(portions):
         chars, forbidden = _escape(portion)
+        layout = _Layout(chars, forbidden)
         while True:
             start = len(prefix) + (len(name) + 1 if first else 0) + 1 - after_break
-            breaks = width_linebreaks(chars, line_width, start, forbidden)
+            breaks = layout.breaks(line_width, start)
             if first and chars and (n + 1 < len(portions) or start > line_width or breaks):
                 lines.append(f'{prefix}{name} ""')
                 first = False

@@ -295,7 +295,7 @@ class _LineCounter:
         self.offsets: list[int] = []     # collapsed offset of each stretch with newlines
         self.lines: list[int] = [line]   # the line after the first k of them
         removed = 0
-        for m in _WS.finditer(raw, start):
+        for m in _WS.finditer(raw, start) if "\n" in raw else ():
             newlines = m.group().count("\n")
             if newlines:
                 self.offsets.append(m.start() - start - removed)
