@@ -46,8 +46,11 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
     try:
         if path.read_bytes() == raw:
             return False
+        replacing = True
     except FileNotFoundError:
-        pass
+        replacing = False
+    except OSError:                 # unreadable, a folder: the write below says why
+        replacing = True
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -56,9 +59,13 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
+            if replacing:
+                # on disk before the rename, so a power cut cannot leave an empty
+                # file where a translator's work was; a file that is new holds
+                # nothing to lose, and a first run writes thousands of them
+                fh.flush()
+                os.fsync(fh.fileno())
+        if replacing:
             shutil.copymode(path, tmp)
         else:
             os.chmod(tmp, 0o644)

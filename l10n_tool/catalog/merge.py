@@ -82,6 +82,8 @@ class FuzzyIndex:
                 self.short.setdefault(len(self.data[i]), []).append(i)
 
     def search(self, msgctxt: str | None, msgid: str) -> polib.POEntry | None:
+        if not self.entries:
+            return None          # a new file: nothing to suggest, no 4-grams to count
         query = msgid.encode("utf-8")
         if len(msgid) >= _GRAM:
             counts: dict[int, int] = {}
