@@ -190,9 +190,9 @@ def test_problems_are_reported_again_when_nothing_changed(project, l10n, monkeyp
 @pytest.fixture
 def in_workers(monkeypatch):
     """Publish with two worker processes, however few pages change."""
-    from l10n_tool.steps import publish
-    monkeypatch.setattr(publish, "PARALLEL_MIN", 1)
-    monkeypatch.setenv("L10N_PUBLISH_WORKERS", "2")
+    from l10n_tool import workers
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 1)
+    monkeypatch.setenv("L10N_WORKERS", "2")
 
 
 def test_workers_build_the_same_site(project, l10n, tmp_path, monkeypatch, in_workers):
@@ -210,7 +210,7 @@ def test_workers_build_the_same_site(project, l10n, tmp_path, monkeypatch, in_wo
         if edits == [withhold_linked_page]:
             assert f'href="../en/{MEDIA}.html' in asia.read_text(encoding="utf-8")
         with monkeypatch.context() as serial:
-            serial.setenv("L10N_PUBLISH_WORKERS", "1")
+            serial.setenv("L10N_WORKERS", "1")
             fresh, full = full_build(project, tmp_path, l10n, "--all")
         assert site_files(project) == site_files(fresh)
         assert lines(r) == lines(full)
@@ -221,7 +221,7 @@ def test_workers_withhold_a_page_that_fails_to_render(project, l10n, tmp_path, m
     fail_render(monkeypatch, MEDIA, "zh-Hans")
     r = l10n(project, "publish", "--all", expect=1)
     assert f"{MEDIA}.html:7: nesting too deep" in r.stderr
-    monkeypatch.setenv("L10N_PUBLISH_WORKERS", "1")
+    monkeypatch.setenv("L10N_WORKERS", "1")
     fresh, full = full_build(project, tmp_path, l10n, "--all")
     assert site_files(project) == site_files(fresh)
     assert lines(r) == lines(full)

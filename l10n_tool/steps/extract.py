@@ -11,12 +11,11 @@ site template can be rebuilt without it.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from l10n_tool import catalog, glossary as glossary_mod
+from l10n_tool import catalog, glossary as glossary_mod, workers
 from l10n_tool.buildstate import BuildState, digest
 from l10n_tool.document import Document, Unit
 from l10n_tool.errors import L10nError
@@ -37,7 +36,6 @@ class Pages:
     slugs: list[str] = field(default_factory=list)            # readable pages, in order
     paths: dict[str, Path] = field(default_factory=dict)      # slug → source file
     inputs: dict[str, str] = field(default_factory=dict)      # slug → digest of its inputs
-    docs: dict[str, Document] = field(default_factory=dict)   # pages read in this run
     chrome: dict[str, "list[Unit] | _Remembered"] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)     # unreadable pages
     warnings: list[Problem] = field(default_factory=list)     # e.g. a wrong charset
@@ -83,35 +81,72 @@ def _unit(row: list) -> Unit:
     return Unit(row[0], row[1], row[2], tuple(row[3]), "chrome")
 
 
-def scan(project: Project, state: BuildState) -> Pages:
-    """Read every page whose template is stale; the others come from the state."""
+@dataclass
+class _PageRead:
+    """What reading one stale page gave, as plain data from a worker."""
+    changed: bool = False          # its template was written
+    units: int = 0                 # entries in its template
+    chrome: list[Unit] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    problem: Problem | None = None
+
+
+def _read_and_template(project: Project, glossary: glossary_mod.Glossary, path: Path) -> _PageRead:
+    """Read a page and write its template; a page that cannot be read keeps its old POT."""
+    try:
+        doc = project.read_page(path)
+    except L10nError as exc:
+        return _PageRead(problem=project.page_problem(exc, path))
+    pot = page_template(project, doc, glossary)
+    changed = catalog.save(pot, project.template_path(doc.slug), project.settings.po_wrap)
+    return _PageRead(changed, len(pot), [u for u in doc.units if u.scope == "chrome"],
+                     list(doc.warnings))
+
+
+def scan(project: Project, state: BuildState, glossary: glossary_mod.Glossary
+         ) -> tuple[Pages, list[ExtractResult]]:
+    """Pages whose template is stale are read (in worker processes when they
+    are many) and their templates written; the others come from the state."""
     paths, problems = project.page_files()
     out = Pages(problems=list(problems))
     key = settings_key(project, state)
+    stale: list[Path] = []
     for path in paths:
         slug = path.stem
-        inputs = digest("page", key, path, state.fingerprint(path))
+        out.inputs[slug] = digest("page", key, path, state.fingerprint(path))
+        out.paths[slug] = path
         pot_path = project.template_path(slug)
-        if state.fresh(pot_path, inputs):
+        if state.fresh(pot_path, out.inputs[slug]):
             record = state.output(pot_path)
             out.chrome[slug] = _Remembered(record)
             out.chrome_keys[slug] = record.data.get("chrome_key") or ""
         else:
-            try:
-                doc = project.read_page(path)
-            except L10nError as exc:
-                out.problems.append(project.page_problem(exc, path))
-                out.failed.add(slug)
-                continue
-            out.docs[slug] = dataclasses.replace(doc, skeleton=None)   # units only: 10,000 pages
-            out.chrome[slug] = [u for u in doc.units if u.scope == "chrome"]
-            out.chrome_keys[slug] = _chrome_key(out.chrome[slug])
-            ref = project.rel(doc.path)
-            out.warnings.extend(Problem(w, ref, None, "warning", "page") for w in doc.warnings)
+            stale.append(path)
+    done = dict(zip((p.stem for p in stale), workers.fan_out(
+        lambda p: _read_and_template(project, glossary, p), stale)))
+    results = []
+    for path in paths:
+        slug = path.stem
+        pot_path = project.template_path(slug)
+        read = done.get(slug)
+        if read is None:
+            out.slugs.append(slug)
+            results.append(ExtractResult(pot_path, False, state.output(pot_path).data.get("units", 0)))
+            continue
+        if read.problem is not None:
+            out.problems.append(read.problem)
+            out.failed.add(slug)
+            continue
         out.slugs.append(slug)
-        out.paths[slug] = path
-        out.inputs[slug] = inputs
-    return out
+        out.chrome[slug] = read.chrome
+        out.chrome_keys[slug] = _chrome_key(read.chrome)
+        ref = project.rel(path)
+        out.warnings.extend(Problem(w, ref, None, "warning", "page") for w in read.warnings)
+        results.append(ExtractResult(pot_path, read.changed, read.units))
+        state.record(pot_path, out.inputs[slug],
+                     {"chrome": [_unit_row(u) for u in read.chrome], "units": read.units,
+                      "chrome_key": out.chrome_keys[slug]})
+    return out, results
 
 
 def page_template(project: Project, doc: Document, glossary: glossary_mod.Glossary
@@ -143,19 +178,7 @@ def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary
             ) -> tuple[list[ExtractResult], Pages]:
     """Write the templates that changed; a page that cannot be read keeps its old POT."""
     glossary = glossary if glossary is not None else project.glossary()
-    pages = scan(project, state)
-    results = []
-    for slug in pages.slugs:
-        path = project.template_path(slug)
-        doc = pages.docs.get(slug)
-        if doc is None:
-            results.append(ExtractResult(path, False, state.output(path).data.get("units", 0)))
-            continue
-        pot = page_template(project, doc, glossary)
-        results.append(ExtractResult(path, catalog.save(pot, path, project.settings.po_wrap), len(pot)))
-        state.record(path, pages.inputs[slug],
-                     {"chrome": [_unit_row(u) for u in pages.chrome[slug]], "units": len(pot),
-                      "chrome_key": pages.chrome_keys[slug]})
+    pages, results = scan(project, state, glossary)
     if has_site_catalog(project, pages):
         path = project.site_template_path()
         inputs = pages.site_inputs()

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from l10n_tool import catalog, formats
+from l10n_tool import catalog, formats, workers as workers_mod
 from l10n_tool.buildstate import digest
 from l10n_tool.config import PublishPolicy, Settings
 from l10n_tool.document import Document
@@ -142,48 +142,17 @@ def _shown(project: Project, path: Path) -> str:
     return path.name if parent == "." else f"{parent}/{path.name}"
 
 
-#: fewer pages than this to read or render are done in this process
-PARALLEL_MIN = 24
-#: the build a forked worker works for (set only while workers run)
-_CHILD = None
-
-
-def _workers() -> int:
-    """Worker processes for big builds: the CPUs this process may use, at
-    most 8 (the writes to one folder stop scaling), 1 where fork is missing."""
-    if os.environ.get("L10N_PUBLISH_WORKERS"):
-        return max(1, int(os.environ["L10N_PUBLISH_WORKERS"]))
-    if not hasattr(os, "fork") or not hasattr(os, "sched_getaffinity"):
-        return 1
-    return max(1, min(8, len(os.sched_getaffinity(0))))
-
-
-class _Failed(tuple):
-    """An L10nError raised in a worker, as plain data (its own pickling
-    would drop the path and line)."""
-
-
-def _in_child(work):
-    """Run ``work`` on the forked build; what it remembered comes back."""
-    build, staging = _CHILD
+def _render_in_child(build, staging, task):
+    """One page's versions, rendered by a forked worker straight into the
+    staging folder; what it worked out comes back to be remembered."""
     build.child, build.delta = True, {}
-    try:
-        return work(build, staging)
-    except L10nError as exc:
-        return _Failed((exc.message, exc.path, exc.line, exc.exit_code))
-
-
-def _render_in_child(task):
-    def work(build, staging):
-        build.late, build.again = [], False
-        staging.stats, staging.written = {}, []
-        slug, todo = task
-        p = build.page(slug, keep=True)
-        build.build_page(slug, staging, todo if todo is not None else
-                         [loc.code for loc in p.live])
-        p.drop()
-        return p, build.delta, staging.stats, staging.written, build.late, build.again
-    return _in_child(work)
+    build.late, build.again = [], False
+    staging.stats, staging.written = {}, []
+    slug, todo = task
+    p = build.page(slug, keep=True)
+    build.build_page(slug, staging, todo if todo is not None else [loc.code for loc in p.live])
+    p.drop()
+    return p, build.delta, staging.stats, staging.written, build.late, build.again
 
 
 def _problem(data: dict) -> Problem:
@@ -351,7 +320,7 @@ class _Build:
         self.again = False
         staging = self.out.begin()
         try:
-            workers = _workers()
+            workers = workers_mod.count()
             if workers > 1:
                 self.build_in_parallel(staging, workers)
             else:
@@ -381,7 +350,7 @@ class _Build:
         proves wrong is rendered again here."""
         self.memos()                      # read before forking: workers never query the state
         self.pending = {slug for slug in self.slugs if self._unknown(slug)}
-        if len(self.pending) < PARALLEL_MIN:
+        if len(self.pending) < workers_mod.PARALLEL_MIN:
             self.pending = set()          # decided here as needed: no guesses to check
         plan: list[tuple[str, list[str] | None]] = [(slug, None) for slug in self.slugs
                                                    if slug in self.pending]
@@ -391,12 +360,13 @@ class _Build:
                 todo = [loc.code for loc in p.live if not self.kept(p, loc, staging)]
                 if todo:
                     plan.append((slug, todo))
-        if len(plan) < PARALLEL_MIN:      # (then nothing is pending)
+        if len(plan) < workers_mod.PARALLEL_MIN:      # (then nothing is pending)
             for slug, todo in plan:
                 self.build_page(slug, staging, todo)
             return
-        for (slug, todo), (p, delta, stats, written, late, again) in zip(plan, self._fan_out(
-                _render_in_child, plan, workers, staging)):
+        rendered = workers_mod.fan_out(lambda task: _render_in_child(self, staging, task),
+                                       plan, workers, minimum=1)
+        for (slug, todo), (p, delta, stats, written, late, again) in zip(plan, rendered):
             self.changed.update(delta)
             if todo is None:
                 self.pages[slug] = p
@@ -445,22 +415,6 @@ class _Build:
         data = known[1] if known is not None else {}
         live = data.get("decision", [True])[0] and not data.get("failed")
         return f"{code if live else self.source.code}/{other}.html"
-
-    def _fan_out(self, work, tasks: list, workers: int, staging=None) -> list:
-        """``work`` over ``tasks`` in forked workers, results in task order."""
-        global _CHILD
-        import multiprocessing
-        _CHILD = (self, staging)
-        chunk = max(1, min(16, len(tasks) // (8 * workers)))
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                outcomes = pool.map(work, tasks, chunksize=chunk)
-        finally:
-            _CHILD = None
-        for outcome in outcomes:
-            if isinstance(outcome, _Failed):
-                raise L10nError(*outcome)
-        return outcomes
 
     def kept(self, p: _Page, loc: LocaleInfo, staging) -> bool:
         """The version's file, hard-linked from the live site, if its inputs
