@@ -449,3 +449,73 @@ def test_shared_renderings_shortcut_equals_candidate_set_intersection(spaced):
         words = [_words(t, spaced) for t in items]
         assert _shared(words, spaced) == set.intersection(*(_candidates(w, spaced) for w in words))
     same()
+
+
+# -- issue 14 at newsroom scale: the check reads every catalog through pofile's entry pattern
+
+#: Lines a PO file may hold, gettext's layout and everything around it: odd spacing, CRs,
+#: escapes, previous msgids, obsolete and plural entries, comments in odd places, errors.
+PO_LINES = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', "",
+            "   ", "#", "# note", "#  two", "#. extracted", "#.x", "#: a.html:3 b.html",
+            "#, fuzzy", "#,c-format, no-wrap", "#| msgid \"old\"", "#| \"more\"", "#|msgid\"x\"",
+            "#~ msgid \"gone\"", "#~ msgstr \"weg\"", "#~ \"cont\"", "#~| msgid \"was\"", "#~",
+            "#~msgid \"tight\"", "#x", 'msgctxt "menu"', 'msgid "a"', 'msgid "b\\"q\\" \\\\"',
+            'msgstr "x\\303\\251"', 'msgstr "\\q"', '"line\\n"', '""', 'msgid_plural "as"',
+            "msgstr[0] \"eins\"", "msgstr[1] \"zwei\"", "msgstr[ 1] \"?\"", "msgid  \"sp\"  ",
+            'msgid\t"tab"', '  msgstr "indent"', 'msgstr "open', "msgstr \"cr\"\r", "garbage",
+            "#~ msgstr[0] \"x\"", "#~ msgid_plural \"y\""]
+
+
+def test_entry_pattern_reads_what_the_line_reader_reads():
+    """The entry pattern takes only gettext's layout, and gives exactly the
+    entries the line-by-line reader gives (which also names the line of any
+    error); every other file is left to that reader."""
+    from hypothesis import given, settings, strategies as st
+    from l10n_tool.catalog import pofile
+    from l10n_tool.errors import L10nError
+
+    fields = ("tcomment", "comment", "occurrences", "flags", "prev", "fields", "plural",
+              "obsolete", "line")
+    entry = st.lists(st.sampled_from(PO_LINES), max_size=6).map("\n".join)
+    ordinary = st.sampled_from(['#. c\n#: p.html:1\nmsgid "a"\nmsgstr "b"\n',
+                                '#, fuzzy\n#| msgid "o"\nmsgid "c"\nmsgstr ""\n"d\\n"\n"e"\n',
+                                'msgctxt "m"\nmsgid "a"\nmsgid_plural "s"\nmsgstr[0] "x"\n'
+                                'msgstr[1] "y"\n', '#~ msgid "z"\n#~ msgstr "w"\n#~ "v"\n'])
+    # gettext-shaped entries with any text: escapes, quotes, Unicode line breaks
+    piece = st.text(alphabet='ab "\\#~|:,.\u2028\x85\x1c\t', max_size=8).map(
+        lambda t: t.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")) | \
+        st.sampled_from(["\\n", "\\303\\251", "\\x41", "\\1", "\\n", "\\q"])
+    string = st.lists(st.lists(piece, max_size=3).map(lambda p: '"' + "".join(p) + '"'),
+                      min_size=1, max_size=3)
+
+    def shaped(comments, prefix, ctx, msgid, msgstr, plural):
+        def keyword(name, lines):
+            return [prefix + name + " " + lines[0]] + [prefix + line for line in lines[1:]]
+        out = list(comments) + (keyword("msgctxt", ctx) if ctx else []) + keyword("msgid", msgid)
+        if plural:
+            out += keyword("msgid_plural", plural[0])
+            out += [line for n, form in enumerate(plural[1:]) for line in keyword(f"msgstr[{n}]", form)]
+        else:
+            out += keyword("msgstr", msgstr)
+        return "\n".join(out) + "\n"
+    comment = st.sampled_from([line for line in PO_LINES if line.startswith("#")
+                               and not line.startswith(("#~ ", "#~m", '#| "'))])
+    gettext = st.builds(shaped, st.lists(comment, max_size=4), st.sampled_from(["", "#~ "]),
+                        st.none() | string, string, string, st.none() | st.lists(string, max_size=3))
+    texts = st.lists(st.one_of(ordinary, entry, gettext), max_size=8).map("\n".join) | \
+        st.lists(st.one_of(ordinary, gettext), max_size=8).map("\n".join)
+
+    @settings(max_examples=1500, deadline=None)
+    @given(texts, st.booleans())
+    def same(text, newline):
+        text += "\n" if newline else ""
+        try:
+            lines = pofile._read_lines(text)
+        except L10nError as exc:
+            lines = exc
+        fast = pofile._read_entries(text) if "\r" not in text else None
+        if fast is not None:
+            assert not isinstance(lines, L10nError), (text, lines)
+            assert [[getattr(d, f) for f in fields] for d in fast] == \
+                [[getattr(d, f) for f in fields] for d in lines]
+    same()

@@ -171,7 +171,22 @@ class _Parser:
 
 
 def parse(text: str, path=None) -> polib.POFile:
-    """Parse PO text; every problem is an ``L10nError`` at its line."""
+    """Parse PO text; every problem is an ``L10nError`` at its line.
+
+    A file laid out as gettext writes it takes ``_read_entries``, one regular
+    expression per entry: `l10n check` reads every catalog of a site, and this
+    is most of what it does. Anything else (a CR, odd spacing, a syntax error)
+    is read line by line, which knows every case and names the line of a
+    problem; both give the same entries for the files the first accepts."""
+    entries = _read_entries(text) if "\r" not in text else None
+    if entries is None:
+        entries = _read_lines(text, path)
+    po = polib.POFile(wrapwidth=DEFAULT_WIDTH)
+    _build(po, entries, path)
+    return po
+
+
+def _read_lines(text: str, path=None) -> list[_Draft]:
     parser = _Parser(path)
     lines = text.split("\n")
     if lines and lines[-1] == "":
@@ -182,9 +197,91 @@ def parse(text: str, path=None) -> polib.POFile:
         parser.flush()
     except _Bad as exc:
         raise L10nError(f"PO syntax error: {exc}", path, parser.number) from None
-    po = polib.POFile(wrapwidth=DEFAULT_WIDTH)
-    _build(po, parser.entries, path)
-    return po
+    return parser.entries
+
+
+_STRING = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'       # one quoted line, unrolled: no per-character alternation
+#: A string of one or more lines, each line after the first with the entry's prefix (group 2).
+_LINES = rf"{_STRING}(?:\n\2{_STRING})*"
+#: One entry exactly as gettext writes it: comment lines (``#|``/``#~|`` previous
+#: msgids among them), then keyword lines, all with ``#~ `` or none; blank lines before.
+_ENTRY = re.compile(
+    r"\n*((?:#(?:[^~\n][^\n]*)?\n|#~\|[^\n]*\n)*)((?:#~ )?)"
+    rf"(?:msgctxt ({_LINES})\n\2)?msgid ({_LINES})\n"
+    rf"(?:\2msgid_plural ({_LINES})\n((?:\2msgstr\[[0-9]+\] {_LINES}\n)+)|\2msgstr ({_LINES})\n)")
+_FORM = re.compile(r'(?:#~ )?msgstr\[([0-9]+)\] ("[^\n]*"(?:\n(?:#~ )?"[^\n]*")*)\n')
+
+
+def _read_entries(text: str) -> list[_Draft] | None:
+    """The entries of a file in gettext's own layout, or None for any other file."""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    entries, pos, end, line, counted = [], 0, len(text), 1, 0
+    match = _ENTRY.match
+    try:
+        while pos < end:
+            m = match(text, pos)
+            if m is None:       # blank lines at the end, or something only lines can read
+                return None if text[pos:].strip("\n") else entries
+            comments, prefix, msgctxt, msgid, plural, forms, msgstr = m.groups()
+            d = _Draft()
+            if comments:
+                _comment_block(d, comments)
+            if msgctxt is not None:
+                d.fields["msgctxt"] = _joined(msgctxt, prefix)
+            d.fields["msgid"] = _joined(msgid, prefix)
+            if plural is not None:
+                d.fields["msgid_plural"] = _joined(plural, prefix)
+                for index, value in _FORM.findall(forms):
+                    d.plural[int(index)] = _joined(value, prefix)
+            else:
+                d.fields["msgstr"] = _joined(msgstr, prefix)
+            d.obsolete = bool(prefix)
+            start = m.start(4)
+            line += text.count("\n", counted, start)
+            counted = start
+            d.line = line
+            entries.append(d)
+            pos = m.end()
+    except _Bad:
+        return None
+    return entries
+
+
+def _joined(lines: str, prefix: str) -> str:
+    """A string's value from its quoted lines (as ``_LINES`` matched them)."""
+    body = lines[1:-1]
+    if "\\" not in body and "\n" not in body:
+        return body         # one line, no escapes: most strings
+    pieces = body.split(f'"\n{prefix}"')
+    return "".join(_UNESCAPE.sub(_unescape_repl, p) if "\\" in p else p for p in pieces)
+
+
+def _comment_block(d: _Draft, block: str) -> None:
+    """Comment lines, as ``_Parser.line`` reads them (``_Bad`` where it would fail)."""
+    field = None
+    for line in block[:-1].split("\n"):
+        kind = line[1:2]
+        if kind == ".":
+            d.comment.append(line[3:] if line[2:3] == " " else line[2:])
+        elif kind == ":":
+            d.occurrences += _occurrences(line[2:])
+        elif kind == ",":
+            d.flags += [f.strip() for f in line[2:].split(",") if f.strip()]
+        elif kind == "|" or kind == "~":
+            body = (line[3:] if kind == "~" else line[2:]).strip()
+            if body.startswith('"'):
+                if field is None or not _CONTINUATION.match(body):
+                    raise _Bad(body)
+                d.prev[field] += _unquote(body)
+                continue
+            m = _KEYWORD.match(body)
+            if not m or m.group(1) not in ("msgctxt", "msgid", "msgid_plural"):
+                raise _Bad(body)
+            field = m.group(1)
+            d.prev[field] = _unquote(m.group(3))
+        else:
+            d.tcomment.append(line[2:] if kind == " " else line[1:])
 
 
 def _build(po: polib.POFile, entries: list[_Draft], path) -> None:
