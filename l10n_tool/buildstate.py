@@ -16,6 +16,7 @@ is a full run and writes the same files.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -174,6 +175,20 @@ class BuildState:
 
     def memory(self, locale: str) -> "Memory":
         return Memory(self.db, locale)
+
+    @contextlib.contextmanager
+    def memory_reader(self, locale: str) -> Iterator["Memory"]:
+        """The locale's memory as last committed, on a connection of its own:
+        a forked worker must never use the connection it inherited."""
+        try:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+        except sqlite3.Error as exc:
+            raise L10nError(f"build state unusable ({exc}); delete it to start afresh",
+                            self.path) from None
+        try:
+            yield Memory(db, locale)
+        finally:
+            db.close()
 
     # -- lifetime
     def commit(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -171,3 +172,33 @@ def test_reserved_page_names_are_problems_with_a_reason(bare_project, l10n):
     l10n(bare_project, "update", "-l", "de", expect=1)
     pages = {row.split()[1] for row in l10n(bare_project, "status", "-l", "de").stdout.splitlines()[1:]}
     assert "empty" not in pages and "rich" in pages
+
+
+def test_workers_extract_and_merge_the_same_files(project, l10n, tmp_path, monkeypatch):
+    """Pages read and PO files merged in forked workers, however few: the
+    same templates and catalogs as one process, memory reuse and fuzzy
+    matches included."""
+    from l10n_tool import workers
+    shutil.rmtree(project / "locales" / "templates")
+    edit(project / "source" / f"{ASIA}.html", "Esko Aho thought", "Esko Aho firmly thought")
+    serial = tmp_path / "serial"
+    shutil.copytree(project, serial)
+    monkeypatch.setenv("L10N_WORKERS", "1")
+    l10n(serial, "update", "--all")
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 1)
+    monkeypatch.setenv("L10N_WORKERS", "2")
+    from l10n_tool.steps import update
+    pids = tmp_path / "pids"
+    original = update._merge_one
+
+    def merge_one(*args):
+        with open(pids, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return original(*args)
+    monkeypatch.setattr(update, "_merge_one", merge_one)
+    out = l10n(project, "update", "--all").stdout
+    assert snapshot(project) == snapshot(serial)
+    assert str(os.getpid()) not in pids.read_text().split()     # merged in workers
+    assert "1 fuzzy" in out
+    po = polib.pofile(str(project / "locales" / "zh_Hans" / f"{ASIA}.po"))
+    assert any(e.previous_msgid and e.previous_msgid.startswith("Esko Aho thought") for e in po)

@@ -8,10 +8,11 @@ page). A file a translator saved is otherwise left exactly as saved.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from l10n_tool import catalog
+from l10n_tool import catalog, workers
 from l10n_tool.buildstate import BuildState, digest
 from l10n_tool.locales import LocaleInfo
 from l10n_tool.problems import Problem
@@ -51,31 +52,50 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
         slugs = pages.slugs + ([SITE_SLUG] if has_site_catalog(project, pages) else [])
         key = settings_key(project, state)
         for loc in locales:
-            memory = state.memory(loc.code)
-            merged_files = []      # memory is what the locale held before this run
+            plan = []                # (slug, path, inputs, merge it?) in page order
             for slug in slugs:
                 path = project.po_path(loc.code, slug)
                 inputs = digest("po", loc.code, key, state.fingerprint(project.template_path(slug)))
-                known = state.output(path)
-                if known and known.inputs == inputs and path.exists() and not (
-                        gained[loc.code] and gained[loc.code] & set(known.data.get("untranslated", ()))):
+                plan.append((slug, path, inputs, _stale(state, path, inputs, gained[loc.code])))
+            state.commit()           # workers read the memory through connections of their own
+            todo = [(slug, path) for slug, path, _, stale in plan if stale]
+            merged = iter(workers.fan_out(lambda task: _merge_one(project, state, loc, *task), todo))
+            for slug, path, inputs, stale in plan:
+                if not stale:
                     run.files.append(UpdateResult(loc.code, path, None, False))
                     continue
-                pot = _template(project, slug)
-                old = project.load_po(path) if path.exists() or path.is_symlink() else None
-                merged = catalog.merge(pot, old, loc, project.settings.site_name, memory)
-                written = project.save_po(path, merged.po)
-                untranslated = [e.msgid for e in merged.po
-                                if catalog.state(e) is catalog.State.UNTRANSLATED]
+                # the memory each merge saw is what the locale held before this run
+                result, written, untranslated, reviewed = next(merged)
                 state.record(path, inputs, {"untranslated": untranslated})
-                merged_files.append((path, merged.po))
-                run.files.append(UpdateResult(loc.code, path, merged, written))
-            for path, po in merged_files:
-                state.remember(loc.code, path, catalog.reviewed_rows(po))
+                state.remember(loc.code, path, reviewed)
+                run.files.append(UpdateResult(loc.code, path, result, written))
             folder = project.settings.locales_dir / loc.code
             run.orphaned += [project.rel(p) for p in sorted(folder.glob("*.po"))
                              if p.stem not in slugs and p.stem not in pages.failed]
     return run
+
+
+def _stale(state: BuildState, path: Path, inputs: str, gained: set[str]) -> bool:
+    """Merge again: the template changed, the file is gone, or the memory
+    gained a translation for one of the file's untranslated entries."""
+    known = state.output(path)
+    if known is None or known.inputs != inputs or not path.exists():
+        return True
+    return bool(gained and gained & set(known.data.get("untranslated", ())))
+
+
+def _merge_one(project: Project, state: BuildState, loc: LocaleInfo, slug: str, path: Path):
+    """Merge one page's template into its PO file of the locale and save it;
+    the outcome comes back as plain data (this may run in a worker)."""
+    with state.memory_reader(loc.code) as memory:
+        pot = _template(project, slug)
+        old = project.load_po(path) if path.exists() or path.is_symlink() else None
+        merged = catalog.merge(pot, old, loc, project.settings.site_name, memory)
+    written = project.save_po(path, merged.po)
+    untranslated = [e.msgid for e in merged.po if catalog.state(e) is catalog.State.UNTRANSLATED]
+    reviewed = list(catalog.reviewed_rows(merged.po))
+    # the file is written: the counts go back, not the catalog
+    return dataclasses.replace(merged, po=None), written, untranslated, reviewed
 
 
 def refresh_memory(project: Project, state: BuildState, locale: str) -> set[str]:
