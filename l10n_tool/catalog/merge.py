@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 import polib
-from rapidfuzz.distance import Indel
 
 from l10n_tool.catalog.io import header
 from l10n_tool.catalog.state import key, translations
@@ -71,6 +70,8 @@ class FuzzyIndex:
     the candidate sharing more 4-grams, then to the earlier one."""
 
     def __init__(self, entries: Iterable[polib.POEntry]) -> None:
+        from rapidfuzz.distance import Indel   # only a merge with changed units needs it
+        self.similarity = Indel.normalized_similarity
         self.entries = [e for e in entries if (translations(e) or [""])[0]]
         self.data = [e.msgid.encode("utf-8") for e in self.entries]
         self.grams: dict[str, list[int]] = {}
@@ -100,7 +101,7 @@ class FuzzyIndex:
             e = self.entries[i]
             bonus = _CONTEXT_BONUS if e.msgctxt is None or e.msgctxt == msgctxt else 0.0
             cutoff = min(1.0, best_weight - bonus * 1.01)
-            weight = Indel.normalized_similarity(query, self.data[i], score_cutoff=cutoff) + bonus
+            weight = self.similarity(query, self.data[i], score_cutoff=cutoff) + bonus
             if weight > best_weight:
                 best, best_weight = e, weight
         return best

@@ -44,6 +44,14 @@ def _html() -> SourceFormat:
 
 #: name → factory (formats import their parser only when used)
 REGISTRY: dict[str, Callable[[], SourceFormat]] = {"html": _html}
+#: the suffixes of registered formats, where known without loading them: listing
+#: a source folder (every command does) then imports no parser
+SUFFIXES: dict[str, tuple[str, ...]] = {"html": (".html", ".htm")}
+
+
+def _suffixes(name: str) -> tuple[str, ...]:
+    factory = REGISTRY[name]
+    return SUFFIXES[name] if factory is _html else factory().suffixes
 
 
 def get(name: str) -> SourceFormat:
@@ -54,15 +62,14 @@ def get(name: str) -> SourceFormat:
 
 
 def suffixes() -> tuple[str, ...]:
-    return tuple(s for name in REGISTRY for s in get(name).suffixes)
+    return tuple(s for name in REGISTRY for s in _suffixes(name))
 
 
 def for_path(path: Path) -> SourceFormat:
     suffix = Path(path).suffix.lower()
     for name in REGISTRY:
-        fmt = get(name)
-        if suffix in fmt.suffixes:
-            return fmt
+        if suffix in _suffixes(name):
+            return get(name)
     raise L10nError(f"no source format reads {suffix or 'files without a suffix'}", path)
 
 
