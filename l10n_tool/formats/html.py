@@ -288,21 +288,25 @@ class _LineCounter:
     """Source line of an offset into a run's collapsed text (one space per
     stretch of white space in ``raw``), for the ``#:`` reference of each
     sentence. Only the stretches holding a newline move the line: their
-    collapsed offsets are found once, and each sentence is a bisection."""
+    collapsed offsets are found once, when a sentence after the first asks
+    (the first starts where the run does), and each sentence is a bisection."""
 
     def __init__(self, raw: str, start: int, line: int):
-        self.line = line
-        self.offsets: list[int] = []     # collapsed offset of each stretch with newlines
-        self.lines: list[int] = [line]   # the line after the first k of them
-        removed = 0
-        for m in _WS.finditer(raw, start) if "\n" in raw else ():
-            newlines = m.group().count("\n")
-            if newlines:
-                self.offsets.append(m.start() - start - removed)
-                self.lines.append(self.lines[-1] + newlines)
-            removed += m.end() - m.start() - 1
+        self.raw, self.start, self.line = raw, start, line
+        self.offsets: list[int] | None = None   # collapsed offset of each stretch with newlines
+        self.lines: list[int] = [line]          # the line after the first k of them
 
     def at(self, offset: int) -> int:
+        if offset <= 0:
+            return self.line
+        if self.offsets is None:
+            self.offsets, removed = [], 0
+            for m in _WS.finditer(self.raw, self.start) if "\n" in self.raw else ():
+                newlines = m.group().count("\n")
+                if newlines:
+                    self.offsets.append(m.start() - self.start - removed)
+                    self.lines.append(self.lines[-1] + newlines)
+                removed += m.end() - m.start() - 1
         return self.lines[bisect_left(self.offsets, offset)]
 
 
