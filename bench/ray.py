@@ -3,26 +3,41 @@
 Usage (from the project root, with the ray extra installed):
 
     .venv/bin/python bench/ray.py [--model ../shared/models/translate-en_xx-bench.argosmodel]
-                                  [--units 160] [--driver-units 6000]
+                                  [--units 400] [--batch-size 8] [--repeats 3]
+                                  [--driver-units 6000]
 
-Prints, for the same units (a deterministic sample of the real pages in
-../shared/corpus/real-pages/, beam 2, 1 thread per worker):
+For the same units (a deterministic sample of the real pages in
+../shared/corpus/real-pages/, beam 2, 1 thread per worker), each repeat runs,
+interleaved so that a change of load hits every row alike:
 
-* local: the local executor with one thread, the baseline;
-* ray 1 / ray 2 workers: units/s measured from the first finished batch to the
-  last (actor start-up and model loading are printed apart), and the ratio;
-* the driver's own cost per unit: the whole translate step (plan, glossary
-  protection, restore, cache commit, PO merge and write) with the pseudo
-  engine, which costs nearly nothing, locally and through Ray; 1 / that cost is
-  the most units/s one driver can take in, however many workers it has.
+* local: the local executor, one thread;
+* plain 1 / plain 2: the engine in 1 and 2 processes of their own, no Ray, each
+  taking every other unit: what the machine itself gives two workers;
+* ray 1 / ray 2 workers.
+
+A rate is units / wall seconds from the moment every worker has its model
+loaded to the last result: start-up is paid once per run, and counting from the
+first result instead would leave out the batches already in flight. Each run
+also prints the CPU that the rest of the machine used meanwhile ("others", in
+cores, from /proc/stat less this benchmark's processes, Ray's included): the
+machine is shared, and a ratio measured while others held a core says little.
+For Ray it checks each actor: its OMP/MKL thread settings, CTranslate2's inter
+threads, and how many of its threads did any work.
+
+Then the executor alone (an engine that only sleeps, so no CPU is shared), and
+the driver's own cost per unit: the whole translate step with the pseudo
+engine, locally and through Ray; 1 / that cost is the most units/s one driver
+can take in, however many workers it has.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -33,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # this file's own folder first on sys.path would make `import ray` import this file
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 CORPUS = ROOT.parent / "shared" / "corpus" / "real-pages"
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 class SleepEngine:
@@ -72,26 +88,143 @@ def sample(units: list[str], n: int) -> list[str]:
     return units[::step][:n]
 
 
-def timed_run(executor, engine, spec, texts) -> tuple[float, float, int, float, float]:
-    """(seconds to the first finished group, seconds from it to the last, units
-    after it, worker CPU seconds, driver CPU seconds). CPU seconds are taken
-    while the last group is in hand, before the executor stops its workers."""
-    start, cpu0 = time.perf_counter(), time.process_time()
-    first = None
-    after = 0
+# -- CPU accounting from /proc ---------------------------------------------------
+
+def machine_busy() -> float:
+    """CPU seconds all cores have spent busy since boot."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / TICK        # less idle and iowait
+
+
+def _stat(path: Path) -> list[str] | None:
+    try:
+        text = path.read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2:].split()                 # fields from the 3rd on
+
+
+def tree_cpu(root: int) -> dict[int, float]:
+    """CPU seconds of ``root`` and of each process below it (Ray's services and
+    workers are descendants of the driver that started them), those that have
+    ended and were waited for included (they count in their parent's)."""
+    parent, cpu = {}, {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit() and (f := _stat(proc / "stat")):
+            parent[int(proc.name)] = int(f[1])
+            cpu[int(proc.name)] = sum(map(int, f[11:15])) / TICK
+    mine, grew = {root}, True
+    while grew:
+        more = {p for p, pp in parent.items() if pp in mine} - mine
+        mine |= more
+        grew = bool(more)
+    return {p: cpu[p] for p in mine if p in cpu}
+
+
+def thread_cpu(pid: int) -> list[float]:
+    """CPU seconds of each of a process's threads, busiest first."""
+    found = [_stat(t / "stat") for t in Path(f"/proc/{pid}/task").iterdir()]
+    return sorted(((int(f[11]) + int(f[12])) / TICK for f in found if f), reverse=True)
+
+
+class Window:
+    """Wall and CPU between two moments: this process tree's and everyone else's."""
+
+    def __init__(self):
+        self.t, self.busy, self.ours = time.monotonic(), machine_busy(), tree_cpu(os.getpid())
+        self.driver = time.process_time()
+
+    def close(self) -> None:
+        self.wall = time.monotonic() - self.t
+        self.driver = time.process_time() - self.driver
+        # per process: one that ended meanwhile (the last run's actors) takes
+        # its CPU with it, which must not count as ours going down
+        self.ours = sum(c - self.ours.get(p, 0.0) for p, c in tree_cpu(os.getpid()).items())
+        self.others = max(0.0, machine_busy() - self.busy - self.ours) / self.wall
+        self.load = os.getloadavg()[0]
+
+    def __str__(self) -> str:
+        return f"others {self.others:.2f} cores, load {self.load:.1f}"
+
+
+# -- the runs ----------------------------------------------------------------------
+
+def actor_facts(worker) -> dict:
+    """Run on an actor (``__ray_call__``): what it was really given."""
+    return {"pid": os.getpid(), "inter": worker.engine.translator.num_translators,
+            "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}}
+
+
+def ray_run(executor, engine, spec, texts) -> tuple[float, str]:
+    """(units/s from every worker ready to the last result, what the actors did)."""
+    import ray
+    window = Window()
     done = 0
-    workers_cpu = 0.0
     for group in executor.run(engine, spec, texts, threading.Event()):
         done += len(group)
-        if first is None:
-            first = time.perf_counter()
-        else:
-            after += len(group)
-        if done == len(texts) and getattr(executor, "actors", None):
-            import ray
-            workers_cpu = sum(ray.get([a.cpu_seconds.remote() for a in executor.actors]))
-    end = time.perf_counter()
-    return first - start, end - first, after, workers_cpu, time.process_time() - cpu0
+        if done == len(texts):
+            # now, not after the loop: the actors are stopped then, and a
+            # stopped actor's CPU is not added to its parent's (the raylet's)
+            end = time.monotonic()
+            facts = ray.get([a.__ray_call__.remote(actor_facts) for a in executor.actors])
+            threads = [thread_cpu(f["pid"]) for f in facts]
+            window.close()
+    ready, n = executor.ready_at, len(texts)
+    services = window.ours - window.driver - sum(map(sum, threads))
+    fact = (f"ready {ready[-1] - window.t:.1f} s after start ({1e3 * (ready[-1] - ready[0]):.0f} ms "
+            f"apart); {window}; CPU/unit: driver {1e3 * window.driver / n:.1f} ms, Ray's services "
+            f"{1e3 * services / n:.1f} ms; actors: {facts[0]['env']}, inter threads "
+            f"{[f['inter'] for f in facts]}, their 3 busiest threads "
+            f"{[[round(c, 1) for c in t[:3]] for t in threads]} s")
+    return n / (end - ready[-1]), fact
+
+
+PLAIN = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from l10n_tool.mt.engine import EngineSpec
+texts = json.loads(sys.stdin.readline())
+engine = EngineSpec("argos", "en", {target!r}, {options!r}).create()
+engine.translator
+print("ready", flush=True)
+sys.stdin.readline()
+start = time.monotonic()
+for _ in engine.translate(texts):
+    pass
+print(time.monotonic() - start, flush=True)
+"""
+
+
+def plain_run(workers: int, texts: list[str], target: str, options: dict) -> tuple[float, str]:
+    """Units/s of ``workers`` processes, each with its share of the units,
+    started together once every one has its model loaded."""
+    code = PLAIN.format(root=str(ROOT), target=target, options=options)
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True) for _ in range(workers)]
+    for k, proc in enumerate(procs):
+        proc.stdin.write(json.dumps(texts[k::workers]) + "\n")
+        proc.stdin.flush()
+    for proc in procs:
+        assert proc.stdout.readline() == "ready\n"
+    window = Window()
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    for proc in procs:
+        proc.wait()
+    window.close()
+    slowest = max(float(proc.stdout.read()) for proc in procs)
+    return len(texts) / slowest, str(window)
+
+
+def local_run(engine, spec, texts) -> tuple[float, str]:
+    from l10n_tool.mt.executors.local import LocalExecutor
+    engine.translator
+    window = Window()
+    for _ in LocalExecutor().run(engine, spec, texts, threading.Event()):
+        pass
+    window.close()
+    return len(texts) / window.wall, str(window)
 
 
 def driver_project(work: Path, n: int) -> Path:
@@ -110,7 +243,8 @@ def driver_project(work: Path, n: int) -> Path:
     return proj
 
 
-def driver_cost(work: Path, n: int, executor_name: str) -> tuple[int, float]:
+def driver_cost(work: Path, n: int, executor_name: str) -> tuple[int, float, float]:
+    """(units, wall seconds, this process's CPU seconds) of the translate step."""
     from l10n_tool.config import load_settings, with_overrides
     from l10n_tool.locales import get_locale
     from l10n_tool.mt.cache import MTCache
@@ -132,23 +266,23 @@ def driver_cost(work: Path, n: int, executor_name: str) -> tuple[int, float]:
     spec = settings.spec("en", "de")
     engine = spec.create()
     executor = create(executor_name, settings)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with MTCache(cache_dir / "mt.sqlite") as cache:
         summary = translate_locale(project, target, engine, project.glossary(), cache,
                                    executor=executor, spec=spec)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     for po in (proj / "locales" / "de").glob("*.po"):
         po.unlink()                                   # the next run starts blank again
-    return summary.translated, seconds
+    return summary.translated, seconds, cpu
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=str(ROOT.parent / "shared/models/translate-en_xx-bench.argosmodel"))
-    ap.add_argument("--units", type=int, default=160)
+    ap.add_argument("--units", type=int, default=400)
     ap.add_argument("--driver-units", type=int, default=6000)
     ap.add_argument("--batch-size", type=int, default=8)
-    ap.add_argument("--repeats", type=int, default=2, help="Ray runs per worker count (medians)")
+    ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="l10n-bench-ray-"))
@@ -156,7 +290,6 @@ def main() -> None:
     import ray
 
     from l10n_tool.mt import models
-    from l10n_tool.mt.executors.local import LocalExecutor
     from l10n_tool.mt.executors.ray import RayExecutor
     from l10n_tool.mt.settings import MTSettings
 
@@ -164,65 +297,71 @@ def main() -> None:
     texts = sample(corpus_units(), args.units)
     print(f"model: {pkg.code} {pkg.version} ({pkg.pair}); {len(texts)} units from "
           f"{CORPUS.name}; beam 2, batch {args.batch_size}, 1 thread per worker; "
-          f"{len(os.sched_getaffinity(0))} cores here")
+          f"{len(os.sched_getaffinity(0))} cores here", flush=True)
 
     options = {"beam": 2, "threads": 1, "batch_size": args.batch_size, "device": "cpu"}
-    rates: dict[str, float] = {}
-    settings = MTSettings(engine="argos", executor="local", options=options)
-    spec = settings.spec("en", pkg.to_code)
+    spec = MTSettings(engine="argos", executor="local", options=options).spec("en", pkg.to_code)
     engine = spec.create()
-    head, rest, after, _, _ = timed_run(LocalExecutor(), engine, spec, texts)
-    rates["local, 1 thread"] = after / rest
-    print(f"local, 1 thread:  first batch after {head:.1f} s, then {after / rest:.2f} units/s")
-
     # 4 CPU slots whatever the machine: the sleeping engine's 4 workers need no CPU
-    ray.init(num_cpus=max(4, len(os.sched_getaffinity(0))), include_dashboard=False, log_to_driver=False,
-             logging_level="error")
-    measured: dict[int, list[float]] = {1: [], 2: []}
-    cpu: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
-    for _ in range(args.repeats):                 # interleaved, so load changes hit both
-        for workers in (1, 2):
-            settings = MTSettings(engine="argos", executor="ray", workers=workers, options=options)
-            head, rest, after, wcpu, dcpu = timed_run(RayExecutor(settings), engine, spec, texts)
-            measured[workers].append(after / rest)
-            cpu[workers].append((wcpu / len(texts), dcpu / len(texts)))
-            print(f"ray, {workers} worker{'s' if workers > 1 else ' '}:  start-up and first batch "
-                  f"{head:.1f} s, then {after / rest:.2f} units/s; CPU per unit: workers "
-                  f"{1e3 * wcpu / len(texts):.0f} ms (model load included), driver "
-                  f"{1e3 * dcpu / len(texts):.1f} ms")
-    for workers, values in measured.items():
-        rates[f"ray, {workers} workers"] = statistics.median(values)
-    ratio = rates["ray, 2 workers"] / rates["ray, 1 workers"]
-    print(f"\nmedians: 1 worker {rates['ray, 1 workers']:.2f}, 2 workers "
-          f"{rates['ray, 2 workers']:.2f} units/s")
-    print(f"2 workers vs 1 worker: {ratio:.2f}x (target >= 1.7x)")
-    worker_ms = statistics.median(c[0] for c in cpu[1] + cpu[2]) * 1e3
-    driver_ms = statistics.median(c[1] for c in cpu[2]) * 1e3
-    print(f"CPU per unit (medians): a worker {worker_ms:.0f} ms, the Ray driver {driver_ms:.1f} ms: "
-          f"on idle cores N workers give ~N x {1e3 / worker_ms:.2f} units/s, and the driver's "
-          f"CPU ({driver_ms / worker_ms:.1%} of a worker's) caps it near "
-          f"{worker_ms / driver_ms:.0f} workers")
-    print(f"ray 1 worker vs local: {rates['ray, 1 workers'] / rates['local, 1 thread']:.2f}x")
+    ray.init(num_cpus=max(4, len(os.sched_getaffinity(0))), include_dashboard=False,
+             log_to_driver=False, logging_level="error")
 
-    sleeping: dict[int, float] = {}
+    def on_ray(workers):
+        settings = MTSettings(engine="argos", executor="ray", workers=workers, options=options)
+        return ray_run(RayExecutor(settings), engine, spec, texts)
+
+    rows = {
+        "local, 1 thread": lambda: local_run(engine, spec, texts),
+        "plain, 1 process": lambda: plain_run(1, texts, pkg.to_code, options),
+        "plain, 2 processes": lambda: plain_run(2, texts, pkg.to_code, options),
+        "ray, 1 worker": lambda: on_ray(1),
+        "ray, 2 workers": lambda: on_ray(2),
+    }
+    rates: dict[str, list[float]] = {name: [] for name in rows}
+    for repeat in range(args.repeats):
+        print(f"\nrepeat {repeat + 1}:", flush=True)
+        for name, measure in rows.items():
+            rate, facts = measure()
+            rates[name].append(rate)
+            print(f"  {name + ':':20} {rate:6.2f} units/s; {facts}", flush=True)
+        print(f"  ratios: ray 2/1 {rates['ray, 2 workers'][-1] / rates['ray, 1 worker'][-1]:.2f}x, "
+              f"plain 2/1 {rates['plain, 2 processes'][-1] / rates['plain, 1 process'][-1]:.2f}x",
+              flush=True)
+
+    median = {name: statistics.median(values) for name, values in rates.items()}
+    print("\nmedians: " + ", ".join(f"{name} {rate:.2f}" for name, rate in median.items()))
+    ray_ratios = [two / one for one, two in zip(rates["ray, 1 worker"], rates["ray, 2 workers"])]
+    plain_ratios = [two / one for one, two in zip(rates["plain, 1 process"],
+                                                  rates["plain, 2 processes"])]
+    print(f"2 workers vs 1, per repeat: ray {', '.join(f'{r:.2f}x' for r in ray_ratios)} "
+          f"(target >= 1.7x); plain processes {', '.join(f'{r:.2f}x' for r in plain_ratios)}")
+    print(f"ray 1 worker vs local: {median['ray, 1 worker'] / median['local, 1 thread']:.2f}x")
+
+    sleeping: dict[int, tuple[float, float]] = {}
     for workers in (1, 2, 4):
         settings = MTSettings(engine="bench.ray:SleepEngine", executor="ray", workers=workers,
-                              options={})
+                              options={"batch_size": args.batch_size})
         sleep_spec = settings.spec("en", "zh")
-        head, rest, after, _, _ = timed_run(RayExecutor(settings), sleep_spec.create(),
-                                            sleep_spec, texts * 2)
-        sleeping[workers] = after / rest
-    print(f"executor alone (an engine that sleeps {1e3 * SleepEngine.SECONDS:.0f} ms per unit, "
-          f"ideal {1 / SleepEngine.SECONDS:.0f} units/s per worker): " +
-          ", ".join(f"{w} worker{'s' if w > 1 else ''} {r:.1f} units/s ({r / sleeping[1]:.2f}x)"
-                    for w, r in sleeping.items()))
+        executor = RayExecutor(settings)
+        end = None
+        for _ in executor.run(sleep_spec.create(), sleep_spec, texts * 2, threading.Event()):
+            end = time.monotonic()
+        # actors that start far apart leave a range: the last one ready may find
+        # most of the work done, the first one had the rest to itself for a while
+        sleeping[workers] = tuple(2 * len(texts) / (end - executor.ready_at[k]) for k in (0, -1))
+    print(f"\nexecutor alone (an engine that sleeps {1e3 * SleepEngine.SECONDS:.0f} ms per unit, "
+          f"ideal {1 / SleepEngine.SECONDS:.0f} units/s per worker; from the first / last worker "
+          "ready): " + ", ".join(
+              f"{w} worker{'s' if w > 1 else ''} {a:.1f}/{b:.1f} units/s "
+              f"({a / sleeping[1][0]:.2f}x/{b / sleeping[1][0]:.2f}x)"
+              for w, (a, b) in sleeping.items()))
 
-    n, secs = driver_cost(work, args.driver_units, "local")
-    print(f"\ndriver, whole translate step with the pseudo engine, local: {n} units in "
-          f"{secs:.2f} s = {1e3 * secs / n:.3f} ms/unit -> ceiling {n / secs:,.0f} units/s")
-    n, secs = driver_cost(work, args.driver_units, "ray")
-    print(f"driver, the same through Ray (2 workers, Ray start included): {n} units in "
-          f"{secs:.2f} s = {1e3 * secs / n:.3f} ms/unit -> ceiling {n / secs:,.0f} units/s")
+    for name in ("local", "ray"):
+        n, secs, cpu = driver_cost(work, args.driver_units, name)
+        print(f"driver, whole translate step with the pseudo engine, {name}"
+              f"{' (2 workers, their start included)' if name == 'ray' else ''}: {n} units in "
+              f"{secs:.2f} s; the driver's CPU {1e3 * cpu / n:.3f} ms/unit -> one driver core "
+              f"takes in at most {n / cpu:,.0f} units/s")
     ray.shutdown()
     shutil.rmtree(work, ignore_errors=True)
 

@@ -61,10 +61,18 @@ def test_a_killed_worker_has_its_units_retried(cluster, tiny_model, l10n, projec
     engine = spec.create()
     expected = dict(engine.translate(texts))
 
+    def actor_threads(worker) -> tuple:       # nested: Ray sends it by value, not by module
+        import os
+        return (os.environ.get("OMP_NUM_THREADS"), os.environ.get("MKL_NUM_THREADS"),
+                worker.engine.translator.num_translators)
+
     executor = RayExecutor(settings)
     got: dict[int, str] = {}
     for group in executor.run(engine, spec, texts, threading.Event()):
         if not got:
+            # one CTranslate2 thread, whatever OMP/MKL settings Ray or the
+            # driver's environment would hand the actor
+            assert ray.get(executor.actors[0].__ray_call__.remote(actor_threads)) == ("1", "1", 1)
             ray.kill(executor.actors[0])         # mid-run: its queued batches are lost
         got.update(group)
     assert executor.died == 1

@@ -1,9 +1,8 @@
 """Run the engine on a Ray cluster: one actor per worker, each loading the model once.
 
 Units go out in length-sorted batches, exactly the batches a local run would
-make, so the output is identical to a local run, longest first and
-round-robin; each actor has two batches queued so it never waits for the
-driver. Results stream back as they finish
+make, so the output is identical to a local run, longest first, one batch to
+each idle actor. Results stream back as they finish
 (``ray.wait``), in any order, to the driver, which alone writes the cache and
 the PO files. An actor that dies has its batches sent to another one (a
 replacement is started when none is left), up to ``MAX_RETRIES`` times per
@@ -22,8 +21,6 @@ from typing import Iterator
 from l10n_tool.errors import L10nError
 from l10n_tool.mt.engine import Engine, EngineSpec
 
-#: Batches queued on each actor: one running, one waiting.
-PER_ACTOR = 2
 MAX_RETRIES = 3
 POLL_S = 0.1
 DEFAULT_BATCH = 32
@@ -56,11 +53,6 @@ class _Worker:
     def translate(self, batch: list[tuple[int, str]]) -> list[tuple[int, str]]:
         return [(batch[j][0], text) for j, text in self.engine.translate([t for _, t in batch])]
 
-    def cpu_seconds(self) -> float:
-        """CPU time of this worker's process: a benchmark's measure that a busy
-        machine does not distort the way it distorts wall time."""
-        return time.process_time()
-
 
 def batches(engine: Engine, texts: list[str], size: int) -> list[list[tuple[int, str]]]:
     """The batches a local run makes: stable sort by the engine's own length
@@ -79,6 +71,9 @@ class RayExecutor:
         self._starting: list = []       # every actor started, to stop them all at the end
         self.workers = 0
         self.died = 0
+        #: time.monotonic() when each worker had its model loaded: throughput is
+        #: measured from there, since start-up is paid once per run, not per unit
+        self.ready_at: list[float] = []
 
     def describe(self) -> str:
         died = f", {self.died} died and their units were retried" if self.died else ""
@@ -105,6 +100,10 @@ class RayExecutor:
             [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
         if "ARGOS_PACKAGES_DIR" in os.environ:
             env["ARGOS_PACKAGES_DIR"] = os.environ["ARGOS_PACKAGES_DIR"]
+        # CTranslate2's MKL starts MKL_NUM_THREADS threads whatever intra_threads
+        # says, and Ray sets only OMP_NUM_THREADS: an actor would use more CPUs
+        # than it reserved, inherited from whoever started the cluster
+        env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(threads)
         # Ray hides GPUs from actors that do not ask for one
         gpus = 1 if spec.options.get("device") == "cuda" else 0
         return self.ray.remote(num_cpus=threads, num_gpus=gpus, max_restarts=0,
@@ -142,7 +141,7 @@ class RayExecutor:
         # an actor gets work only once its model is loaded: one that the cluster
         # cannot place yet (more workers than CPUs) would hold its batches forever
         starting: dict = {}             # ready() ref → actor
-        load: dict[int, int] = {}
+        busy: set[int] = set()          # id() of the actors that have a batch
 
         def start():
             actor = Actor.remote(spec)
@@ -152,18 +151,22 @@ class RayExecutor:
         for _ in range(self.workers):
             start()
         # longest first: the last batches to finish are then the short ones, so no
-        # worker is left with a long tail while the others idle
+        # worker is left with a long tail while the others idle. One batch per
+        # actor, none queued behind it: a padded batch of long units can cost
+        # seconds, and one waiting behind it would wait while another actor
+        # idles (on the real pages, the first actor ready took the two costliest
+        # batches and finished seconds after the other); the gap between two
+        # batches, a round trip to the driver, costs about a millisecond
         queue = deque((batch, 0) for batch in reversed(
             batches(engine, texts, int(spec.options.get("batch_size") or DEFAULT_BATCH))))
         in_flight: dict = {}            # ref → (actor, batch, tries)
         failed_starts = 0
         while (queue or in_flight) and not stop.is_set():
-            for _ in range(PER_ACTOR):  # round-robin: one batch per idle worker at a time
-                for actor in self.actors:
-                    if queue and load[id(actor)] < PER_ACTOR:
-                        batch, tries = queue.popleft()
-                        in_flight[actor.translate.remote(batch)] = (actor, batch, tries)
-                        load[id(actor)] += 1
+            for actor in self.actors:
+                if queue and id(actor) not in busy:
+                    batch, tries = queue.popleft()
+                    in_flight[actor.translate.remote(batch)] = (actor, batch, tries)
+                    busy.add(id(actor))
             ready, _ = ray.wait(list(in_flight) + list(starting), num_returns=1, timeout=POLL_S)
             for ref in ready:
                 if ref in starting:
@@ -182,10 +185,10 @@ class RayExecutor:
                     if error:
                         raise L10nError(f"on a Ray worker: {error}")
                     self.actors.append(actor)
-                    load[id(actor)] = 0
+                    self.ready_at.append(time.monotonic())
                     continue
                 actor, batch, tries = in_flight.pop(ref)
-                load[id(actor)] -= 1
+                busy.discard(id(actor))
                 try:
                     group = ray.get(ref)
                 except RayActorError:
