@@ -32,22 +32,44 @@ WS_RE = re.compile(r"\s+")
 CJK_TERMINATORS = "。！？"
 
 
-def _starts_sentence(rest: str) -> bool:
-    i = 0
+def _starts_sentence(text: str, i: int) -> bool:
+    """The text from ``i`` on starts like a sentence (after any openers)."""
     while True:
-        m = OPENER_RE.match(rest, i)
+        m = OPENER_RE.match(text, i)
         if not m:
             break
         i = m.end()
-    if i >= len(rest):
+    if i >= len(text):
         return False
-    ch = rest[i]
+    ch = text[i]
     return ch.isdigit() or ch.isupper() or (ch.isalpha() and not ch.islower())
 
 
-def _is_abbreviation(before: str, rest: str, lang: str) -> bool:
-    words = markup.strip(before).split()
-    token = words[-1] if words else ""
+#: how much text next to a period is read to tell an abbreviation; the whole
+#: text only when the word or number might reach further (a paragraph of a
+#: thousand sentences must not be read a thousand times)
+_NEAR = 200
+
+
+def _last_word(before: str) -> str:
+    near = before[-_NEAR:]
+    words = markup.strip(near).split()
+    if len(near) < len(before) and len(words) < 2:
+        words = markup.strip(before).split()
+    return words[-1] if words else ""
+
+
+def _starts_with_number(text: str, i: int) -> bool:
+    near = markup.strip(text[i:i + _NEAR])
+    if len(text) - i > _NEAR and not near.strip():
+        near = markup.strip(text[i:])
+    return bool(re.match(r"\s*\d", near))
+
+
+def _is_abbreviation(before: str, text: str, nxt: int, lang: str) -> bool:
+    """The period ending ``before`` ends an abbreviation, given the text
+    that follows from ``nxt``."""
+    token = _last_word(before)
     word = token.lstrip("\"'“‘«([").rstrip(".")
     low = word.lower()
     if low in ABBREVIATIONS.get(lang, set()):
@@ -57,7 +79,7 @@ def _is_abbreviation(before: str, rest: str, lang: str) -> bool:
     if re.fullmatch(r"[A-Z]", word):                          # an initial: J. Smith
         return True
     if low in NUMBER_ABBREVIATIONS.get(lang, set()):
-        return bool(re.match(r"\s*\d", markup.strip(rest)))
+        return _starts_with_number(text, nxt)
     return False
 
 
@@ -89,10 +111,9 @@ def split_sentences(text: str, lang: str = "en") -> list[tuple[str, str]]:
         nxt = ws.end() if ws else end
         if nxt >= len(text) or _depth(text[start:end]) != 0:
             continue
-        rest = text[nxt:]
-        if not cjk and not _starts_sentence(rest):
+        if not cjk and not _starts_sentence(text, nxt):
             continue
-        if m.group() == "." and _is_abbreviation(text[start:m.start()], rest, lang):
+        if m.group() == "." and _is_abbreviation(text[start:m.start()], text, nxt, lang):
             continue
         out.append((text[start:end], text[end:nxt]))
         start = nxt

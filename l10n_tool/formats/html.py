@@ -91,7 +91,12 @@ _LINE_BREAKS = re.compile("[\u2028\u2029\x85]")
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
+_DIRTY = re.compile(f"{_LINE_BREAKS.pattern}|{_UNSAFE.pattern}")
+
+
 def _clean(text: str) -> str:
+    if not _DIRTY.search(text):
+        return text              # nearly all text: one scan, no copies
     return _UNSAFE.sub("", _LINE_BREAKS.sub(" ", text))
 
 
