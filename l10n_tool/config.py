@@ -251,7 +251,11 @@ def _po_wrap(r: _Reader, table: dict, where: tuple[str, ...]) -> int | str:
 
 def _extract_rules(r: _Reader, table: dict) -> Any:
     """Selector rules via the classify helper when that module is installed; its
-    errors get the line of the key they name (else of the table)."""
+    errors get the line of the key they name (else of the table). No table:
+    the default rules, without loading the classifier for commands that never
+    read a page."""
+    if not table:
+        return {}
     from l10n_tool.formats.classify import rules_from_table
     try:
         return rules_from_table(table, r.path)
