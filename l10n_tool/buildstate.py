@@ -253,6 +253,10 @@ class Memory(Mapping):
                                           (self.locale,)):
             yield (ctx or None, msgid)
 
+    def empty(self) -> bool:
+        return self.db.execute("SELECT 1 FROM tm WHERE locale = ? LIMIT 1",
+                               (self.locale,)).fetchone() is None
+
     def __len__(self) -> int:
         return self.db.execute("SELECT COUNT(DISTINCT ctx || char(31) || msgid) FROM tm "
                                "WHERE locale = ?", (self.locale,)).fetchone()[0]

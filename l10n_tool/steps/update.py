@@ -59,7 +59,10 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
                 plan.append((slug, path, inputs, _stale(state, path, inputs, gained[loc.code])))
             state.commit()           # workers read the memory through connections of their own
             todo = [(slug, path) for slug, path, _, stale in plan if stale]
-            merged = iter(workers.fan_out(lambda task: _merge_one(project, state, loc, *task), todo))
+            # no memory yet (a first run): no query per entry to learn that
+            reuse = bool(todo) and not state.memory(loc.code).empty()
+            merged = iter(workers.fan_out(lambda task: _merge_one(project, state, loc, reuse, *task),
+                                          todo))
             for slug, path, inputs, stale in plan:
                 if not stale:
                     run.files.append(UpdateResult(loc.code, path, None, False))
@@ -70,8 +73,8 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
                 state.remember(loc.code, path, reviewed)
                 run.files.append(UpdateResult(loc.code, path, result, written))
             folder = project.settings.locales_dir / loc.code
-            run.orphaned += [project.rel(p) for p in sorted(folder.glob("*.po"))
-                             if p.stem not in slugs and p.stem not in pages.failed]
+            known = set(slugs) | pages.failed
+            run.orphaned += [project.rel(p) for p in sorted(folder.glob("*.po")) if p.stem not in known]
     return run
 
 
@@ -84,13 +87,15 @@ def _stale(state: BuildState, path: Path, inputs: str, gained: set[str]) -> bool
     return bool(gained and gained & set(known.data.get("untranslated", ())))
 
 
-def _merge_one(project: Project, state: BuildState, loc: LocaleInfo, slug: str, path: Path):
+def _merge_one(project: Project, state: BuildState, loc: LocaleInfo, reuse: bool, slug: str,
+               path: Path):
     """Merge one page's template into its PO file of the locale and save it;
     the outcome comes back as plain data (this may run in a worker)."""
     with state.memory_reader(loc.code) as memory:
         pot = _template(project, slug)
         old = project.load_po(path) if path.exists() or path.is_symlink() else None
-        merged = catalog.merge(pot, old, loc, project.settings.site_name, memory)
+        merged = catalog.merge(pot, old, loc, project.settings.site_name,
+                               memory if reuse else None)
     written = project.save_po(path, merged.po)
     untranslated = [e.msgid for e in merged.po if catalog.state(e) is catalog.State.UNTRANSLATED]
     reviewed = list(catalog.reviewed_rows(merged.po))
