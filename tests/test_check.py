@@ -31,10 +31,14 @@ def edit(path: Path, msgid_start: str, change) -> int:
     assert new != entry.msgstr, "the plant must change something"
     entry.msgstr = new
     po.save(str(path))
+    return msgid_line(path, entry.msgid)
+
+
+def msgid_line(path: Path, msgid: str) -> int:
+    """The line of the ``msgid`` keyword of the entry with this msgid."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    first = polib.pofile(str(path))
-    for e in first:
-        if e.msgid == entry.msgid:
+    for e in polib.pofile(str(path)):
+        if e.msgid == msgid:
             i = max(0, e.linenum - 2)
             while not lines[i].startswith("msgid "):
                 i += 1
@@ -438,7 +442,7 @@ def test_unusable_cache_only_means_a_full_check(project, l10n, damage):
 def test_shared_renderings_shortcut_equals_candidate_set_intersection(spaced):
     """glossary-consistency's fast path must give exactly the verdict of the full sets."""
     from hypothesis import given, settings, strategies as st
-    from l10n_tool.checks.glossary import _candidates, _shared, _words
+    from l10n_tool.checks.glossary import _any_shared, _candidates, _words
 
     alphabet = "ab cd-'’,<1>两江新区开发" if not spaced else "abc d-'’,.<1>/ "
     texts = st.lists(st.text(alphabet=alphabet, max_size=30), min_size=2, max_size=5)
@@ -447,7 +451,8 @@ def test_shared_renderings_shortcut_equals_candidate_set_intersection(spaced):
     @given(texts)
     def same(items):
         words = [_words(t, spaced) for t in items]
-        assert _shared(words, spaced) == set.intersection(*(_candidates(w, spaced) for w in words))
+        assert _any_shared(words, spaced) == bool(set.intersection(*(_candidates(w, spaced)
+                                                                     for w in words)))
     same()
 
 
@@ -518,4 +523,119 @@ def test_entry_pattern_reads_what_the_line_reader_reads():
             assert not isinstance(lines, L10nError), (text, lines)
             assert [[getattr(d, f) for f in fields] for d in fast] == \
                 [[getattr(d, f) for f in fields] for d in lines]
+    same()
+
+
+PARKS = "So far, almost 120 urban parks"
+
+
+def test_text_repeated_on_many_pages_is_reported_on_each_as_a_fresh_check_does(project, l10n):
+    """Entries that recur on page after page are checked once per locale; every
+    copy is still reported at its own file and line, a draft copy as a draft,
+    and a rerun after one page changed reports what a --no-cache check does."""
+    glossary = project / "glossary.csv"        # a term with no approved rendering yet
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        "Liangjiang New Area,translate,两江新区,", "Liangjiang New Area,translate,,"), encoding="utf-8")
+    original = po_file(project, "zh_Hans", MEDIA)
+    edit(original, PARKS, lambda s: s.replace("120", "12"))
+    copies = []
+    for n in range(4):
+        slug = f"copy-{n}"
+        (project / "source" / f"{slug}.html").write_bytes((project / "source" / f"{MEDIA}.html").read_bytes())
+        copy = polib.pofile(str(original))
+        if n == 1:      # the same entries further down the file
+            copy.insert(0, polib.POEntry(msgid="A line of its own", msgstr="独有的一行"))
+        if n == 2:      # the violation as an unreviewed draft
+            next(e for e in copy if e.msgid.startswith(PARKS)).flags.append("fuzzy")
+        if n == 3:      # another rendering of the term
+            entry = next(e for e in copy if e.msgid.startswith("Overseas Chinese media"))
+            entry.msgstr = entry.msgstr.replace("两江新区", "两江开发区")
+        copy.save(str(po_file(project, "zh_Hans", slug)))
+        copies.append(slug)
+
+    def report(*args):
+        r = l10n(project, "check", "-l", "zh_Hans", "--format", "json", *args, expect=None)
+        return r.exit_code, json.loads(r.stdout)
+
+    code, fresh = report("--no-cache")
+    numbers = {(f["file"], f["severity"], f["line"]) for f in fresh["findings"]
+               if f["check"] == "numbers"}
+    parks = next(e.msgid for e in polib.pofile(str(original)) if e.msgid.startswith(PARKS))
+    lines = {slug: msgid_line(po_file(project, "zh_Hans", slug), parks) for slug in [MEDIA, *copies]}
+    assert numbers == {(f"locales/zh_Hans/{slug}.po", "warning" if slug == "copy-2" else "error",
+                        lines[slug]) for slug in lines}
+    assert lines["copy-1"] != lines[MEDIA]
+    assert [f["file"] for f in fresh["findings"] if f["check"] == "glossary-consistency"] == \
+        ["locales/zh_Hans/copy-3.po"]
+    assert (code, fresh) == report()                         # fills the memo
+    assert (code, fresh) == report()                         # all of it remembered
+    edit(po_file(project, "zh_Hans", "copy-0"), PARKS, lambda s: s.replace("12", "120"))
+    code, fresh = report("--no-cache")
+    assert (code, fresh) == report()
+    assert "locales/zh_Hans/copy-0.po" not in {f["file"] for f in fresh["findings"]
+                                              if f["check"] == "numbers"}
+
+
+def test_every_summary_is_plain_json_data(project):
+    """A remembered summary comes back through JSON: a fresh one must already be
+    exactly that (lists, not tuples), or a rerun could see other data."""
+    from l10n_tool import catalog, checks
+    from l10n_tool.checks.finding import CatalogFile, Context
+    from l10n_tool.glossary import parse
+    from l10n_tool.locales import get_locale
+
+    path = project / "glossary.csv"        # a term with no approved rendering yet
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Liangjiang New Area,translate,两江新区,", "Liangjiang New Area,translate,,"), encoding="utf-8")
+    glossary, _ = parse(path)
+    seen = set()
+    for locale in ("zh_Hans", "de"):
+        files = [CatalogFile(p.name, catalog.load(p), p.stem)
+                 for p in sorted((project / "locales" / locale).glob("*.po"))]
+        ctx = Context(get_locale(locale), files, glossary)
+        for check in checks.REGISTRY:
+            if check.summary is not None:
+                for f in files:
+                    summary = check.summary(ctx, f)
+                    assert json.loads(json.dumps(summary)) == summary, check.id
+                    seen.update([check.id] if summary else [])
+    assert seen == {c.id for c in checks.REGISTRY if c.summary is not None}
+
+
+def test_shortcuts_of_the_entry_checks_give_the_full_verdicts():
+    """numbers tries the msgstr read the msgid's way before the locale's notations,
+    and reads a run of bare digits without grouping it; placeholders compares
+    token sequences before the placeholders themselves: each verdict must be
+    exactly the one of the full computation."""
+    from decimal import Decimal
+    from hypothesis import given, settings, strategies as st
+    from l10n_tool import markup
+    from l10n_tool.checks import numbers, placeholders
+    from l10n_tool.locales import get_locale
+
+    class Ctx:
+        locale = get_locale("de")
+
+    def full_numbers(msgid, msgstr):
+        wanted = numbers.source_values(msgid)
+        have = numbers.target_values(msgstr, Ctx.locale) if wanted else set()
+        return [values for values in wanted if not {v.normalize() for v in values} & have]
+
+    pieces = ["1", "2", "0", "12", "1.5", "4,500", "4.500", "20 000", " ", ".", ",", "'", "’",
+              "\u00a0", "<1>", "</1>", "<2/>", "</2>", "\\<1>", "\\", "<", " Mio", " billion",
+              " tausend", "x", "A380"]
+    text = st.lists(st.sampled_from(pieces), max_size=10).map("".join)
+
+    @settings(max_examples=1500, deadline=None)
+    @given(text, text)
+    def same(msgid, msgstr):
+        entry = polib.POEntry(msgid=msgid, msgstr=msgstr)
+        got = list(numbers.rule(Ctx, entry))
+        assert [e for e, _, _ in got] == [format(min(v), "f") for v in full_numbers(msgid, msgstr)]
+        why = markup.compare(msgid, msgstr) if "<" in msgid + msgstr else None
+        assert [w for _, _, w in placeholders.rule(Ctx, entry)] == ([why] if why else [])
+        for run in numbers.NUMBER_RUN.finditer(msgstr):
+            if run.group().isdigit():
+                assert numbers._run_values(msgstr, run, ".", ",", "de") == [
+                    Decimal(run.group()).scaleb(numbers._scale_after(msgstr, run.end(), "de"))]
     same()

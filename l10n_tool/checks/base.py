@@ -9,13 +9,17 @@ A rule comes in one of four scopes:
 
 * ``entry``: ``rule(ctx, entry)`` yields ``(expected, found, message)`` for
   one PO entry; the runner calls it for every reviewed entry (at the check's
-  severity) and every draft (at most a warning), and builds the findings;
+  severity) and every draft (at most a warning), and builds the findings. It
+  may look at what the entry says (its strings, flags and comments) but not
+  at where it is (its line, its references): an entry repeated on many pages
+  is checked once per locale;
 * ``file``: ``rule(ctx, file)`` yields ``Finding``s about one catalog as a
   whole (its completeness, whether its page still exists);
 * ``locale``: rules across the catalogs of one locale. Either ``rule(ctx)``
   sees every catalog at once, or the check also declares
   ``summary(ctx, file)``, the little it needs from one catalog as plain JSON
-  data (lists, strings, numbers), and ``rule(ctx, summaries)`` gets
+  data (lists, strings, numbers: exactly what ``json.loads`` would give back,
+  so no tuples), and ``rule(ctx, summaries)`` gets
   ``[(path, summary), …]`` in file order; summaries are remembered with
   each catalog, so a rerun need not read the catalogs that did not change;
 * ``project``: ``rule(ctx)`` runs once per run (the glossary file, locale

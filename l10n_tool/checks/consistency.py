@@ -11,7 +11,8 @@ from l10n_tool.checks.finding import Finding, shorten
 
 def summary(ctx, f):
     """Each reviewed entry: [msgctxt, msgid, msgstr, line]."""
-    return [[e.msgctxt, e.msgid, e.msgstr, e.linenum] for e in f.po if catalog.is_reviewed(e)]
+    return [[e.msgctxt, e.msgid, e.msgstr, e.linenum] for e, st in zip(f.po, f.states)
+            if st is catalog.State.REVIEWED]
 
 
 def rule(ctx, summaries):

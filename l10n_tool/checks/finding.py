@@ -63,6 +63,11 @@ class CatalogFile:
     def stats(self) -> catalog.Stats:
         return catalog.stats(self.po)
 
+    @cached_property
+    def states(self) -> list[catalog.State]:
+        """Each entry's state, in file order: asked once, by every check that needs it."""
+        return [catalog.state(e) for e in self.po]
+
 
 @dataclass
 class Context:
@@ -78,6 +83,11 @@ class Context:
     #: the same key and inputs (JSON data): for a locale check's costly parts
     remember: Callable[[str, Any, Callable[[], Any]], Any] = field(
         default=lambda key, inputs, compute: compute(), repr=False)
+    #: an entry's content (``runner._content``) → what the entry checks said about it
+    verdicts: dict = field(default_factory=dict, repr=False)
+    #: what a check worked out from some text, for the other catalogs of the locale
+    #: where the same text recurs: keyed by the check's id and the text
+    cache: dict = field(default_factory=dict, repr=False)
     _numbers: dict | None = field(default=None, repr=False)
 
     def terms(self, text: str) -> list:
@@ -88,9 +98,9 @@ class Context:
 
     def term_number(self, term) -> int:
         """A term's place in the glossary: how summaries name it in plain JSON."""
-        if self._numbers is None:
-            self._numbers = {t: i for i, t in enumerate(self.glossary.terms)}
-        return self._numbers[term]
+        if self._numbers is None:   # by identity: hashing a Term hashes its fields
+            self._numbers = {id(t): i for i, t in enumerate(self.glossary.terms)}
+        return self._numbers[id(term)]
 
 
 @dataclass

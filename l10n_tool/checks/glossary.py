@@ -18,7 +18,10 @@ from l10n_tool.locales import NO_SPACE_LANGUAGES
 
 def fixed_rule(ctx, entry):
     """Every fixed term in the msgid appears verbatim in the msgstr, as many times."""
-    wanted = Counter(o.term for o in ctx.terms(entry.msgid) if o.term.type == "fixed")
+    found = ctx.terms(entry.msgid)
+    if not found:
+        return          # most entries: no term at all
+    wanted = Counter(o.term for o in found if o.term.type == "fixed")
     for term, n in wanted.items():
         got = count_in_target(entry.msgstr, term.term, ctx.locale.code, verbatim=True)
         if got != n:
@@ -32,9 +35,9 @@ def approved_rule(ctx, entry):
     for occ in ctx.terms(entry.msgid):
         term = occ.term
         approved = term.approved(ctx.locale.code)
-        if term.type != "translate" or approved is None or term in seen:
+        if term.type != "translate" or approved is None or id(term) in seen:
             continue
-        seen.add(term)
+        seen.add(id(term))      # by identity: hashing a Term hashes its fields
         if count_in_target(entry.msgstr, approved, ctx.locale.code, verbatim=False) == 0:
             yield (approved, shorten(entry.msgstr, 40),
                    f"{term.term} must be rendered as {approved}")
@@ -49,7 +52,8 @@ MIN_RENDERING = 3
 def _words(text: str, spaced: bool) -> str:
     """The text as candidates are cut from it: words between single spaces, or
     runs of characters between NULs where the script has no spaces."""
-    text = markup.strip(text)
+    if "<" in text:         # without one, there is no placeholder or escape to strip
+        text = markup.strip(text)
     if spaced:
         return " " + " ".join(re.findall(r"\w[\w'’-]*", text)) + " "
     return re.sub(r"[\s\W]+", "\x00", text)
@@ -65,29 +69,45 @@ def _candidates(words: str, spaced: bool) -> set[str]:
             if "\x00" not in words[i:i + n]}
 
 
-def _shared(items: list[str], spaced: bool) -> set[str]:
-    """The candidates every text has: those of the first, kept while each other
-    text contains them as whole words (``_candidates`` of each, without building it)."""
-    shared = _candidates(items[0], spaced)
-    for words in items[1:]:
-        shared = {c for c in shared if (f" {c} " if spaced else c) in words}
-        if not shared:
-            break
-    return shared
+def _any_shared(items: list[str], spaced: bool) -> bool:
+    """Whether every text has one candidate in common: one of the first text's,
+    tried against each other text as whole words (``_candidates`` of each, without
+    building it). A candidate not shared fails at once, mostly on the second text,
+    so one shared rendering costs about one look per text."""
+    rest = items[1:]
+    for c in _candidates(items[0], spaced):
+        needle = f" {c} " if spaced else c
+        if all(needle in words for words in rest):
+            return True
+    return False
 
 
 def consistency_summary(ctx, f):
     """Each reviewed entry with a translate term that has no approved rendering
-    for the locale: [[term numbers], msgid, msgstr, line]."""
+    for the locale: [[term numbers], msgid, msgstr, line, the msgstr's words].
+    The words are cut here, once per text, so that a rerun after one catalog
+    changed does not cut every other catalog's again."""
     out = []
-    for entry in f.po:
-        if not catalog.is_reviewed(entry):
+    for entry, st in zip(f.po, f.states):
+        if st is not catalog.State.REVIEWED:
             continue
-        terms = sorted({ctx.term_number(o.term) for o in ctx.terms(entry.msgid)
-                        if o.term.type == "translate" and o.term.approved(ctx.locale.code) is None})
-        if terms:
-            out.append([terms, entry.msgid, entry.msgstr, entry.linenum])
+        key = ("glossary-consistency", entry.msgid, entry.msgstr)
+        row = ctx.cache.get(key)
+        if row is None:
+            row = ctx.cache[key] = _summary_row(ctx, entry)
+        if row:
+            out.append([row[0], row[1], row[2], entry.linenum, row[3]])
     return out
+
+
+def _summary_row(ctx, entry) -> tuple:
+    found = ctx.terms(entry.msgid)
+    terms = sorted({ctx.term_number(o.term) for o in found
+                    if o.term.type == "translate" and o.term.approved(ctx.locale.code) is None})
+    if not terms:
+        return ()
+    return (terms, entry.msgid, entry.msgstr,
+            _words(entry.msgstr, ctx.locale.language not in NO_SPACE_LANGUAGES))
 
 
 def consistency_rule(ctx, summaries):
@@ -95,28 +115,26 @@ def consistency_rule(ctx, summaries):
     each entry that lacks the most common rendering is reported."""
     uses = defaultdict(list)
     for path, entries in summaries:
-        for terms, msgid, msgstr, line in entries:
-            for number in terms:
-                uses[number].append((path, msgid, msgstr, line))
+        for row in entries:
+            for number in row[0]:
+                uses[number].append((path, row))
+    spaced = ctx.locale.language not in NO_SPACE_LANGUAGES
     for number, items in uses.items():
-        if len(items) < 2:
-            continue
+        if len(items) < 2 or _any_shared([row[4] for _, row in items], spaced):
+            continue    # one rendering everywhere: the usual case, cheaper than remembering
         term = ctx.glossary.terms[number]
         # a term's verdict changes only when one of its entries does: remembered by them
         rows = ctx.remember(f"glossary-consistency:{ctx.locale.code}:{term.term}", (number, items),
-                            lambda: [f.as_dict() for f in _term_findings(ctx, term, items)])
+                            lambda: [f.as_dict() for f in _term_findings(ctx, term, items, spaced)])
         yield from (Finding.of(**row) for row in rows)
 
 
-def _term_findings(ctx, term, items):
-    spaced = ctx.locale.language not in NO_SPACE_LANGUAGES
-    words = {msgstr: _words(msgstr, spaced) for _, _, msgstr, _ in items}
-    if _shared([words[msgstr] for _, _, msgstr, _ in items], spaced):
-        return          # one rendering everywhere: the usual case, and a cheap one
-    sets = [_candidates(words[msgstr], spaced) for _, _, msgstr, _ in items]
+def _term_findings(ctx, term, items, spaced: bool):
+    """Each entry without the term's most common rendering (there is no shared one)."""
+    sets = [_candidates(row[4], spaced) for _, row in items]
     counts = Counter(c for s in sets for c in s)
     best = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))[0] if counts else ""
-    for (path, msgid, msgstr, line), found in zip(items, sets):
+    for (path, (_, msgid, msgstr, line, _)), found in zip(items, sets):
         if best in found:
             continue
         yield Finding.of("glossary-consistency", "warning", ctx.locale.code, path, line,

@@ -98,6 +98,8 @@ KINDS = (
 
 
 def rule(ctx, entry):
+    if not entry.msgid_plural and not SUSPECT.search(entry.msgstr):
+        return      # most msgstrs: nothing that could be any kind below
     forms = [form for form in catalog.translations(entry) if SUSPECT.search(form)]
     if not forms:
         return

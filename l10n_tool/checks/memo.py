@@ -66,6 +66,7 @@ def _load(rows: list[dict]) -> list[Finding]:
 class CheckMemo:
     def __init__(self, state: BuildState | None, env: str = ""):
         self.state, self.env = state, env
+        self._rows: dict[str, dict[str, tuple[str, str]]] = {}
 
     @classmethod
     def open(cls, cache_dir: Path, glossary: Path, chosen: list[tuple[Check, str]]) -> "CheckMemo":
@@ -88,6 +89,24 @@ class CheckMemo:
         except (sqlite3.Error, ValueError):
             return None
 
+    def _get_of(self, prefix: str, key: str, inputs: str) -> dict | None:
+        """``_get`` for one of many keys under ``prefix``: every row under it is
+        read with the first, in one query, not one query per catalog."""
+        rows = self._rows.get(prefix)
+        if rows is None and self.state is not None:
+            try:
+                rows = self.state.memos(prefix)
+            except sqlite3.Error:
+                rows = {}
+            self._rows[prefix] = rows
+        row = (rows or {}).get(key)
+        if row is None or row[0] != inputs:
+            return None
+        try:
+            return json.loads(row[1])
+        except ValueError:
+            return None
+
     def _set(self, key: str, inputs: str, data: dict) -> None:
         if self.state is None:
             return
@@ -98,34 +117,32 @@ class CheckMemo:
             self.state = None
 
     # -- one catalog's share: entry and file checks, summaries for the locale checks
-    def _file_inputs(self, locale: str, rel: str, fingerprint: str | None, orphaned: bool,
-                     min_complete: float | None) -> str:
+    def file_inputs(self, locale: str, rel: str, fingerprint: str | None, orphaned: bool,
+                    min_complete: float | None) -> str | None:
+        """What a catalog's share was computed from (None: the file is gone, nothing to reuse)."""
+        if self.state is None or fingerprint is None:
+            return None
         return digest(self.env, locale, rel, fingerprint, orphaned, min_complete)
 
-    def file(self, locale: str, rel: str, fingerprint: str | None, orphaned: bool,
-             min_complete: float | None) -> FileResult | None:
-        if fingerprint is None:
+    def file(self, locale: str, rel: str, inputs: str | None) -> FileResult | None:
+        if inputs is None:
             return None
-        data = self._get(f"check:{locale}:{rel}",
-                         self._file_inputs(locale, rel, fingerprint, orphaned, min_complete))
+        data = self._get_of(f"check:{locale}:", f"check:{locale}:{rel}", inputs)
         try:
             return FileResult.from_json(data) if data else None
         except (KeyError, TypeError):
             return None
 
-    def summaries(self, locale: str, rel: str, fingerprint: str | None, orphaned: bool,
-                  min_complete: float | None) -> dict | None:
-        if fingerprint is None:
+    def summaries(self, locale: str, rel: str, inputs: str | None) -> dict | None:
+        if inputs is None:
             return None
-        data = self._get(f"check-summaries:{locale}:{rel}",
-                         self._file_inputs(locale, rel, fingerprint, orphaned, min_complete))
-        return data.get("summaries") if data else None
+        data = self._get_of(f"check-summaries:{locale}:", f"check-summaries:{locale}:{rel}",
+                            inputs)
+        return data.get("summaries") if isinstance(data, dict) else None
 
-    def put_file(self, locale: str, rel: str, fingerprint: str | None, orphaned: bool,
-                 min_complete: float | None, result: FileResult) -> None:
-        if fingerprint is None:
+    def put_file(self, locale: str, rel: str, inputs: str | None, result: FileResult) -> None:
+        if inputs is None:
             return
-        inputs = self._file_inputs(locale, rel, fingerprint, orphaned, min_complete)
         self._set(f"check:{locale}:{rel}", inputs, result.as_json())
         # apart, so that a run whose locales are all unchanged never decodes them
         self._set(f"check-summaries:{locale}:{rel}", inputs, {"summaries": result.summaries})

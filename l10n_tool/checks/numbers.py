@@ -68,11 +68,18 @@ def _scale_words(lang: str) -> tuple[tuple[str, int], ...]:
     return tuple((w, words[w]) for w in sorted(words, key=len, reverse=True))
 
 
+@lru_cache(maxsize=None)
+def _scale_initials(lang: str) -> frozenset[str]:
+    return frozenset(w[0] for w, _ in _scale_words(lang))
+
+
 def _scale_after(text: str, end: int, lang: str) -> int:
     words = _scale_words(lang)
     if not words:
         return 0
     spaced = text[end:end + 16].lower().lstrip()
+    if spaced[:1] not in _scale_initials(lang):
+        return 0        # most numbers: no word after them could start a scale word
     for word, exponent in words:
         if spaced.startswith(word) and (not word.isascii() or not spaced[len(word):len(word) + 1].isalpha()):
             return exponent
@@ -111,25 +118,34 @@ def _read(text: str, group: str, decimal: str, lang: str, glued: bool = True) ->
     for run in NUMBER_RUN.finditer(text):
         if not glued and run.start() and GLUED.match(text[run.start() - 1]):
             continue
-        chunks = [(m.group(1), m.group(2), run.start() + m.end(1))
-                  for m in CHUNK.finditer(run.group())]
-        i = 0
-        while i < len(chunks):
-            digits, sep, end = chunks[i]
-            used = None
-            if len(digits) <= 3:
-                while (i + 1 < len(chunks) and len(chunks[i + 1][0]) == 3 and sep != decimal
-                       and used in (None, sep) and _groups(sep, group)):
-                    used = sep
-                    i += 1
-                    digits += chunks[i][0]
-                    sep, end = chunks[i][1], chunks[i][2]
-            if sep == decimal and i + 1 < len(chunks):
+        if run.group().isdigit():       # one run of digits, no separator: most numbers
+            out.append(Decimal(run.group()).scaleb(_scale_after(text, run.end(), lang)))
+        else:
+            out.extend(_run_values(text, run, group, decimal, lang))
+    return out
+
+
+def _run_values(text: str, run: re.Match, group: str, decimal: str, lang: str) -> list[Decimal]:
+    """The numbers of one run of digits and separators (see ``_read``)."""
+    out = []
+    chunks = [(m.group(1), m.group(2), run.start() + m.end(1)) for m in CHUNK.finditer(run.group())]
+    i = 0
+    while i < len(chunks):
+        digits, sep, end = chunks[i]
+        used = None
+        if len(digits) <= 3:
+            while (i + 1 < len(chunks) and len(chunks[i + 1][0]) == 3 and sep != decimal
+                   and used in (None, sep) and _groups(sep, group)):
+                used = sep
                 i += 1
-                digits += "." + chunks[i][0]
-                end = chunks[i][2]
-            out.append(Decimal(digits).scaleb(_scale_after(text, end, lang)))
+                digits += chunks[i][0]
+                sep, end = chunks[i][1], chunks[i][2]
+        if sep == decimal and i + 1 < len(chunks):
             i += 1
+            digits += "." + chunks[i][0]
+            end = chunks[i][2]
+        out.append(Decimal(digits).scaleb(_scale_after(text, end, lang)))
+        i += 1
     return out
 
 
@@ -191,6 +207,11 @@ def rule(ctx, entry):
         return      # most sentences: nothing to compare, and the cheapest test of all
     wanted = source_values(entry.msgid)
     if not wanted:
+        return
+    # target_values starts from the msgstr read the msgid's way, and only adds to it:
+    # where that reading already has every number, the locale's notations need no reading
+    kept = {v.normalize() for values in source_values(_plain(entry.msgstr)) for v in values}
+    if all({v.normalize() for v in values} & kept for values in wanted):
         return
     have = target_values(entry.msgstr, ctx.locale)
     for values in wanted:

@@ -11,7 +11,12 @@ from l10n_tool.checks.base import Check
 def rule(ctx, entry):
     if "<" not in entry.msgid and "<" not in entry.msgstr:
         return      # no placeholder on either side: nothing to compare
-    why = markup.compare(entry.msgid, entry.msgstr)
+    if markup.TOKEN_RE.findall(entry.msgid) == markup.TOKEN_RE.findall(entry.msgstr):
+        # the same tokens in the same order (the usual translation): the same
+        # placeholders, so only their nesting, the msgid's too, can be wrong
+        why = markup.nesting_problem(entry.msgstr)
+    else:
+        why = markup.compare(entry.msgid, entry.msgstr)
     if why:
         want = " ".join(sorted(markup.signature(entry.msgid).elements())) or "(none)"
         got = " ".join(sorted(markup.signature(entry.msgstr).elements())) or "(none)"

@@ -12,7 +12,6 @@ once per locale) so that a catalog's share can be remembered.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 
 from l10n_tool import catalog
@@ -74,25 +73,48 @@ def locale_findings(chosen: list[tuple[Check, str]], ctx: Context,
 
 
 def file_result(chosen: list[tuple[Check, str]], ctx: Context, f: CatalogFile) -> FileResult:
-    entry_checks = [(c, sev) for c, sev in chosen if c.scope == "entry"]
+    entry_checks = [(c, sev, lower(sev, "warning")) for c, sev in chosen if c.scope == "entry"]
     entries, found = 0, []
-    for entry in f.po:
-        st = catalog.state(entry)
+    code, path, verdicts = ctx.locale.code, f.path, ctx.verdicts
+    for entry, st in zip(f.po, f.states):
         if st is catalog.State.OBSOLETE or not entry.msgid:
             continue
         entries += 1
         if st is catalog.State.UNTRANSLATED:
             continue
-        for check, severity in entry_checks:
-            found.extend(_entry_findings(check, severity, ctx, f.path, entry, st.draft))
+        key = _content(entry)
+        rows = verdicts.get(key)
+        if rows is None:
+            rows = verdicts[key] = _verdicts(entry_checks, ctx, entry, st.draft)
+        for check_id, severity, msgid, expected, got, message in rows:
+            found.append(Finding.of(check_id, severity, code, path, entry.linenum, msgid,
+                                    expected, got, message))
     for check, severity in chosen:
         if check.scope == "file":
             found.extend(_at(check, severity, check.rule(ctx, f)))
-    # through JSON, so a fresh summary is exactly what a remembered one will be
-    summaries = json.loads(json.dumps({c.id: c.summary(ctx, f) for c, _ in chosen
-                                       if c.scope == "locale" and c.summary is not None},
-                                      ensure_ascii=False))
+    # plain JSON data already (see base): a fresh summary is what a remembered one will be
+    summaries = {c.id: c.summary(ctx, f) for c, _ in chosen
+                 if c.scope == "locale" and c.summary is not None}
     return FileResult(entries, found, summaries)
+
+
+def _content(entry) -> tuple:
+    """Everything an entry says, but not where it is (its line, its references):
+    what an entry rule may look at. Shared text (site chrome, bylines, boilerplate)
+    recurs on page after page, and is checked once per locale."""
+    return (entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr,
+            tuple(entry.msgstr_plural.items()), tuple(entry.flags), entry.comment,
+            entry.tcomment, entry.previous_msgctxt, entry.previous_msgid,
+            entry.previous_msgid_plural)
+
+
+def _verdicts(entry_checks, ctx: Context, entry, draft: bool) -> list[tuple]:
+    """What the entry checks say about one entry, but where: (check, severity,
+    msgid as reported, expected, found, message)."""
+    return [(check.id, draft_severity if draft else severity, shorten(entry.msgid), expected, got,
+             message + (" (unreviewed draft)" if draft else ""))
+            for check, severity, draft_severity in entry_checks
+            for expected, got, message in check.rule(ctx, entry)]
 
 
 def in_report_order(chosen: list[tuple[Check, str]], parts) -> list[Finding]:
@@ -106,11 +128,3 @@ def _at(check: Check, severity: str, findings):
     (an escalation the check itself made, such as --min-complete, stands)."""
     for f in findings:
         yield replace(f, severity=severity) if f.severity == check.severity != severity else f
-
-
-def _entry_findings(check: Check, severity: str, ctx: Context, path: str, entry, draft: bool):
-    level = lower(severity, "warning") if draft else severity
-    for expected, found, message in check.rule(ctx, entry):
-        yield Finding.of(check.id, level, ctx.locale.code, path, entry.linenum,
-                         shorten(entry.msgid), expected, found,
-                         message + (" (unreviewed draft)" if draft else ""))

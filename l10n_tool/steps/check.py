@@ -9,6 +9,8 @@ so no source page is ever read: only their names are listed.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,34 +82,49 @@ def check(project: Project, codes: tuple[str, ...] = (), all_locales: bool = Fal
     memo = (CheckMemo.open(project.settings.cache_dir, project.settings.glossary, chosen)
             if use_cache else CheckMemo(None))
     try:
-        plans = [_plan(project, memo, chosen, loc, paths[loc.code], pages, min_complete)
-                 for loc in locales]
-        # every PO file to be checked is read (and may fail with exit 2) before any check runs
-        loaded = {p: catalog.load(p) for plan in plans for p in plan.to_load}
-        project_ctx = ProjectContext(project.rel(project.settings.glossary), problems,
-                                     [] if codes else unconfigured_folders(project))
-        parts = [project_findings(chosen, project_ctx)]
-        run = CheckRun()
-        found: dict = {}            # glossary occurrences by msgid, shared by all locales
-        for plan in plans:
-            files = [CatalogFile(rel, loaded.get(p), p.stem, orphaned)
-                     for p, rel, _, orphaned in plan.files]
-            ctx = Context(plan.locale, files, glossary, min_complete, found, memo.remember)
-            parts.extend(_check_locale(chosen, ctx, plan, memo, run))
+        with _collector_paused():
+            plans = [_plan(project, memo, chosen, loc, paths[loc.code], pages, min_complete)
+                     for loc in locales]
+            # every PO file to be checked is read (and may fail with exit 2) before any check runs
+            loaded = {p: catalog.load(p) for plan in plans for p in plan.to_load}
+            project_ctx = ProjectContext(project.rel(project.settings.glossary), problems,
+                                         [] if codes else unconfigured_folders(project))
+            parts = [project_findings(chosen, project_ctx)]
+            run = CheckRun()
+            found: dict = {}            # glossary occurrences by msgid, shared by all locales
+            for plan in plans:
+                files = [CatalogFile(rel, loaded.get(p), p.stem, orphaned)
+                         for p, rel, _, orphaned, _ in plan.files]
+                ctx = Context(plan.locale, files, glossary, min_complete, found, memo.remember)
+                parts.extend(_check_locale(chosen, ctx, plan, memo, run))
     finally:
         memo.close()
     run.findings = in_report_order(chosen, parts)
     return run
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector, off while the catalogs are read and checked: it
+    would walk every entry read so far again and again as they pile up (a sixth
+    of the run at a thousand pages), and reading and checking make no cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _check_locale(chosen, ctx: Context, plan: "_Plan", memo: CheckMemo, run: CheckRun):
     """Each catalog's share (remembered or computed), then the cross-file checks."""
     results = []
-    for f, (_, rel, fingerprint, orphaned) in zip(ctx.files, plan.files):
+    for f, (_, rel, _, _, inputs) in zip(ctx.files, plan.files):
         result = plan.cached.get(rel)
         if result is None:
             result = file_result(chosen, ctx, f)
-            memo.put_file(ctx.locale.code, rel, fingerprint, orphaned, ctx.min_complete, result)
+            memo.put_file(ctx.locale.code, rel, inputs, result)
         results.append(result)
         run.files.append(rel)
         run.entries += result.entries
@@ -122,7 +139,8 @@ def _check_locale(chosen, ctx: Context, plan: "_Plan", memo: CheckMemo, run: Che
 class _Plan:
     """What one locale needs this run: which catalogs to read, what is remembered."""
     locale: LocaleInfo
-    files: list[tuple[Path, str, str | None, bool]]   # path, as reported, fingerprint, orphaned
+    #: path, as reported, fingerprint, orphaned, what its share is computed from
+    files: list[tuple[Path, str, str | None, bool, str | None]]
     inputs: str
     locale_findings: list[Finding] | None
     cached: dict[str, FileResult]
@@ -132,22 +150,26 @@ class _Plan:
 def _plan(project: Project, memo: CheckMemo, chosen, loc: LocaleInfo, paths: list[Path],
           pages: set[str] | None, min_complete: float | None) -> _Plan:
     folder = project.rel(project.settings.locales_dir / loc.code)
-    files = [(p, f"{folder}/{p.name}", memo.fingerprint(p),
-              pages is not None and p.stem != SITE_SLUG and p.stem not in pages) for p in paths]
-    inputs = memo.locale_inputs(loc.code, [(rel, fp) for _, rel, fp, _ in files], pages,
+    files = []
+    for p in paths:
+        rel, fp = f"{folder}/{p.name}", memo.fingerprint(p)
+        orphaned = pages is not None and p.stem != SITE_SLUG and p.stem not in pages
+        files.append((p, rel, fp, orphaned,
+                      memo.file_inputs(loc.code, rel, fp, orphaned, min_complete)))
+    inputs = memo.locale_inputs(loc.code, [(rel, fp) for _, rel, fp, _, _ in files], pages,
                                 min_complete)
     remembered = memo.locale(loc.code, inputs)
-    cached = {rel: hit for _, rel, fp, orphaned in files
-              if (hit := memo.file(loc.code, rel, fp, orphaned, min_complete)) is not None}
+    cached = {rel: hit for _, rel, _, _, key in files
+              if (hit := memo.file(loc.code, rel, key)) is not None}
     if remembered is None:      # the cross-file checks run again: they need every summary
-        for _, rel, fp, orphaned in files:
+        for _, rel, _, _, key in files:
             if rel in cached:
-                cached[rel].summaries = memo.summaries(loc.code, rel, fp, orphaned, min_complete)
+                cached[rel].summaries = memo.summaries(loc.code, rel, key)
                 if cached[rel].summaries is None:
                     del cached[rel]
     # a locale check without a summary reads every catalog; otherwise only changed ones are read
     every = remembered is None and needs_catalogs(chosen)
-    to_load = [p for p, rel, _, _ in files if every or rel not in cached]
+    to_load = [p for p, rel, _, _, _ in files if every or rel not in cached]
     return _Plan(loc, files, inputs, remembered, cached, to_load)
 
 
