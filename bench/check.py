@@ -11,8 +11,8 @@ command (Python start-up included): with --no-cache (every catalog read and
 checked, the fair comparison), with nothing changed since the last check, and
 with one catalog edited; then pofilter (every default filter) on the same
 folder when it is installed: `--pofilter auto` looks for it in PATH and in
-/tmp/ttk/bin, the folder of a throwaway venv made with
-`python3 -m venv /tmp/ttk && /tmp/ttk/bin/pip install translate-toolkit`
+/tmp/ttk-venv/bin or /tmp/ttk/bin, the folder of a throwaway venv made with
+`python3 -m venv /tmp/ttk-venv && /tmp/ttk-venv/bin/pip install translate-toolkit`
 (never the project's venv). Read the ratio, not the seconds, on a busy machine.
 """
 
@@ -72,7 +72,8 @@ def find_pofilter(choice: str) -> str | None:
     if choice != "auto":
         return choice
     return shutil.which("pofilter") or next(
-        (str(p) for p in [Path("/tmp/ttk/bin/pofilter"), Path("/tmp/h4/ttk/bin/pofilter")]
+        (str(p) for p in [Path("/tmp/ttk-venv/bin/pofilter"), Path("/tmp/ttk/bin/pofilter"),
+                          Path("/tmp/h4/ttk/bin/pofilter")]
          if p.exists()), None)
 
 

@@ -440,17 +440,25 @@ def test_unusable_cache_only_means_a_full_check(project, l10n, damage):
 
 @pytest.mark.parametrize("spaced", [True, False])
 def test_shared_renderings_shortcut_equals_candidate_set_intersection(spaced):
-    """glossary-consistency's fast path must give exactly the verdict of the full sets."""
+    """glossary-consistency's fast path must give exactly the verdict of the full
+    sets, and the sets are every run of words the definition names."""
     from hypothesis import given, settings, strategies as st
-    from l10n_tool.checks.glossary import _any_shared, _candidates, _words
+    from l10n_tool.checks.glossary import MIN_RENDERING, _any_shared, _candidates, _words
 
     alphabet = "ab cd-'’,<1>两江新区开发" if not spaced else "abc d-'’,.<1>/ "
     texts = st.lists(st.text(alphabet=alphabet, max_size=30), min_size=2, max_size=5)
+
+    def runs_of_words(words):     # the definition: every run of 1 to 4 words, long enough
+        w = words.split()
+        return {g for n in range(1, 5) for i in range(len(w) - n + 1)
+                if len(g := " ".join(w[i:i + n])) >= MIN_RENDERING}
 
     @settings(max_examples=300, deadline=None)
     @given(texts)
     def same(items):
         words = [_words(t, spaced) for t in items]
+        if spaced:
+            assert [_candidates(w, spaced) for w in words] == [runs_of_words(w) for w in words]
         assert _any_shared(words, spaced) == bool(set.intersection(*(_candidates(w, spaced)
                                                                      for w in words)))
     same()

@@ -61,10 +61,12 @@ def _words(text: str, spaced: bool) -> str:
 
 def _candidates(words: str, spaced: bool) -> set[str]:
     """Every string that could be the term's rendering in a text (given as ``_words``)."""
-    if spaced:
+    if spaced:      # runs of 1 to 4 words; two words and a space are already long enough
         w = words.split()
-        grams = (" ".join(w[i:i + n]) for n in range(1, 5) for i in range(len(w) - n + 1))
-        return {g for g in grams if len(g) >= MIN_RENDERING}
+        out = {word for word in w if len(word) >= MIN_RENDERING}
+        for n in range(2, 5):
+            out.update(map(" ".join, zip(*(w[k:] for k in range(n)))))
+        return out
     return {words[i:i + n] for n in range(MIN_RENDERING, 13) for i in range(len(words) - n + 1)
             if "\x00" not in words[i:i + n]}
 
@@ -132,7 +134,9 @@ def consistency_rule(ctx, summaries):
 def _term_findings(ctx, term, items, spaced: bool):
     """Each entry without the term's most common rendering (there is no shared one)."""
     sets = [_candidates(row[4], spaced) for _, row in items]
-    counts = Counter(c for s in sets for c in s)
+    counts = Counter()
+    for found in sets:
+        counts.update(found)
     best = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))[0] if counts else ""
     for (path, (_, msgid, msgstr, line, _)), found in zip(items, sets):
         if best in found:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from xml.etree import ElementTree as ET
 
 from l10n_tool.checks.runner import CheckRun
 
@@ -73,6 +72,8 @@ def github(run: CheckRun, strict: bool = False) -> str:
 
 def junit(run: CheckRun, strict: bool = False) -> str:
     """A testsuite per PO file, a testcase per finding (failures for errors)."""
+    from xml.etree import ElementTree as ET   # here: every other format starts without it
+
     root = ET.Element("testsuites", name="l10n check")
     by_file = defaultdict(list)
     for f in run.findings:
