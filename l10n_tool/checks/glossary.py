@@ -49,14 +49,18 @@ def approved_rule(ctx, entry):
 MIN_RENDERING = 3
 
 
+_WORD = re.compile(r"\w[\w'’-]*")
+_BETWEEN_WORDS = re.compile(r"[\s\W]+")
+
+
 def _words(text: str, spaced: bool) -> str:
     """The text as candidates are cut from it: words between single spaces, or
     runs of characters between NULs where the script has no spaces."""
     if "<" in text:         # without one, there is no placeholder or escape to strip
         text = markup.strip(text)
     if spaced:
-        return " " + " ".join(re.findall(r"\w[\w'’-]*", text)) + " "
-    return re.sub(r"[\s\W]+", "\x00", text)
+        return " " + " ".join(_WORD.findall(text)) + " "
+    return _BETWEEN_WORDS.sub("\x00", text)
 
 
 def _candidates(words: str, spaced: bool) -> set[str]:
@@ -104,6 +108,8 @@ def consistency_summary(ctx, f):
 
 def _summary_row(ctx, entry) -> tuple:
     found = ctx.terms(entry.msgid)
+    if not found:
+        return ()
     terms = sorted({ctx.term_number(o.term) for o in found
                     if o.term.type == "translate" and o.term.approved(ctx.locale.code) is None})
     if not terms:
