@@ -109,8 +109,8 @@ def _content(entry) -> tuple:
 
 
 def _verdicts(entry_checks, ctx: Context, entry, draft: bool) -> list[tuple]:
-    """What the entry checks say about one entry, but where: (check, severity,
-    msgid as reported, expected, found, message)."""
+    """What the entry checks say about one entry, all but where it is: (check,
+    severity, msgid as reported, expected, found, message)."""
     return [(check.id, draft_severity if draft else severity, shorten(entry.msgid), expected, got,
              message + (" (unreviewed draft)" if draft else ""))
             for check, severity, draft_severity in entry_checks
