@@ -3,16 +3,18 @@
 Usage (from the project root, with the ray extra installed):
 
     .venv/bin/python bench/ray.py [--model ../shared/models/translate-en_xx-bench.argosmodel]
-                                  [--units 400] [--batch-size 8] [--repeats 3]
+                                  [--units 600] [--batch-size 8] [--repeats 3]
                                   [--driver-units 6000]
 
 For the same units (a deterministic sample of the real pages in
-../shared/corpus/real-pages/, beam 2, 1 thread per worker), each repeat runs,
-interleaved so that a change of load hits every row alike:
+../shared/corpus/real-pages/, beam 2, 1 thread per worker), the local executor
+with one thread once, then in each repeat, interleaved so that a change of load
+hits every row alike:
 
-* local: the local executor, one thread;
 * plain 1 / plain 2: the engine in 1 and 2 processes of their own, no Ray, each
-  taking every other unit: what the machine itself gives two workers;
+  taking every other unit: what the machine itself gives two workers split
+  naively (each process ends on its own longest batch, since the engine goes
+  shortest first);
 * ray 1 / ray 2 workers.
 
 A rate is units / wall seconds from the moment every worker has its model
@@ -155,8 +157,9 @@ def actor_facts(worker) -> dict:
             "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}}
 
 
-def ray_run(executor, engine, spec, texts) -> tuple[float, str]:
-    """(units/s from every worker ready to the last result, what the actors did)."""
+def ray_run(executor, engine, spec, texts, cpu: list) -> tuple[float, str]:
+    """(units/s from every worker ready to the last result, what the actors did);
+    appends to ``cpu`` (worker CPU s/unit, driver CPU s/unit, Ray's services in cores)."""
     import ray
     window = Window()
     done = 0
@@ -170,10 +173,12 @@ def ray_run(executor, engine, spec, texts) -> tuple[float, str]:
             threads = [thread_cpu(f["pid"]) for f in facts]
             window.close()
     ready, n = executor.ready_at, len(texts)
-    services = window.ours - window.driver - sum(map(sum, threads))
+    # Ray's own processes (raylet, GCS, agents, idle workers) cost time, not units
+    services = (window.ours - window.driver - sum(map(sum, threads))) / window.wall
+    cpu.append((sum(t[0] for t in threads) / n, window.driver / n, services))
     fact = (f"ready {ready[-1] - window.t:.1f} s after start ({1e3 * (ready[-1] - ready[0]):.0f} ms "
-            f"apart); {window}; CPU/unit: driver {1e3 * window.driver / n:.1f} ms, Ray's services "
-            f"{1e3 * services / n:.1f} ms; actors: {facts[0]['env']}, inter threads "
+            f"apart); {window}; driver {1e3 * window.driver / n:.1f} ms CPU/unit, Ray's services "
+            f"{services:.2f} cores; actors: {facts[0]['env']}, inter threads "
             f"{[f['inter'] for f in facts]}, their 3 busiest threads "
             f"{[[round(c, 1) for c in t[:3]] for t in threads]} s")
     return n / (end - ready[-1]), fact
@@ -243,7 +248,7 @@ def driver_project(work: Path, n: int) -> Path:
     return proj
 
 
-def driver_cost(work: Path, n: int, executor_name: str) -> tuple[int, float, float]:
+def driver_cost(work: Path, n: int, executor_name: str, batch: int) -> tuple[int, float, float]:
     """(units, wall seconds, this process's CPU seconds) of the translate step."""
     from l10n_tool.config import load_settings, with_overrides
     from l10n_tool.locales import get_locale
@@ -262,7 +267,7 @@ def driver_cost(work: Path, n: int, executor_name: str) -> tuple[int, float, flo
     cache_dir = Path(tempfile.mkdtemp(dir=work))
     project = Project(with_overrides(load_settings(proj), cache_dir=cache_dir))
     settings = MTSettings(engine="pseudo", executor=executor_name, workers=2,
-                          options={})
+                          options={"batch_size": batch})      # Ray's cost is per batch
     spec = settings.spec("en", "de")
     engine = spec.create()
     executor = create(executor_name, settings)
@@ -279,7 +284,7 @@ def driver_cost(work: Path, n: int, executor_name: str) -> tuple[int, float, flo
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=str(ROOT.parent / "shared/models/translate-en_xx-bench.argosmodel"))
-    ap.add_argument("--units", type=int, default=400)
+    ap.add_argument("--units", type=int, default=600)
     ap.add_argument("--driver-units", type=int, default=6000)
     ap.add_argument("--batch-size", type=int, default=8)
     ap.add_argument("--repeats", type=int, default=3)
@@ -306,12 +311,15 @@ def main() -> None:
     ray.init(num_cpus=max(4, len(os.sched_getaffinity(0))), include_dashboard=False,
              log_to_driver=False, logging_level="error")
 
+    cpu: dict[int, list] = {1: [], 2: []}
+
     def on_ray(workers):
         settings = MTSettings(engine="argos", executor="ray", workers=workers, options=options)
-        return ray_run(RayExecutor(settings), engine, spec, texts)
+        return ray_run(RayExecutor(settings), engine, spec, texts, cpu[workers])
 
+    local, facts = local_run(engine, spec, texts)
+    print(f"local, 1 thread: {local:.2f} units/s; {facts}", flush=True)
     rows = {
-        "local, 1 thread": lambda: local_run(engine, spec, texts),
         "plain, 1 process": lambda: plain_run(1, texts, pkg.to_code, options),
         "plain, 2 processes": lambda: plain_run(2, texts, pkg.to_code, options),
         "ray, 1 worker": lambda: on_ray(1),
@@ -335,7 +343,18 @@ def main() -> None:
                                                   rates["plain, 2 processes"])]
     print(f"2 workers vs 1, per repeat: ray {', '.join(f'{r:.2f}x' for r in ray_ratios)} "
           f"(target >= 1.7x); plain processes {', '.join(f'{r:.2f}x' for r in plain_ratios)}")
-    print(f"ray 1 worker vs local: {median['ray, 1 worker'] / median['local, 1 thread']:.2f}x")
+    print(f"ray 1 worker vs local: {median['ray, 1 worker'] / local:.2f}x")
+    one, two = (statistics.median(c[0] for c in cpu[w]) for w in (1, 2))
+    driver = statistics.median(c[1] for c in cpu[2])
+    services = statistics.median(c[2] for c in cpu[2])
+    cores = len(os.sched_getaffinity(0))
+    best = min(2 / two, (cores - services) / (two + driver))
+    print(f"CPU per unit (medians; a worker's busiest thread): 1 worker {1e3 * one:.0f} ms, 2 workers "
+          f"{1e3 * two:.0f} ms (+{two / one - 1:.0%}: two busy cores slow each other), the "
+          f"driver {1e3 * driver:.1f} ms; Ray's services {services:.2f} cores. So on {cores} idle "
+          f"cores, 1 worker would do {1 / one:.1f} units/s and 2 at most "
+          f"{best:.1f} ({best * one:.2f}x): "
+          "a projection from CPU time, not a measurement")
 
     sleeping: dict[int, tuple[float, float]] = {}
     for workers in (1, 2, 4):
@@ -357,7 +376,7 @@ def main() -> None:
               for w, (a, b) in sleeping.items()))
 
     for name in ("local", "ray"):
-        n, secs, cpu = driver_cost(work, args.driver_units, name)
+        n, secs, cpu = driver_cost(work, args.driver_units, name, args.batch_size)
         print(f"driver, whole translate step with the pseudo engine, {name}"
               f"{' (2 workers, their start included)' if name == 'ray' else ''}: {n} units in "
               f"{secs:.2f} s; the driver's CPU {1e3 * cpu / n:.3f} ms/unit -> one driver core "
