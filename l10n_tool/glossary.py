@@ -194,9 +194,15 @@ class Glossary:
 
 def count_in_target(text: str, rendering: str, locale: str, verbatim: bool) -> int:
     """How often ``rendering`` occurs in ``text``, a msgstr of ``locale``."""
+    return len(_target_pattern(rendering, locale, verbatim).findall(text))
+
+
+@lru_cache(maxsize=4096)
+def _target_pattern(rendering: str, locale: str, verbatim: bool) -> re.Pattern:
+    """The checks ask about the same few renderings for every entry of a site."""
     spaced = get_locale(locale).language not in NO_SPACE_LANGUAGES
     case_sensitive = verbatim or Term(rendering, "fixed").acronym
-    return len(_target_regex(rendering, case_sensitive, spaced).findall(text))
+    return _target_regex(rendering, case_sensitive, spaced)
 
 
 @lru_cache(maxsize=4096)
