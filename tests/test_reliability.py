@@ -214,7 +214,12 @@ def test_save_beside_a_running_translate_subprocess_survives(tmp_path):
         if proc.poll() is not None:
             break
         def edit(po, msgid=msgid):
-            po.find(msgid).msgstr = f"Person: {msgid[:20]}"
+            # the run may have drafted it already: typing a translation clears
+            # "Needs work" (fuzzy) in Poedit, so the person's save is reviewed
+            entry = po.find(msgid)
+            entry.msgstr = f"Person: {msgid[:20]}"
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
         poedit_save(po_path, edit)
         saved.append(msgid)
         time.sleep(0.15)
