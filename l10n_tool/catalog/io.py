@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 import polib
-from babel.messages.catalog import Catalog as BabelCatalog
 
 from l10n_tool import __version__
 from l10n_tool.catalog import pofile, wrap
@@ -92,6 +91,7 @@ def save(po: polib.POFile, path: Path, width: int | str | None = DEFAULT_WIDTH) 
 
 def header(locale: LocaleInfo | None, project: str) -> dict[str, str]:
     """Header fields, as Babel would write them for this locale."""
+    from babel.messages.catalog import Catalog as BabelCatalog   # only when a file is made
     catalog = BabelCatalog(locale=locale.babel_locale() if locale else None,
                       project=project, version=__version__)
     headers = dict(catalog.mime_headers)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from itertools import accumulate
 
 from l10n_tool.catalog import _unidata as U
@@ -79,6 +80,7 @@ _CLASS_CHARS = _ClassChars()
 _SPECIAL_CHARS = tuple(chr(c) for c in _SPECIAL)
 
 
+@lru_cache(maxsize=1)
 def _pair_breaks() -> re.Pattern:
     """The pair table as one pattern over class strings: after a class X, a
     break before Y where the table allows it directly, or (indirect rule)
@@ -104,7 +106,6 @@ def _pair_breaks() -> re.Pattern:
     return re.compile("|".join(branches))
 
 
-_PAIR_BREAKS = _pair_breaks()
 
 
 def _classes(chars: str) -> str:
@@ -118,7 +119,7 @@ def possible_linebreaks(props: "list[int] | str") -> tuple[list[int], list[int]]
     if isinstance(props, str):
         if not any(c in props for c in _SPECIAL_CHARS):
             # the pair table alone, in C: most text of most languages
-            return [m.end() for m in _PAIR_BREAKS.finditer(props)], []
+            return [m.end() for m in _pair_breaks().finditer(props)], []
         props = list(map(ord, props))
     possible: list[int] = []
     pairs = _PAIRS

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from lxml import etree
@@ -155,6 +155,9 @@ def _render_in_child(build, staging, task):
     return p, build.delta, staging.stats, staging.written, build.late, build.again
 
 
+_DECISION_FIELDS = [f.name for f in fields(Decision)]
+
+
 def _problem(data: dict) -> Problem:
     return Problem(**data)
 
@@ -194,11 +197,14 @@ class _Build:
         self.project, self.state, self.out, self.result = project, state, out, result
         self.s = s = project.settings
         self.policies = policies
+        self._version_inputs: dict[tuple[str, str], str] = {}    # asked several times a page
+        self._policy_reprs = {code: repr(p) for code, p in policies.items()}
         self.source = get_locale(s.source_locale)
         self.targets = [get_locale(code) for code in policies]
         self.codes = [self.source.code] + [loc.code for loc in self.targets]
         self.out_key = f"{KEY}out:{out.out}:"
         self._memos: dict[str, tuple[str, str]] | None = None
+        self._decoded: dict[str, tuple[str, dict]] = {}
         self.changed: dict[str, tuple[str, dict]] = {}
         self.site_verdicts: dict[str, object] = {}
         #: pages found unreadable in this run (kept across passes)
@@ -226,8 +232,14 @@ class _Build:
         """(inputs, data) remembered under ``key``, whatever the inputs."""
         if key in self.changed:
             return self.changed[key]
-        row = self.memos().get(key)
-        return (row[0], json.loads(row[1])) if row is not None else None
+        known = self._decoded.get(key)
+        if known is None:
+            row = self.memos().get(key)
+            if row is None:
+                return None
+            # decoded once: a page's memos are asked for by several stages of the build
+            known = self._decoded[key] = (row[0], json.loads(row[1]))
+        return known
 
     def remember(self, key: str, inputs: str, data: dict) -> None:
         self.changed[key] = (inputs, data)
@@ -278,7 +290,8 @@ class _Build:
         self.save()
         self.state.set_memo(all_key, everything, {
             "stats": self.live_stats(self.stats),
-            "decisions": [list(asdict(d).values()) for d in result.decisions],
+            # rows for Decision(*row); not asdict(), which deep-copies each of 10,000
+            "decisions": [[getattr(d, f) for f in _DECISION_FIELDS] for d in result.decisions],
             "problems": [asdict(p) for p in self.page_problems],
             "asset_problems": [asdict(p) for p in self.asset_problems],
             "files": written.unchanged + len(written.written)})
@@ -397,16 +410,22 @@ class _Build:
         read): a worker must read it and decide it."""
         if slug in self.unreadable:
             return True
-        key = self.page_keys[slug]
-        if self.memo(f"{KEY}v:{self.source.code}:{slug}", digest("version", key)) is None:
+        src = self.source.code
+        if self.memo(f"{KEY}v:{src}:{slug}", self.version_inputs(slug, src)) is None:
             return True
         return any(self.memo(f"{KEY}v:{loc.code}:{slug}", self.version_inputs(slug, loc.code))
                    is None for loc in self.targets)
 
     def version_inputs(self, slug: str, code: str) -> str:
-        """What a translated version's decision and rendering come from."""
-        return digest("version", self.page_keys[slug], code, self.po_fp[(code, slug)],
-                      self.site_fp[code], repr(self.policies[code]))
+        """What a version's decision and rendering come from (the source
+        version: its page alone)."""
+        known = self._version_inputs.get((slug, code))
+        if known is None:
+            known = digest("version", self.page_keys[slug]) if code == self.source.code else \
+                digest("version", self.page_keys[slug], code, self.po_fp[(code, slug)],
+                       self.site_fp[code], self._policy_reprs[code])
+            self._version_inputs[(slug, code)] = known
+        return known
 
     def guess(self, other: str, code: str) -> str:
         """Where a link to a page another worker decides will most likely
@@ -444,7 +463,7 @@ class _Build:
         p = _Page(slug, self.paths[slug], self.page_keys[slug], unreadable=self.unreadable.get(slug))
         if p.unreadable:
             return p
-        inputs = digest("version", p.key)
+        inputs = self.version_inputs(slug, src)
         p.versions[src] = _Version(inputs, self.memo(f"{KEY}v:{src}:{slug}", inputs))
         for loc in self.targets:
             inputs = self.version_inputs(slug, loc.code)
