@@ -15,6 +15,7 @@ are kept raw and parsed by their owners.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
 import urllib.parse
@@ -69,7 +70,7 @@ class Settings:
     #: where each key of pyproject.toml is, for the sub-tables' owners' messages
     lines: "TomlLines | None" = field(default=None, repr=False, compare=False)
 
-    @property
+    @functools.cached_property
     def templates_dir(self) -> Path:
         return self.locales_dir / "templates"
 

@@ -37,6 +37,7 @@ class Project:
     #: each PO file's bytes as this run read it (None: absent), so a save can
     #: merge with whatever a person wrote to the file since
     _read: dict[Path, bytes | None] = field(default_factory=dict, repr=False)
+    _templates: dict[str, Path] = field(default_factory=dict, repr=False)
 
     # -- paths
     def rel(self, path: Path) -> str:
@@ -54,7 +55,10 @@ class Project:
             return path.as_posix()
 
     def template_path(self, slug: str) -> Path:
-        return self.settings.templates_dir / f"{slug}.pot"
+        path = self._templates.get(slug)
+        if path is None:       # asked for each page by each step
+            path = self._templates[slug] = self.settings.templates_dir / f"{slug}.pot"
+        return path
 
     def site_template_path(self) -> Path:
         return self.template_path(SITE_SLUG)
