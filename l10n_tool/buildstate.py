@@ -99,10 +99,20 @@ class BuildState:
     def output(self, path: Path) -> "Record | None":
         """(inputs digest, file hash when written, data) recorded for an output."""
         if self._outputs is None:    # one query for the whole run, not one per file
+            # small data comes with it; big data (a PO file's untranslated msgids,
+            # a page's chrome) only when asked for: 10,000 pages hold 50 MB of it
             self._outputs = {p: (i, h, d) for p, i, h, d in self.db.execute(
-                "SELECT path, inputs, sha, data FROM outputs WHERE path NOT LIKE 'memo:%'")}
-        row = self._outputs.get(os.fspath(path))
-        return Record(row[0], row[1], row[2]) if row else None
+                f"SELECT path, inputs, sha, CASE WHEN length(data) <= {_BULK} THEN data END "
+                "FROM outputs WHERE path NOT LIKE 'memo:%'")}
+        key = os.fspath(path)
+        row = self._outputs.get(key)
+        if row is None:
+            return None
+        return Record(row[0], row[1], row[2] if row[2] is not None else lambda: self._data(key))
+
+    def _data(self, key: str) -> str | None:
+        row = self.db.execute("SELECT data FROM outputs WHERE path = ?", (key,)).fetchone()
+        return row[0] if row else None
 
     def fresh(self, path: Path, inputs: str) -> bool:
         """The output was made from these inputs and is on disk as it was written."""
@@ -220,20 +230,25 @@ class BuildState:
             self.db.close()
 
 
+#: recorded data up to this many characters is read with the outputs, in bulk
+_BULK = 512
+
+
 class Record:
     """What was recorded for an output: its inputs digest, the file's hash
-    when written, and the step's data (decoded only when asked for: a run
-    over thousands of unchanged outputs never needs most of it)."""
+    when written, and the step's data (read and decoded only when asked for:
+    a run over thousands of unchanged outputs never needs most of it)."""
 
     __slots__ = ("inputs", "sha", "_raw", "_data")
 
-    def __init__(self, inputs: str, sha: str | None, raw: str | None):
+    def __init__(self, inputs: str, sha: str | None, raw: "str | Callable[[], str | None] | None"):
         self.inputs, self.sha, self._raw, self._data = inputs, sha, raw, None
 
     @property
     def data(self) -> dict:
         if self._data is None:
-            self._data = json.loads(self._raw or "{}")
+            raw = self._raw() if callable(self._raw) else self._raw
+            self._data = json.loads(raw or "{}")
         return self._data
 
 

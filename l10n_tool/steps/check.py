@@ -23,6 +23,7 @@ from l10n_tool.checks.runner import (CheckRun, FileResult, file_result, in_repor
 from l10n_tool.errors import L10nError
 from l10n_tool.glossary import parse as parse_glossary
 from l10n_tool.locales import LocaleInfo, get_locale
+from l10n_tool.fsutil import files_by_name
 from l10n_tool.project import SITE_SLUG, Project
 
 
@@ -39,7 +40,7 @@ def configured(project: Project) -> check_settings.CheckSettings:
 
 def catalog_paths(project: Project, locale: str) -> list[Path]:
     folder = project.settings.locales_dir / locale
-    paths = sorted(folder.glob("*.po")) if folder.is_dir() else []
+    paths = files_by_name(folder, "*.po")
     if not paths:
         raise L10nError(f"no PO files; run `l10n update -l {locale}` first", project.rel(folder))
     return paths

@@ -14,6 +14,7 @@ from pathlib import Path
 from l10n_tool import catalog
 from l10n_tool.buildstate import BuildState
 from l10n_tool.locales import LocaleInfo
+from l10n_tool.fsutil import files_by_name
 from l10n_tool.project import SITE_SLUG, Project
 
 
@@ -41,12 +42,12 @@ def status(project: Project, locales: list[LocaleInfo]) -> StatusReport:
     if project.site_template_path().exists():
         slugs.append(SITE_SLUG)
     pages = set(slugs)
-    report.orphaned += [project.rel(p) for p in sorted(templates.glob("*.pot"))
+    report.orphaned += [project.rel(p) for p in files_by_name(templates, "*.pot")
                         if p.stem not in pages] if templates.is_dir() else []
     with project.build_state() as state:
         for loc in locales:
             folder = project.settings.locales_dir / loc.code
-            present = {p.stem: p for p in sorted(folder.glob("*.po"))} if folder.is_dir() else {}
+            present = {p.stem: p for p in files_by_name(folder, "*.po")}
             report.orphaned += [project.rel(p) for s, p in present.items() if s not in pages]
             for slug in slugs:
                 path = present.get(slug) or project.template_path(slug)

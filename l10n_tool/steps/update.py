@@ -15,6 +15,7 @@ from pathlib import Path
 from l10n_tool import catalog, workers
 from l10n_tool.buildstate import BuildState, digest
 from l10n_tool.locales import LocaleInfo
+from l10n_tool.fsutil import files_by_name
 from l10n_tool.problems import Problem
 from l10n_tool.project import SITE_SLUG, Project
 from l10n_tool.steps.extract import ExtractResult, extract, has_site_catalog, settings_key
@@ -74,7 +75,7 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
                 run.files.append(UpdateResult(loc.code, path, result, written))
             folder = project.settings.locales_dir / loc.code
             known = set(slugs) | pages.failed
-            run.orphaned += [project.rel(p) for p in sorted(folder.glob("*.po")) if p.stem not in known]
+            run.orphaned += [project.rel(p) for p in files_by_name(folder, "*.po") if p.stem not in known]
     return run
 
 
@@ -107,7 +108,7 @@ def refresh_memory(project: Project, state: BuildState, locale: str) -> set[str]
     """Bring the memory up to date with every PO file of the locale (only the
     changed ones are read); returns the msgids that gained a translation."""
     folder = project.settings.locales_dir / locale
-    paths = sorted(folder.glob("*.po")) if folder.is_dir() else []
+    paths = files_by_name(folder, "*.po")
     return state.refresh_memory(locale, paths,
                                 lambda p: catalog.reviewed_rows(project.load_po(p)))
 
