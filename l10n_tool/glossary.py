@@ -23,7 +23,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 from l10n_tool.errors import L10nError
@@ -32,6 +32,8 @@ from l10n_tool.locales import NO_SPACE_LANGUAGES, get_locale
 from l10n_tool.problems import Problem
 
 TYPES = ("fixed", "translate")
+_ACRONYM = re.compile(r"[A-Z0-9&.\-]+")
+_HAS_LETTER = re.compile(r"[A-Z]")
 SUFFIX = r"(?:['’]s|es|s)?"
 
 
@@ -43,9 +45,14 @@ class Term:
     note: str = ""
     line: int = 0
 
-    @cached_property
-    def acronym(self) -> bool:
-        return bool(re.fullmatch(r"[A-Z0-9&.\-]+", self.term)) and any(c.isalpha() for c in self.term)
+    #: capitals and digits only (ILSTC, TEU): matched case-sensitively
+    acronym: bool = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # worked out once here, not behind cached_property's lock: a term base
+        # of 20,000 terms asks it of every term at load
+        object.__setattr__(self, "acronym", _ACRONYM.fullmatch(self.term) is not None
+                           and _HAS_LETTER.search(self.term) is not None)
 
     def approved(self, locale: str) -> str | None:
         """The form a msgstr must use: verbatim for fixed terms."""
