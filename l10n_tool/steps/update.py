@@ -8,14 +8,15 @@ page). A file a translator saved is otherwise left exactly as saved.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from l10n_tool import catalog, workers
 from l10n_tool.buildstate import BuildState, digest
-from l10n_tool.locales import LocaleInfo
 from l10n_tool.fsutil import files_by_name
+from l10n_tool.locales import LocaleInfo
 from l10n_tool.problems import Problem
 from l10n_tool.project import SITE_SLUG, Project
 from l10n_tool.steps.extract import ExtractResult, extract, has_site_catalog, settings_key
@@ -92,11 +93,10 @@ def _merge_one(project: Project, state: BuildState, loc: LocaleInfo, reuse: bool
                path: Path):
     """Merge one page's template into its PO file of the locale and save it;
     the outcome comes back as plain data (this may run in a worker)."""
-    with state.memory_reader(loc.code) as memory:
+    with state.memory_reader(loc.code) if reuse else contextlib.nullcontext() as memory:
         pot = _template(project, slug)
         old = project.load_po(path) if path.exists() or path.is_symlink() else None
-        merged = catalog.merge(pot, old, loc, project.settings.site_name,
-                               memory if reuse else None)
+        merged = catalog.merge(pot, old, loc, project.settings.site_name, memory)
     written = project.save_po(path, merged.po)
     untranslated = [e.msgid for e in merged.po if catalog.state(e) is catalog.State.UNTRANSLATED]
     reviewed = list(catalog.reviewed_rows(merged.po))
