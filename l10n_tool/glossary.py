@@ -206,15 +206,10 @@ def count_in_target(text: str, rendering: str, locale: str, verbatim: bool) -> i
 
 @lru_cache(maxsize=4096)
 def _target_pattern(rendering: str, locale: str, verbatim: bool) -> re.Pattern:
-    """The checks ask about the same few renderings for every entry of a site."""
+    """Compiled once per rendering: the checks ask about the same few for every
+    entry of a site."""
     spaced = get_locale(locale).language not in NO_SPACE_LANGUAGES
     case_sensitive = verbatim or Term(rendering, "fixed").acronym
-    return _target_regex(rendering, case_sensitive, spaced)
-
-
-@lru_cache(maxsize=4096)
-def _target_regex(rendering: str, case_sensitive: bool, spaced: bool) -> re.Pattern:
-    """Compiled once per rendering: the checks ask for the same few thousands of times."""
     return re.compile(_term_regex(rendering, case_sensitive, spaced))
 
 

@@ -61,8 +61,9 @@ def _call(task):
 def fan_out(work: Callable[[T], R], tasks: Sequence[T], workers: int | None = None,
             minimum: int | None = None) -> list[R]:
     """``work(task)`` for every task, in task order: in forked workers when
-    there are at least ``minimum`` (default ``PARALLEL_MIN``) tasks, else here. ``work`` may be a closure
-    (forked, never pickled); an L10nError in any worker is raised here."""
+    there are at least ``minimum`` (default ``PARALLEL_MIN``) tasks, else
+    here. ``work`` may be a closure (forked, never pickled); an L10nError in
+    any worker is raised here."""
     workers = count() if workers is None else workers
     minimum = PARALLEL_MIN if minimum is None else minimum
     if workers <= 1 or len(tasks) < max(1, minimum):

@@ -195,6 +195,8 @@ class _Layout:
         return self._events
 
     def breaks(self, width: int, start_column: int) -> list[int]:
+        """Indexes to break before so that no line passes ``width``
+        (``u8_width_linebreaks``: greedy; a piece wider than a line stays whole)."""
         cum = self.cum
         if start_column + cum[-1] <= width:
             return []                                        # fits: no opportunity is used
@@ -213,13 +215,6 @@ class _Layout:
         if last is not None and column + cum[-1] - cum[piece_start] > width:
             breaks.append(last)
         return breaks
-
-
-def width_linebreaks(chars: str, width: int, start_column: int,
-                     forbidden: set[int]) -> list[int]:
-    """Indexes to break before so that no line passes ``width``
-    (``u8_width_linebreaks``: greedy; a piece wider than a line stays whole)."""
-    return _Layout(chars, forbidden).breaks(width, start_column)
 
 
 _ESCAPE_TABLE = str.maketrans({**{k: "\\" + v for k, v in _ESCAPES.items()},

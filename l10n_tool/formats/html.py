@@ -857,11 +857,12 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
     """
     sk: _Skeleton = document.skeleton
     if sk.parsed is not None:
-        root, items = _copy_parsed(*sk.parsed)
+        root, items = _copy_parsed(*sk.parsed)     # the very tree its units came from
     else:
         root, items = _walk(sk.raw, Path(sk.source), sk.lang, sk.segment, sk.rules)
-    if _units(items) != document.units:
-        raise L10nError("source changed while publishing; run `l10n extract` again", sk.source)
+        if _units(items) != document.units:
+            raise L10nError("source changed while publishing; run `l10n extract` again",
+                            sk.source)
     mark = _fallback_mark(fallback_lang, direction)
     translated: list = []   # elements now holding translated text
     untouched: list = []    # runs left entirely in the source language
