@@ -12,7 +12,6 @@ import json
 import os
 import sqlite3
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -117,6 +116,7 @@ def _internal(exc: Exception) -> str:
     while root.__cause__ is not None or (root.__context__ is not None
                                          and not root.__suppress_context__):
         root = root.__cause__ or root.__context__
+    import traceback         # only for a bug's report: not on every command's start
     frames = traceback.extract_tb(root.__traceback__) or traceback.extract_tb(exc.__traceback__)
     ours = [f for f in frames if Path(f.filename).resolve().is_relative_to(_PACKAGE)]
     where = ""
@@ -226,14 +226,11 @@ def update(ctx, locales, all_locales, paragraphs):
     run = do_update(project, project.locales(locales, all_locales))
     for r in run.files:
         m = r.result
-        if m is None:
-            continue
         state = "created" if m.created else ("updated" if r.written else "unchanged")
         click.echo(f"{project.rel(r.path)}: {state}; {m.kept} kept, {m.reused} reused, "
                    f"{m.fuzzy} fuzzy, {m.new} new, {m.obsolete} obsolete")
-    skipped = sum(1 for r in run.files if r.result is None)
-    if skipped:
-        click.echo(f"{skipped} PO files up to date (template and memory unchanged)")
+    if run.up_to_date:
+        click.echo(f"{run.up_to_date} PO files up to date (template and memory unchanged)")
     for path in run.orphaned:
         click.echo(f"note: {path} has no source page (renamed or deleted?); kept, and its "
                    f"translations serve as memory. Delete it when it is no longer needed.")

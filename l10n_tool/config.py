@@ -14,7 +14,6 @@ are kept raw and parsed by their owners.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import tomllib
@@ -28,6 +27,12 @@ from l10n_tool.locales import LocaleInfo, get_locale
 
 SEGMENT_MODES = ("sentences", "paragraphs")
 
+
+
+def _close_matches(word: str, known, cutoff: float = 0.6) -> list[str]:
+    """The known name closest to a misspelt one, for a hint."""
+    import difflib           # only for a misspelt setting: not on every command's start
+    return difflib.get_close_matches(word, known, n=1, cutoff=cutoff)
 
 @dataclass(frozen=True)
 class PublishPolicy:
@@ -141,7 +146,7 @@ class _Reader:
         for name in table:
             if name in known or skip(name, table[name]):
                 continue
-            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+            close = _close_matches(name, sorted(known), cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else \
                 f" (known: {', '.join(sorted(known))})"
             raise self.error(where + (name,),
@@ -230,7 +235,7 @@ def _policy(r: _Reader, table: dict, base: PublishPolicy, where: tuple[str, ...]
         from l10n_tool import formats
         unknown = formats.unknown_kinds(required)
     if unknown:
-        hints = [difflib.get_close_matches(k, formats.all_kinds(), 1) for k in unknown]
+        hints = [_close_matches(k, formats.all_kinds()) for k in unknown]
         hint = "; ".join(f"did you mean {h[0]!r}?" for h in hints if h)
         raise r.error(where + ("required",), f"required: unknown unit kind(s) {', '.join(unknown)}"
                       f"{'; ' + hint if hint else ''} (known: {', '.join(sorted(formats.all_kinds()))})")

@@ -8,11 +8,10 @@ switcher, Argos language codes) reads the resulting ``LocaleInfo``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
-from babel.messages.plurals import get_plural
 
 from l10n_tool.errors import L10nError
 
@@ -32,14 +31,35 @@ class LocaleInfo:
     code: str            # canonical CLDR form used for folders: zh_Hans, pt_BR
     bcp47: str           # for html lang and hreflang: zh-Hans, pt-BR
     language: str        # zh
-    direction: str       # ltr | rtl
-    native_name: str     # 中文 (简体)
-    english_name: str    # Chinese (Simplified)
-    plural_forms: str    # nplurals=1; plural=0;
     argos_code: str      # zh
     pseudo: bool = False
     #: the code as given when it was an alias (zh_CN for zh_Hans), for a note
     alias_of: str | None = field(default=None, compare=False)
+
+    # The facts below come from the locale's CLDR data, which costs a load per
+    # locale: each is worked out when first asked for, so a command that only
+    # compares files (an ``update`` with nothing to merge) never loads it.
+    @cached_property
+    def direction(self) -> str:          # ltr | rtl
+        return "ltr" if self.pseudo else self.babel_locale().text_direction
+
+    @cached_property
+    def native_name(self) -> str:        # 中文 (简体)
+        if self.pseudo:
+            return PSEUDO_LOCALES[self.code][1]
+        loc = self.babel_locale()
+        return loc.get_display_name(loc) or self.code
+
+    @cached_property
+    def english_name(self) -> str:       # Chinese (Simplified)
+        if self.pseudo:
+            return PSEUDO_LOCALES[self.code][1]
+        return self.babel_locale().get_display_name("en") or self.code
+
+    @cached_property
+    def plural_forms(self) -> str:       # nplurals=1; plural=0;
+        from babel.messages.plurals import get_plural     # babel's catalog code: only here
+        return get_plural(self.babel_locale()).plural_forms
 
     @property
     def sentence_joiner(self) -> str:
@@ -58,12 +78,8 @@ def get_locale(code: str, source: str | None = None, line: int | None = None) ->
     raw = (code or "").strip().replace("-", "_")
     if raw in PSEUDO_LOCALES:
         base = Locale.parse(PSEUDO_LOCALES[raw][0])
-        return LocaleInfo(
-            code=raw, bcp47=raw.replace("_", "-"), language=base.language,
-            direction="ltr", native_name=PSEUDO_LOCALES[raw][1],
-            english_name=PSEUDO_LOCALES[raw][1],
-            plural_forms=get_plural(base).plural_forms, argos_code=base.language,
-            pseudo=True)
+        return LocaleInfo(code=raw, bcp47=raw.replace("_", "-"), language=base.language,
+                          argos_code=base.language, pseudo=True)
     try:
         loc = Locale.parse(raw)
     except (UnknownLocaleError, ValueError, TypeError):
@@ -76,10 +92,6 @@ def get_locale(code: str, source: str | None = None, line: int | None = None) ->
         code=canonical,
         bcp47="-".join(p for p in parts if p),
         language=loc.language,
-        direction=loc.text_direction,
-        native_name=loc.get_display_name(loc) or canonical,
-        english_name=loc.get_display_name("en") or canonical,
-        plural_forms=get_plural(loc).plural_forms,
         argos_code=ARGOS_CODES.get(canonical, loc.language),
     )
 

@@ -202,3 +202,63 @@ def test_workers_extract_and_merge_the_same_files(project, l10n, tmp_path, monke
     assert "1 fuzzy" in out
     po = polib.pofile(str(project / "locales" / "zh_Hans" / f"{ASIA}.po"))
     assert any(e.previous_msgid and e.previous_msgid.startswith("Esko Aho thought") for e in po)
+
+
+def test_a_run_with_nothing_changed_reports_what_the_last_found(project, l10n, monkeypatch):
+    """The whole-run shortcut replays the bad page and the orphan, with the same exit code,
+    without listing a page's template or loading the glossary."""
+    (project / "source" / f"{MEDIA}.html").write_bytes(b"\x00\x01binary")
+    shutil.copy(project / "locales" / "de" / f"{ASIA}.po", project / "locales" / "de" / "gone.po")
+    first = l10n(project, "update", "-l", "de", expect=1)
+    from l10n_tool.project import Project
+    loads = []
+    monkeypatch.setattr(Project, "glossary", lambda self: loads.append(1))
+    again = l10n(project, "update", "-l", "de", expect=1)
+    assert loads == []
+    assert again.stderr == first.stderr and f"source/{MEDIA}.html" in again.stderr
+    assert "locales/de/gone.po has no source page" in again.stdout
+    assert "PO files up to date" in again.stdout
+
+
+def test_each_input_a_run_depends_on_ends_the_shortcut(project, l10n):
+    """A translator's save, a deleted PO file, a hand-edited template, a new page and a
+    glossary edit each make the next run do its work."""
+    l10n(project, "update", "-l", "de")
+    asia = project / "locales" / "de" / f"{ASIA}.po"
+    po = polib.pofile(str(asia))
+    entry = next(e for e in po if not e.obsolete and e.msgid and not e.msgstr and "<" not in e.msgid)
+    entry.msgstr = "Übersetzt"
+    po.save(str(asia))
+    # the same sentence on the other page is filled from the memory the save fed
+    media = project / "locales" / "de" / f"{MEDIA}.po"
+    edit(project / "source" / f"{MEDIA}.html", "</h1>", f"</h1>\n<p>{entry.msgid}</p>")
+    l10n(project, "update", "-l", "de")
+    assert any(e.msgid == entry.msgid and e.msgstr == "Übersetzt" for e in polib.pofile(str(media)))
+    media.unlink()
+    assert "created" in l10n(project, "update", "-l", "de").stdout and media.exists()
+    pot = project / "locales" / "templates" / f"{ASIA}.pot"
+    pot.write_text(pot.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    l10n(project, "update", "-l", "de")
+    assert not pot.read_text(encoding="utf-8").endswith("\n\n")      # written again
+    shutil.copy(project / "source" / f"{ASIA}.html", project / "source" / "copy.html")
+    l10n(project, "update", "-l", "de")
+    assert (project / "locales" / "de" / "copy.po").exists()
+    with open(project / "glossary.csv", "a", encoding="utf-8") as f:
+        f.write("Yangtze River,translate,长江,Jangtse,A river\n")
+    l10n(project, "update", "-l", "de")
+    notes = (project / "locales" / "de" / f"{MEDIA}.po").read_text(encoding="utf-8")
+    assert "#. glossary: Yangtze River = Jangtse (de)" in notes
+
+
+def test_a_memory_lookup_reads_by_msgid_and_takes_the_first_file(tmp_path):
+    from l10n_tool import buildstate
+    state = buildstate.BuildState(tmp_path / "state.sqlite")
+    for n in range(300):                      # a memory big enough for the planner to choose
+        state.remember("de", tmp_path / f"p{n:03d}.po", [(None, f"Sentence {n}.", f"Satz {n}.")])
+    state.remember("de", tmp_path / "a.po", [(None, "Sentence 7.", "Der Satz 7.")])
+    memory = state.memory("de")
+    assert memory[(None, "Sentence 7.")] == "Der Satz 7."           # a.po sorts first
+    plan = " ".join(str(row) for row in state.db.execute(
+        "EXPLAIN QUERY PLAN " + buildstate._LOOKUP, ("de", "x", "")))
+    assert "tm_key" in plan and "msgid=?" in plan, plan
+    state.close()

@@ -181,13 +181,13 @@ class SiteDir:
                 _remove(entry)
         if not self.out.is_symlink():
             return
-        gens = {n: f for n, f in self._generations().items() if _only_ours(f)}
         live = self._gen.fullmatch(os.readlink(self.out))
         current = int(live.group(1)) if live else None
-        older = [n for n in gens if current is not None and n < current]
-        keep = {current, max(older, default=None)}
+        gens = self._generations()
+        previous = max((n for n in gens if current is not None and n < current), default=None)
         for n, folder in gens.items():
-            if n not in keep:
+            # a generation is read through (10,000s of files) only if it is to go
+            if n not in (current, previous) and _only_ours(folder):
                 shutil.rmtree(folder, ignore_errors=True)
 
     def write(self, files: dict[str, bytes], meta: dict) -> Written:

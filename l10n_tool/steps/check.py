@@ -40,7 +40,7 @@ def configured(project: Project) -> check_settings.CheckSettings:
 
 def catalog_paths(project: Project, locale: str) -> list[Path]:
     folder = project.settings.locales_dir / locale
-    paths = files_by_name(folder, "*.po")
+    paths = files_by_name(folder, ".po")
     if not paths:
         raise L10nError(f"no PO files; run `l10n update -l {locale}` first", project.rel(folder))
     return paths

@@ -12,11 +12,13 @@ site template can be rebuilt without it.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from l10n_tool import catalog, glossary as glossary_mod, workers
-from l10n_tool.buildstate import BuildState, digest
+from l10n_tool.buildstate import BuildState, Record, digest
 from l10n_tool.document import Document, Unit
 from l10n_tool.errors import L10nError
 from l10n_tool.problems import Problem
@@ -27,7 +29,13 @@ from l10n_tool.project import Project
 class ExtractResult:
     path: Path
     changed: bool
-    units: int
+    #: entries of the template, or the record that holds their number (decoded
+    #: only if asked: ``update`` never asks, for 10,000 unchanged templates)
+    count: "int | Record"
+
+    @property
+    def units(self) -> int:
+        return self.count if isinstance(self.count, int) else self.count.data.get("units", 0)
 
 
 @dataclass
@@ -103,35 +111,43 @@ def _read_and_template(project: Project, glossary: glossary_mod.Glossary, path: 
                      list(doc.warnings))
 
 
-def scan(project: Project, state: BuildState, glossary: glossary_mod.Glossary
+def scan(project: Project, state: BuildState, glossary: Callable[[], glossary_mod.Glossary],
+         sources: tuple[list[Path], list[Problem]] | None = None
          ) -> tuple[Pages, list[ExtractResult]]:
     """Pages whose template is stale are read (in worker processes when they
-    are many) and their templates written; the others come from the state."""
-    paths, problems = project.page_files()
+    are many) and their templates written; the others come from the state
+    (and the glossary, which takes a while to load when it is big, is loaded
+    only if a page is read)."""
+    paths, problems = sources or project.page_files()
     out = Pages(problems=list(problems))
     key = settings_key(project, state)
     stale: list[Path] = []
-    for path in paths:
-        slug = path.stem
-        out.inputs[slug] = digest("page", key, path, state.fingerprint(path))
+    kept: dict[str, Record] = {}         # slug → its template's record, up to date
+    slugs = [path.stem for path in paths]
+    for slug, path in zip(slugs, paths):
+        where = os.fspath(path)
+        inputs = out.inputs[slug] = digest("page", key, where, state.fingerprint(where))
         out.paths[slug] = path
         pot_path = project.template_path(slug)
-        chrome = state.output(_chrome_record(pot_path))
-        if chrome is not None and state.fresh(pot_path, out.inputs[slug]):
+        pot = state.output(pot_path)
+        chrome = state.output(_chrome_record(pot_path)) if pot is not None else None
+        if chrome is not None and pot.inputs == inputs and pot.sha is not None \
+                and state.fingerprint(pot_path) == pot.sha:
             out.chrome[slug] = _Remembered(chrome)
             out.chrome_keys[slug] = chrome.inputs     # no decoding: 10,000 pages
+            kept[slug] = pot
         else:
             stale.append(path)
+    terms = glossary() if stale else None
     done = dict(zip((p.stem for p in stale), workers.fan_out(
-        lambda p: _read_and_template(project, glossary, p), stale)))
+        lambda p: _read_and_template(project, terms, p), stale)))
     results = []
-    for path in paths:
-        slug = path.stem
+    for slug, path in zip(slugs, paths):
         pot_path = project.template_path(slug)
         read = done.get(slug)
         if read is None:
             out.slugs.append(slug)
-            results.append(ExtractResult(pot_path, False, state.output(pot_path).data.get("units", 0)))
+            results.append(ExtractResult(pot_path, False, kept[slug]))
             continue
         if read.problem is not None:
             out.problems.append(read.problem)
@@ -180,18 +196,25 @@ def has_site_catalog(project: Project, pages: Pages) -> bool:
     return project.site_template_path().exists() or any(pages.chrome.values())
 
 
-def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary | None = None
+def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary | None = None,
+            sources: tuple[list[Path], list[Problem]] | None = None
             ) -> tuple[list[ExtractResult], Pages]:
-    """Write the templates that changed; a page that cannot be read keeps its old POT."""
-    glossary = glossary if glossary is not None else project.glossary()
-    pages, results = scan(project, state, glossary)
+    """Write the templates that changed; a page that cannot be read keeps its
+    old POT. ``sources``: the project's page files, when already listed."""
+    loaded = [glossary]
+
+    def terms() -> glossary_mod.Glossary:
+        if loaded[0] is None:
+            loaded[0] = project.glossary()
+        return loaded[0]
+    pages, results = scan(project, state, terms, sources)
     if has_site_catalog(project, pages):
         path = project.site_template_path()
         inputs = pages.site_inputs()
         if state.fresh(path, inputs):
-            results.append(ExtractResult(path, False, state.output(path).data.get("units", 0)))
+            results.append(ExtractResult(path, False, state.output(path)))
         else:
-            pot = site_template(project, pages, glossary)
+            pot = site_template(project, pages, terms())
             results.append(ExtractResult(path, catalog.save(pot, path, project.settings.po_wrap), len(pot)))
             state.record(path, inputs, {"units": len(pot)})
     return results, pages

@@ -42,12 +42,12 @@ def status(project: Project, locales: list[LocaleInfo]) -> StatusReport:
     if project.site_template_path().exists():
         slugs.append(SITE_SLUG)
     pages = set(slugs)
-    report.orphaned += [project.rel(p) for p in files_by_name(templates, "*.pot")
+    report.orphaned += [project.rel(p) for p in files_by_name(templates, ".pot")
                         if p.stem not in pages] if templates.is_dir() else []
     with project.build_state() as state:
         for loc in locales:
             folder = project.settings.locales_dir / loc.code
-            present = {p.stem: p for p in files_by_name(folder, "*.po")}
+            present = {p.stem: p for p in files_by_name(folder, ".po")}
             report.orphaned += [project.rel(p) for s, p in present.items() if s not in pages]
             for slug in slugs:
                 path = present.get(slug) or project.template_path(slug)
