@@ -45,8 +45,19 @@ while not os.path.exists(stop):
             reads += 1
         except FileNotFoundError:
             missing += 1
+    if reads == 2:
+        print("reading", flush=True)     # the caller starts publishing now
 print(missing, reads)
 """
+
+
+def start_reader(public: Path, stop: Path) -> subprocess.Popen:
+    """The reader, once it is reading: started on a busy machine, it could
+    otherwise miss every publish it is meant to watch."""
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(public), str(stop)],
+                              stdout=subprocess.PIPE, text=True)
+    assert reader.stdout.readline() == "reading\n"
+    return reader
 
 
 def l10n(project: Path, *args: str) -> tuple[float, str]:
@@ -153,8 +164,7 @@ def main() -> None:
         took, line = l10n(project, *publish)
         print(f"nothing changed:            {took:.2f} s  ({line})")
         stop = project / "stop"
-        reader = subprocess.Popen([sys.executable, "-c", READER, str(project / "public"),
-                                   str(stop)], stdout=subprocess.PIPE, text=True)
+        reader = start_reader(project / "public", stop)
         times = []
         for n in range(opts.runs):
             (project / "source" / "counter.txt").write_text(str(n))

@@ -7,6 +7,7 @@ the new one, nothing in between.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import shutil
@@ -98,7 +99,6 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
 
 def _renameat2_exchange():
     """glibc's ``renameat2`` with RENAME_EXCHANGE, or None where it is missing."""
-    import ctypes            # only publish flips a symlink; every command imports this module
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         fn = libc.renameat2

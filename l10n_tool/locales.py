@@ -61,12 +61,26 @@ class LocaleInfo:
         from babel.messages.plurals import get_plural     # babel's catalog code: only here
         return get_plural(self.babel_locale()).plural_forms
 
+    def facts(self) -> list[str]:
+        """The CLDR facts a page is rendered with, for ``seed``."""
+        return [getattr(self, name) for name in _SEEDED]
+
+    def seed(self, facts: list[str]) -> None:
+        """Take the facts an earlier run worked out with the same Babel, so that
+        rendering one page need not load each locale's data again."""
+        for name, value in zip(_SEEDED, facts):
+            self.__dict__.setdefault(name, value)     # where cached_property keeps it
+
     @property
     def sentence_joiner(self) -> str:
         return "" if self.language in NO_SPACE_LANGUAGES else " "
 
     def babel_locale(self) -> Locale:
         return Locale.parse(PSEUDO_LOCALES[self.code][0] if self.pseudo else self.code)
+
+
+#: the facts ``LocaleInfo.seed`` takes
+_SEEDED = ("direction", "native_name", "english_name")
 
 
 @lru_cache(maxsize=None)

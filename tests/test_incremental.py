@@ -262,3 +262,13 @@ def test_a_memory_lookup_reads_by_msgid_and_takes_the_first_file(tmp_path):
         "EXPLAIN QUERY PLAN " + buildstate._LOOKUP, ("de", "x", "")))
     assert "tm_key" in plan and "msgid=?" in plan, plan
     state.close()
+
+
+def test_extract_names_the_templates_it_wrote_and_counts_the_rest(project, l10n):
+    l10n(project, "extract")
+    out = l10n(project, "extract").stdout.splitlines()
+    assert out == ["3 templates up to date"]                  # two pages and the site
+    edit(project / "source" / f"{ASIA}.html", "Esko Aho thought", "Esko Aho firmly thought")
+    out = l10n(project, "extract").stdout.splitlines()
+    assert out[0].startswith(f"locales/templates/{ASIA}.pot: ") and out[0].endswith(" units")
+    assert out[1:] == ["2 templates up to date"]

@@ -282,7 +282,7 @@ def test_publish_one_locale_keeps_the_others_live(project, l10n):
     assert not (public / "de").exists() and (public / "zh_Hans").exists()
 
 
-def _reader_script() -> str:
+def _reader():
     """The reader a web server would be (shared with bench/publish.py): it
     stats the site's files in a loop and counts how often one is missing."""
     import importlib.util
@@ -290,22 +290,19 @@ def _reader_script() -> str:
     spec = importlib.util.spec_from_file_location("bench_publish", REPO / "bench" / "publish.py")
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    return bench.READER
+    return bench.start_reader
 
 
-READER = _reader_script()
+start_reader = _reader()
 
 
 def test_readers_never_see_the_site_missing(project, l10n):
-    import subprocess
-    import sys
     public = project / "public"
     public.mkdir()
     l10n(project, "publish", "--all", "--min-complete", "0")        # a real folder at first
     assert public.is_symlink()                                      # migrated to a symlink
     stop = project / "stop-reading"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(public), str(stop)],
-                              stdout=subprocess.PIPE, text=True)
+    reader = start_reader(public, stop)
     try:
         for n in range(6):
             (project / "source" / "counter.txt").write_text(str(n))   # something new each time

@@ -9,7 +9,6 @@ round trip.
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import re
@@ -27,7 +26,7 @@ import pytest
 from conftest import REPO, all_catalogs, copy_project, msgfmt_check
 from l10n_tool import catalog
 from l10n_tool.catalog.concurrent import merge3, save_merged
-from l10n_tool.lock import ProjectLock, project_lock
+from l10n_tool.lock import project_lock
 
 ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
 REAL_PAGES = Path("/work/shared/corpus/real-pages")

@@ -250,6 +250,23 @@ class _Build:
         for key, (inputs, data) in self.changed.items():
             self.state.set_memo(key, inputs, data)
 
+    def seed_locales(self) -> None:
+        """The locales' names and directions as the last run found them in
+        CLDR: loading a locale's data costs more than rendering one page."""
+        import babel
+        known = self.state.memo(f"{KEY}locales", babel.__version__) or {}
+        for loc in [self.source, *self.targets]:
+            if loc.code in known:
+                loc.seed(known[loc.code])
+        self._locale_facts = (babel.__version__, known)
+
+    def save_locales(self) -> None:
+        version, known = self._locale_facts
+        locales = [self.source, *self.targets]
+        if any(loc.code not in known for loc in locales):
+            self.state.set_memo(f"{KEY}locales", version,
+                                {**known, **{loc.code: loc.facts() for loc in locales}})
+
     # -- the run
     def run(self) -> None:
         project, s, result = self.project, self.s, self.result
@@ -279,6 +296,7 @@ class _Build:
             return
         self.page_keys = {slug: digest("page", how, os.path.splitext(p.name)[1].lower(),
                                        page_fp[slug]) for slug, p in self.paths.items()}
+        self.seed_locales()
         while True:       # each pass remembers its new render failures; two at most
             try:
                 written = self.build(assets)
@@ -288,6 +306,7 @@ class _Build:
         result.written, result.unchanged, result.removed = \
             written.written, written.unchanged, written.removed
         self.save()
+        self.save_locales()
         self.state.set_memo(all_key, everything, {
             "stats": self.live_stats(self.stats),
             # rows for Decision(*row); not asdict(), which deep-copies each of 10,000
