@@ -120,9 +120,11 @@ class BuildState:
         if self._outputs is None:    # one query for the whole run, not one per file
             # small data comes with it; big data (a PO file's untranslated msgids,
             # a page's chrome) only when asked for: 10,000 pages hold 50 MB of it
+            # (by key range, not NOT LIKE: a scan would also read every memo's
+            # data, hundreds of MB for 10,000 pages; a blob's length is in its header)
             self._outputs = {p: (i, h, d) for p, i, h, d in self.db.execute(
-                f"SELECT path, inputs, sha, CASE WHEN length(data) <= {_BULK} THEN data END "
-                "FROM outputs WHERE path NOT LIKE 'memo:%'")}
+                f"SELECT path, inputs, sha, CASE WHEN length(CAST(data AS BLOB)) <= {_BULK} "
+                "THEN data END FROM outputs WHERE path < 'memo:' OR path >= 'memo;'")}
         key = os.fspath(path)
         row = self._outputs.get(key)
         if row is None:
