@@ -24,6 +24,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from l10n_tool.errors import L10nError
@@ -99,19 +100,30 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-#: what makes characters move when normalised: white space other than one
-#: plain space (``\s`` is ``str.isspace``), and capital sigma, the one letter
-#: whose ``str.lower()`` depends on its neighbours (final ς)
-_MOVES = re.compile("[^\\S ]|  |\u03a3")
+#: white space that normalising turns into one plain space: a run of two or
+#: more, or one character other than the plain space (``\s`` is ``str.isspace``)
+_RUN = re.compile(r"\s{2,}|[^\S ]")
 
 
 def _normalise(text: str) -> tuple[str, "list[int] | range"]:
     """Lower-case, whitespace runs as one space; and, for each character of the
     result, its index in ``text`` (so matches map back to the original)."""
-    if not _MOVES.search(text):
+    # capital sigma is the one letter whose str.lower() depends on its
+    # neighbours (final ς), and "İ" lowers to two: then letter by letter, below
+    if "\u03a3" not in text:
         low = text.lower()
-        if len(low) == len(text):       # no letter lowered to two ("İ")
-            return low, range(len(text))   # the common case: nothing moves
+        if len(low) == len(text):
+            # every white space but the plain space is a separator or control
+            # character, so a printable text has none: a scan in C, where _RUN
+            # took a third of the time of matching a sentence
+            if (text.isprintable() and "  " not in text) or _RUN.search(low) is None:
+                return low, range(len(text))   # the common case: nothing moves
+            return _collapse(low)
+    return _by_letter(text)
+
+
+def _by_letter(text: str) -> tuple[str, list[int]]:
+    """``_normalise``'s rule itself, one character at a time."""
     out: list[str] = []
     where: list[int] = []
     space = False
@@ -129,9 +141,26 @@ def _normalise(text: str) -> tuple[str, "list[int] | range"]:
     return "".join(out), where
 
 
+def _collapse(text: str) -> tuple[str, list[int]]:
+    """``_normalise`` of a text that lower-case leaves letter for letter: only
+    white space moves, so the work is per run of it, not per character."""
+    where: list[int] = []
+    done = 0
+    for run in _RUN.finditer(text):
+        where.extend(range(done, run.start() + 1))
+        done = run.end()
+    where.extend(range(done, len(text)))
+    return _RUN.sub(" ", text), where
+
+
 def _after_suffix(text: str, end: int) -> int | None:
     """Where a match ending at ``end`` stops once a possessive or plural suffix
     is taken (as ``SUFFIX`` would, greedily); None if a word goes on."""
+    if end >= len(text):
+        return end
+    ch = text[end]
+    if ch not in "'’es":        # no suffix can start here: asked of every candidate
+        return None if ch.isalnum() or ch == "_" else end
     for suffix in ("'s", "’s", "es", "s", ""):
         if text.startswith(suffix, end):
             stop = end + len(suffix)
@@ -143,49 +172,117 @@ def _after_suffix(text: str, end: int) -> int | None:
 class Glossary:
     """Terms and a matcher linear in the text's length, whatever the glossary's size.
 
-    One Aho–Corasick automaton (pyahocorasick) over the case- and
-    space-normalised terms finds every candidate in one pass; each candidate
-    is then held to the rules above (boundaries, suffix, case for acronyms)
-    and overlaps are resolved leftmost-longest, exactly as one alternation
-    regex of all terms, longest first, would: real term bases hold tens of
-    thousands of terms, and that regex was quadratic in practice.
+    One Aho–Corasick automaton (pyahocorasick) over the *heads* of the case- and
+    space-normalised terms (a term up to its first space) finds every place a
+    term may start in one pass; the whole term is then one dictionary look-up
+    per length of the terms sharing that head, and each candidate is held to
+    the rules above (boundaries, suffix, case for acronyms). Overlaps are
+    resolved leftmost-longest, exactly as one alternation regex of all terms,
+    longest first, would: real term bases hold tens of thousands of terms, and
+    that regex was quadratic in practice. Heads, not whole terms, because every
+    command pays for building the automaton, by the characters it holds:
+    20,000 multi-word terms share a few thousand first words, and an automaton
+    of whole terms took longer to build than extracting two pages.
+
+    A glossary that ``parse`` read makes its Term objects only when asked (a
+    match, or ``terms``): extracting a few pages meets a handful of 20,000
+    terms, and building the rest was a third of the glossary's load.
     """
 
     def __init__(self, terms: list[Term]):
-        self.terms = terms
-        self._rank = {id(t): i for i, t in enumerate(sorted(terms, key=lambda t: -len(t.term)))}
-        self._automaton = None
-        if terms:
-            import ahocorasick
+        self._list: list[Term] | None = terms
+        self._rows: _Rows | None = None
+        self._made: dict[int, Term] = dict(enumerate(terms))
+        self._index([_normalise(t.term)[0] for t in terms])
 
-            by_key: dict[str, list[Term]] = {}
-            for t in terms:
-                by_key.setdefault(_normalise(t.term)[0], []).append(t)
-            automaton = ahocorasick.Automaton()
-            for k, ts in by_key.items():
-                automaton.add_word(k, (len(k), ts))
-            automaton.make_automaton()
-            self._automaton = automaton
+    @classmethod
+    def _of_rows(cls, rows: _Rows) -> Glossary:
+        glossary = cls.__new__(cls)
+        glossary._list, glossary._rows, glossary._made = None, rows, {}
+        glossary._index(rows.keys())
+        return glossary
+
+    @property
+    def terms(self) -> list[Term]:
+        if self._list is None:
+            self._list = [self._term(i) for i in range(len(self._rows.terms))]
+        return self._list
+
+    def _term(self, i: int) -> Term:
+        """The i-th term, one object however often and from whichever thread it is
+        asked for: the checks number terms by identity."""
+        t = self._made.get(i)
+        if t is None:
+            t = self._made.setdefault(i, self._rows.term(i))
+        return t
+
+    def _index(self, keys: list[str]) -> None:
+        found: dict[str, int | tuple[int, ...]] = dict(zip(keys, range(len(keys))))
+        if len(found) != len(keys):      # terms with the same normalised form
+            found = {}
+            for i, k in enumerate(keys):
+                prior = found.get(k)
+                found[k] = i if prior is None else (prior, i) if type(prior) is int else (*prior, i)
+        found.pop("", None)              # an empty term matches nowhere
+        self._keys = found
+        self._automaton = None
+        if not found:
+            return
+        import ahocorasick
+
+        # head → the lengths of its terms; a plain int while there is one (most
+        # heads): no set or list per head for the garbage collector to walk
+        heads: dict[str, int | tuple[int, ...]] = {}
+        get = heads.get
+        for k in found:
+            space = k.find(" ", 1)
+            head = k if space < 0 else k[:space]
+            prior = get(head)
+            heads[head] = (len(k) if prior is None else (prior, len(k)) if type(prior) is int
+                           else (*prior, len(k)))
+        automaton = ahocorasick.Automaton()
+        add = automaton.add_word
+        for head, lengths in heads.items():
+            add(head, (len(head),
+                       (lengths,) if type(lengths) is int else tuple(sorted({*lengths}))))
+        automaton.make_automaton()
+        self._automaton = automaton
 
     def find(self, text: str) -> list[Occurrence]:
         """Occurrences of terms in source text, leftmost first, longest term wins, no overlaps."""
         if self._automaton is None or not text:
             return []
         norm, where = _normalise(text)
+        keys, made, size = self._keys, self._made, len(norm)
         candidates = []
-        for last, (length, terms) in self._automaton.iter(norm):
-            start, end = where[last - length + 1], where[last] + 1
-            if start > 0 and _is_word(text[start - 1]):
-                continue
-            stop = _after_suffix(text, end)
-            if stop is None:
-                continue
-            for t in terms:
-                if not t.acronym or " ".join(text[start:end].split()) == t.term:
-                    candidates.append((start, self._rank[id(t)], stop, t))
-        candidates.sort(key=lambda c: (c[0], c[1]))
+        for last, (head, lengths) in self._automaton.iter(norm):
+            first = last - head + 1
+            start = where[first]
+            if start > 0:
+                before = text[start - 1]
+                if before.isalnum() or before == "_":
+                    continue
+            # a term longer than its head goes on with a space (lengths ascend)
+            spaced = last + 1 < size and norm[last + 1] == " "
+            for length in lengths:
+                if length > head and not spaced or first + length > size:
+                    break
+                hit = keys.get(norm[first:first + length])
+                if hit is None:
+                    continue
+                end = where[first + length - 1] + 1
+                stop = _after_suffix(text, end)
+                if stop is None:
+                    continue
+                for i in (hit,) if type(hit) is int else hit:
+                    t = made.get(i) or self._term(i)
+                    if not t.acronym or " ".join(text[start:end].split()) == t.term:
+                        # longest first, then in the glossary's order (as a stable
+                        # sort by length would have it)
+                        candidates.append((start, -len(t.term), i, stop, t))
+        candidates.sort()       # (start, length, number) is unique: no two Terms compared
         out, reached = [], 0
-        for start, _, stop, term in candidates:
+        for start, _, _, stop, term in candidates:
             if start >= reached:
                 out.append(Occurrence(term, start, stop))
                 reached = stop
@@ -197,6 +294,41 @@ class Glossary:
         for t in sorted(self.terms, key=lambda t: t.term):
             h.update(f"{t.term}\x1f{t.type}\x1f{t.approved(locale) or ''}\x1e".encode())
         return h.hexdigest()[:16]
+
+
+class _Rows:
+    """A clean glossary file's rows as ``_parse_clean`` left them, until a row is
+    asked for as a Term: lists of strings, and per row one tuple of strings,
+    which the garbage collector stops tracking at its first look."""
+
+    def __init__(self, locales: list[str], note: bool):
+        self.locales = locales
+        self.note = note
+        self.terms: list[str] = []     # white space normalised
+        self.types: list[str] = []     # validated
+        self.lines: list[int] = []
+        #: the raw cells: term, type, one per locale, and the note if there is one
+        self.cells: list[tuple[str, ...]] = []
+
+    def term(self, i: int) -> Term:
+        cells = self.cells[i]
+        translations = {}
+        for loc, cell in zip(self.locales, cells[2:]):
+            if value := cell.strip():
+                translations[loc] = value
+        return Term(self.terms[i], self.types[i], translations,
+                    cells[-1].strip() if self.note else "", self.lines[i])
+
+    def keys(self) -> list[str]:
+        """``_normalise(term)[0]`` of each term, lower-cased in one call: a term
+        read from the file has one space between words and no line break, so
+        only capital sigma and a letter that lowers to two ("İ") need
+        ``_normalise``'s letter-by-letter way."""
+        joined = "\n".join(self.terms)
+        low = joined.lower()
+        if len(low) == len(joined) and "\u03a3" not in joined:
+            return low.split("\n")
+        return [_normalise(t)[0] for t in self.terms]
 
 
 def count_in_target(text: str, rendering: str, locale: str, verbatim: bool) -> int:
@@ -219,7 +351,11 @@ def parse(path: Path) -> tuple[Glossary, list[Problem]]:
     path = Path(path)
     if not path.exists():
         return Glossary([]), []
-    reader = csv.reader(io.StringIO(_text(path)))
+    text = _text(path)
+    clean = _parse_clean(text)
+    if clean is not None:
+        return clean, []
+    reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -252,6 +388,59 @@ def parse(path: Path) -> tuple[Glossary, list[Problem]]:
     except csv.Error as exc:
         problem(f"CSV error: {exc}", reader.line_num)
     return Glossary(terms), problems
+
+
+def _parse_clean(text: str) -> Glossary | None:
+    """The glossary of a file without a single problem, or None: then ``parse``
+    reads it again row by row to say what is wrong. Every command loads the
+    glossary, and with each row through ``_term`` and the duplicate
+    bookkeeping a term base of 20,000 rows cost more than extracting two
+    pages; these are the same rules, with only the work a clean row needs."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except (StopIteration, csv.Error):
+        return None
+    problems: list[str] = []
+    c = _columns(header, lambda message, line: problems.append(message))
+    if c is None or problems:
+        return None
+    rows = _Rows(list(c.locales.values()), c.note is not None)
+    terms, types, lines, cells = rows.terms, rows.types, rows.lines, rows.cells
+    pick = itemgetter(c.term, c.type, *c.locales, *([c.note] if c.note is not None else []))
+    width = len(header)
+    try:
+        for row in reader:
+            if len(row) != width:
+                if not any(cell.strip() for cell in row):
+                    continue                  # a blank row
+                if len(row) > width:
+                    return None
+                row = row + [""] * (width - len(row))
+            picked = pick(row)
+            term = " ".join(picked[0].split())
+            if not term:
+                if any(cell.strip() for cell in row):
+                    return None               # an empty term
+                continue                      # a blank row
+            kind = picked[1]
+            if kind not in TYPES:
+                kind = kind.strip().lower()
+                if kind not in TYPES:
+                    return None
+            terms.append(term)
+            types.append(kind)
+            lines.append(reader.line_num)
+            cells.append(picked)
+    except csv.Error:
+        return None
+    # parse's bookkeeping (acronyms by their exact form, besides every term by
+    # its casefold) flags a term exactly when an earlier one has its casefold:
+    # an acronym's exact form has capitals, which no casefold has. Terms hold
+    # no line break, so one casefold of them all splits back term by term.
+    if len(set("\n".join(terms).casefold().split("\n"))) != len(terms):
+        return None
+    return Glossary._of_rows(rows)
 
 
 def _text(path: Path) -> str:
