@@ -137,10 +137,13 @@ def main() -> None:
     peak = 0
     rows: list[tuple[str, float, float | None]] = []
 
+    steps: list[str] = []              # from scratch, each step's figures
+
     def ours(*cmd: str) -> float:
         nonlocal peak
         seconds, rss = run(L10N + ["-C", str(site), *cmd])
         peak = max(peak, rss)
+        steps.append(f"{cmd[0]} {seconds:.1f} s ({rss} MiB)")
         return seconds
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -155,6 +158,7 @@ def main() -> None:
         fake_translations(site / "locales" / "de")
         shutil.rmtree(site / ".l10n-cache")           # the translations changed every file
         t_pub = ours("publish", "-l", "de")
+        print(f"  ours from scratch: {', '.join(steps)}", flush=True)
         t_ttk = None
         if ttk:
             t1, _ = ttk.html2po()

@@ -84,6 +84,9 @@ class BuildState:
         #: and 10,000 pages make each stat count; a file this run writes is
         #: taken again when recorded
         self._seen: dict[str, str | None] = {}
+        #: the outputs this run recorded (so a step can tell its own new files
+        #: from ones that appeared while it ran)
+        self.recorded_now: set[str] = set()
 
     # -- fingerprints
     def fingerprint(self, path: Path | str) -> str | None:
@@ -144,6 +147,7 @@ class BuildState:
     def record(self, path: Path, inputs: str, data: dict | None = None) -> None:
         row = (os.fspath(path), inputs, self.refingerprint(path),
                json.dumps(data or {}, ensure_ascii=False))
+        self.recorded_now.add(row[0])
         self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", row)
         if self._outputs is not None:
             self._outputs[row[0]] = row[1:]

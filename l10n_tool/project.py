@@ -17,6 +17,7 @@ from l10n_tool.catalog.concurrent import save_merged
 from l10n_tool.config import Settings
 from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
+from l10n_tool.fsutil import files_by_name
 from l10n_tool import formats
 from l10n_tool.locales import LocaleInfo, get_locale
 from l10n_tool.buildstate import BuildState
@@ -187,7 +188,7 @@ class Project:
         folder = self.settings.locales_dir / locale
         if not folder.is_dir():
             return {}
-        return {p.stem: self.load_po(p) for p in sorted(folder.glob("*.po"))}
+        return {p.stem: self.load_po(p) for p in files_by_name(folder, ".po")}
 
     def load_po(self, path: Path) -> catalog.Catalog:
         """Load a PO file and remember its bytes, for the merge with disk at save time."""

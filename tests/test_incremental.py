@@ -272,3 +272,47 @@ def test_extract_names_the_templates_it_wrote_and_counts_the_rest(project, l10n)
     out = l10n(project, "extract").stdout.splitlines()
     assert out[0].startswith(f"locales/templates/{ASIA}.pot: ") and out[0].endswith(" units")
     assert out[1:] == ["2 templates up to date"]
+
+
+def test_the_shortcut_sees_a_moved_source_folder_and_ignores_a_stray_template(project, l10n):
+    l10n(project, "update", "-l", "de")
+    shutil.copytree(project / "source", project / "src2")
+    l10n(project, "--source-dir", "src2", "update", "-l", "de")
+    assert f"#: src2/{ASIA}.html" in (project / "locales" / "de" / f"{ASIA}.po").read_text("utf-8")
+    (project / "locales" / "templates" / "stray.pot").mkdir()      # not a file: not ours
+    l10n(project, "--source-dir", "src2", "update", "-l", "de")
+    l10n(project, "--source-dir", "src2", "update", "-l", "de")
+
+
+def test_a_po_file_that_arrives_during_a_run_is_seen_by_the_next(project, l10n, monkeypatch):
+    from l10n_tool.steps import update as update_step
+    real = update_step._update
+
+    def meanwhile(*args):
+        run = real(*args)
+        shutil.copy(project / "locales" / "de" / f"{ASIA}.po", project / "locales" / "de" / "old.po")
+        return run
+    monkeypatch.setattr(update_step, "_update", meanwhile)
+    l10n(project, "update", "-l", "de")
+    monkeypatch.undo()
+    assert "locales/de/old.po has no source page" in l10n(project, "update", "-l", "de").stdout
+
+
+def test_each_set_of_locales_keeps_its_own_shortcut(project, l10n, monkeypatch):
+    l10n(project, "update", "-l", "de")
+    l10n(project, "update", "-l", "zh_Hans")
+    from l10n_tool.project import Project
+    loads = []
+    monkeypatch.setattr(Project, "glossary", lambda self: loads.append(1))
+    l10n(project, "update", "-l", "de")
+    l10n(project, "update", "-l", "zh_Hans")
+    assert loads == []
+
+
+def test_a_glossary_term_in_the_chrome_reaches_the_site_template(project, l10n):
+    l10n(project, "update", "-l", "de")
+    with open(project / "glossary.csv", "a", encoding="utf-8") as f:
+        f.write("Cookie notice,translate,Cookie-Hinweis,Cookie-Hinweis,Banner\n")
+    l10n(project, "update", "-l", "de")
+    site = (project / "locales" / "templates" / "_site.pot").read_text(encoding="utf-8")
+    assert "#. glossary: Cookie notice" in site

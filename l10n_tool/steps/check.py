@@ -23,7 +23,7 @@ from l10n_tool.checks.runner import (CheckRun, FileResult, file_result, in_repor
 from l10n_tool.errors import L10nError
 from l10n_tool.glossary import parse as parse_glossary
 from l10n_tool.locales import LocaleInfo, get_locale
-from l10n_tool.fsutil import files_by_name
+from l10n_tool.fsutil import files_by_name, names_in
 from l10n_tool.project import SITE_SLUG, Project
 
 
@@ -61,7 +61,7 @@ def unconfigured_folders(project: Project) -> list[tuple[str, str]]:
         return []
     out = []
     for folder in sorted(p for p in s.locales_dir.iterdir() if p.is_dir()):
-        if folder == s.templates_dir or not any(folder.glob("*.po")):
+        if folder == s.templates_dir or not names_in(folder, ".po"):
             continue
         try:
             code = get_locale(folder.name).code

@@ -50,10 +50,12 @@ class Pages:
     failed: set[str] = field(default_factory=set)             # slugs of unreadable pages
     chrome_keys: dict[str, str] = field(default_factory=dict)  # slug → digest of its chrome
 
-    def site_inputs(self) -> str:
+    def site_inputs(self, key: str) -> str:
         """The site template depends on each page's chrome and path, not on its
-        article: a newsroom edits articles all day and the chrome rarely."""
-        return digest("site", *(f"{self.paths[s]}\x1e{self.chrome_keys[s]}" for s in self.slugs))
+        article (a newsroom edits articles all day and the chrome rarely), and
+        on what makes any template (``key``: the glossary's notes, the site name)."""
+        return digest("site", key,
+                      *(f"{self.paths[s]}\x1e{self.chrome_keys[s]}" for s in self.slugs))
 
 
 def settings_key(project: Project, state: BuildState) -> str:
@@ -210,7 +212,7 @@ def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary
     pages, results = scan(project, state, terms, sources)
     if has_site_catalog(project, pages):
         path = project.site_template_path()
-        inputs = pages.site_inputs()
+        inputs = pages.site_inputs(settings_key(project, state))
         if state.fresh(path, inputs):
             results.append(ExtractResult(path, False, state.output(path)))
         else:

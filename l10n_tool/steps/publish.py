@@ -254,17 +254,18 @@ class _Build:
         """The locales' names and directions as the last run found them in
         CLDR: loading a locale's data costs more than rendering one page."""
         import babel
-        known = self.state.memo(f"{KEY}locales", babel.__version__) or {}
+        inputs = digest("locale-facts", babel.__version__)    # and the tool's own code
+        known = self.state.memo(f"{KEY}locales", inputs) or {}
         for loc in [self.source, *self.targets]:
             if loc.code in known:
                 loc.seed(known[loc.code])
-        self._locale_facts = (babel.__version__, known)
+        self._locale_facts = (inputs, known)
 
     def save_locales(self) -> None:
-        version, known = self._locale_facts
+        inputs, known = self._locale_facts
         locales = [self.source, *self.targets]
         if any(loc.code not in known for loc in locales):
-            self.state.set_memo(f"{KEY}locales", version,
+            self.state.set_memo(f"{KEY}locales", inputs,
                                 {**known, **{loc.code: loc.facts() for loc in locales}})
 
     # -- the run

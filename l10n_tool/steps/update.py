@@ -40,8 +40,8 @@ class UpdateRun:
     orphaned: list[str] = field(default_factory=list)        # PO files whose page is gone
 
 
-#: the build state's memo of the last run: what it left, and what it found
-_LAST_RUN = "update:all"
+#: the build state's memo of the last run (per set of locales): what it left, and what it found
+_LAST_RUN = "update:all:"
 
 
 def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
@@ -57,7 +57,9 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
     case on a 10,000-page site is a run after nothing or one page changed."""
     with project.build_state() as state:
         sources = project.page_files()
-        known = state.memo(_LAST_RUN, _inputs(project, state, locales, sources))
+        key = _LAST_RUN + ",".join(loc.code for loc in locales)
+        before, found = _inputs(project, state, locales, sources)
+        known = state.memo(key, before)
         if known is not None:
             return UpdateRun(up_to_date=known["up_to_date"], orphaned=known["orphaned"],
                              problems=[Problem(**p) for p in known["problems"]],
@@ -66,26 +68,40 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
         listed = {loc.code: files_by_name(project.settings.locales_dir / loc.code, ".po")
                   for loc in locales}
         run = _update(project, state, locales, sources, listed)
-        # what the run leaves (what it wrote is fingerprinted again when recorded)
-        state.set_memo(_LAST_RUN, _inputs(project, state, locales, sources), {
-            "up_to_date": run.up_to_date + len(run.files), "orphaned": run.orphaned,
-            "problems": [dataclasses.asdict(p) for p in run.problems],
-            "warnings": [dataclasses.asdict(p) for p in run.warnings]})
+        # what the run leaves (what it wrote is fingerprinted again when recorded);
+        # a file that came or went meanwhile, unseen by this run, ends the shortcut
+        after, left = _inputs(project, state, locales, sources)
+        if left - found <= state.recorded_now and found <= left:
+            state.set_memo(key, after, {
+                "up_to_date": run.up_to_date + len(run.files), "orphaned": run.orphaned,
+                "problems": [dataclasses.asdict(p) for p in run.problems],
+                "warnings": [dataclasses.asdict(p) for p in run.warnings]})
     return run
 
 
-def _inputs(project: Project, state: BuildState, locales: list[LocaleInfo], sources) -> str:
+def _inputs(project: Project, state: BuildState, locales: list[LocaleInfo], sources
+            ) -> tuple[str, set[str]]:
     """One digest of every file an update reads or writes, and of how it
-    reads them: equal to the last run's, this run would do nothing."""
+    reads them: equal to the last run's, this run would do nothing. And the
+    templates and PO files it found."""
     s = project.settings
     paths, problems = sources
-    folders = [(None, os.fspath(s.templates_dir), ".pot")] + \
-        [(loc.code, os.fspath(s.locales_dir / loc.code), ".po") for loc in locales]
+    folders = [os.fspath(s.templates_dir)] + [os.fspath(s.locales_dir / loc.code) for loc in locales]
+    found = [f"{folder}/{name}" for folder in folders
+             for name in names_in(folder, ".pot" if folder == folders[0] else ".po")]
     return digest("update", settings_key(project, state), [loc.code for loc in locales],
                   [str(p) for p in problems],
-                  [(p.name, state.fingerprint(os.fspath(p))) for p in paths],
-                  [(code, name, state.fingerprint(f"{folder}/{name}"))
-                   for code, folder, suffix in folders for name in names_in(folder, suffix)])
+                  [(path, _fingerprint(state, path)) for path in map(os.fspath, paths)],
+                  [(path, _fingerprint(state, path)) for path in found]), set(found)
+
+
+def _fingerprint(state: BuildState, path: str) -> str | None:
+    """A file's fingerprint, or a mark for one that cannot be read (a folder
+    named like a template): the step that reads it says what is wrong."""
+    try:
+        return state.fingerprint(path)
+    except OSError as exc:
+        return f"unreadable: {exc.errno}"
 
 
 def _update(project: Project, state: BuildState, locales: list[LocaleInfo], sources,
