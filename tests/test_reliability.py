@@ -373,6 +373,12 @@ def test_disk_full_and_read_only_are_one_line_errors(small_disk, l10n):
         assert "No space left on device" in r.stderr or "disk is full" in r.stderr, r
     assert_catalogs_sound(project, before)
     (small_disk / "filler").unlink()
+    # the failed commands ran in this process: what their tracebacks still hold
+    # (a sqlite statement keeps its database open) goes before the remount, as it
+    # goes with a real command's process
+    import gc
+    del r
+    gc.collect()
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
     try:
         r = l10n(project, "update", "-l", "de", expect=2)

@@ -86,15 +86,13 @@ def check(project: Project, codes: tuple[str, ...] = (), all_locales: bool = Fal
         with _collector_paused():
             plans = [_plan(project, memo, chosen, loc, paths[loc.code], pages, min_complete)
                      for loc in locales]
-            # every PO file to be checked is read (and may fail with exit 2) before any check runs
-            loaded = {p: catalog.load(p) for plan in plans for p in plan.to_load}
             project_ctx = ProjectContext(project.rel(project.settings.glossary), problems,
                                          [] if codes else unconfigured_folders(project))
             parts = [project_findings(chosen, project_ctx)]
             run = CheckRun()
             found: dict = {}            # glossary occurrences by msgid, shared by all locales
             for plan in plans:
-                files = [CatalogFile(rel, loaded.get(p), p.stem, orphaned)
+                files = [CatalogFile(rel, None, p.stem, orphaned)
                          for p, rel, _, orphaned, _ in plan.files]
                 ctx = Context(plan.locale, files, glossary, min_complete, found, memo.remember)
                 parts.extend(_check_locale(chosen, ctx, plan, memo, run))
@@ -119,13 +117,22 @@ def _collector_paused():
 
 
 def _check_locale(chosen, ctx: Context, plan: "_Plan", memo: CheckMemo, run: CheckRun):
-    """Each catalog's share (remembered or computed), then the cross-file checks."""
+    """Each catalog's share (remembered or computed), then the cross-file checks.
+    A catalog is read when its turn comes and let go after it, unless a
+    cross-file check reads every catalog itself: 10,000 catalogs held at once
+    were most of a cold check's memory."""
     results = []
-    for f, (_, rel, _, _, inputs) in zip(ctx.files, plan.files):
+    load = set(plan.to_load)
+    keep = plan.locale_findings is None and needs_catalogs(chosen)
+    for i, (f, (path, rel, _, _, inputs)) in enumerate(zip(ctx.files, plan.files)):
+        if path in load:
+            f = ctx.files[i] = CatalogFile(f.path, catalog.load(path), f.slug, f.orphaned)
         result = plan.cached.get(rel)
         if result is None:
             result = file_result(chosen, ctx, f)
             memo.put_file(ctx.locale.code, rel, inputs, result)
+        if not keep:
+            ctx.files[i] = CatalogFile(f.path, None, f.slug, f.orphaned)
         results.append(result)
         run.files.append(rel)
         run.entries += result.entries
