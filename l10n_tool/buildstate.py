@@ -172,6 +172,13 @@ class BuildState:
                                (low, low + "\U0010ffff"))
         return {path[5:]: (inputs, data) for path, inputs, data in rows}
 
+    def memo_inputs(self, prefix: str) -> dict[str, str]:
+        """Key → inputs of every memo under ``prefix``, without their data."""
+        low = "memo:" + prefix
+        rows = self.db.execute("SELECT path, inputs FROM outputs WHERE path >= ? AND path < ?",
+                               (low, low + "\U0010ffff"))
+        return {path[5:]: inputs for path, inputs in rows}
+
     def set_memo(self, key: str, inputs: str, data: dict) -> None:
         self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, NULL, ?)",
                         ("memo:" + key, inputs, json.dumps(data, ensure_ascii=False)))

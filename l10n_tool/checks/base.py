@@ -19,9 +19,11 @@ A rule comes in one of four scopes:
   sees every catalog at once, or the check also declares
   ``summary(ctx, file)``, the little it needs from one catalog as plain JSON
   data (lists, strings, numbers: exactly what ``json.loads`` would give back,
-  so no tuples), and ``rule(ctx, summaries)`` gets
-  ``[(path, summary), …]`` in file order; summaries are remembered with
-  each catalog, so a rerun need not read the catalogs that did not change;
+  so no tuples), and ``rule(ctx, summaries)`` iterates
+  ``(path, summary)`` pairs in file order, once (they are read from the
+  memo as it goes: 10,000 catalogs' summaries at once would not fit);
+  summaries are remembered with each catalog, so a rerun need not read the
+  catalogs that did not change;
 * ``project``: ``rule(ctx)`` runs once per run (the glossary file, locale
   folders nobody configured) and yields ``Finding``s.
 

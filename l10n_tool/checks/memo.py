@@ -67,6 +67,7 @@ class CheckMemo:
     def __init__(self, state: BuildState | None, env: str = ""):
         self.state, self.env = state, env
         self._rows: dict[str, dict[str, tuple[str, str]]] = {}
+        self._inputs: dict[str, dict[str, str]] = {}
 
     @classmethod
     def open(cls, cache_dir: Path, glossary: Path, chosen: list[tuple[Check, str]]) -> "CheckMemo":
@@ -133,19 +134,51 @@ class CheckMemo:
         except (KeyError, TypeError):
             return None
 
-    def summaries(self, locale: str, rel: str, inputs: str | None) -> dict | None:
-        if inputs is None:
-            return None
-        data = self._get_of(f"check-summaries:{locale}:", f"check-summaries:{locale}:{rel}",
-                            inputs)
-        return data.get("summaries") if isinstance(data, dict) else None
+    # Each locale check's summary of a catalog is kept apart, by check: a run
+    # whose locales are all unchanged never reads them, and one that combines
+    # them reads one check's at a time, each as its rule asks for it (10,000
+    # catalogs' summaries, read at once, were most of a check's memory).
+    def has_summaries(self, locale: str, rel: str, inputs: str | None, ids: list[str]) -> bool:
+        if inputs is None or self.state is None:
+            return False
+        for cid in ids:
+            prefix = f"check-summary:{locale}:{cid}:"
+            known = self._inputs.get(prefix)
+            if known is None:
+                try:
+                    known = self._inputs[prefix] = self.state.memo_inputs(prefix)
+                except sqlite3.Error:
+                    known = self._inputs[prefix] = {}
+            if known.get(prefix + rel) != inputs:
+                return False
+        return True
+
+    def summaries_of(self, locale: str, cid: str):
+        """``(rel, inputs) → summary`` for one check of a locale: its rows read
+        in one query when first asked, each decoded once and let go."""
+        prefix = f"check-summary:{locale}:{cid}:"
+        rows: dict | None = None
+
+        def get(rel: str, inputs: str | None):
+            nonlocal rows
+            if rows is None:
+                try:
+                    rows = self.state.memos(prefix) if self.state is not None else {}
+                except sqlite3.Error:
+                    rows = {}
+            row = rows.pop(prefix + rel, None)
+            if row is None or row[0] != inputs:
+                raise L10nError("the check's remembered summaries changed while it ran; "
+                                "run it again", self.state.path if self.state else None)
+            return json.loads(row[1])["s"]
+        return get
 
     def put_file(self, locale: str, rel: str, inputs: str | None, result: FileResult) -> None:
         if inputs is None:
             return
         self._set(f"check:{locale}:{rel}", inputs, result.as_json())
-        # apart, so that a run whose locales are all unchanged never decodes them
-        self._set(f"check-summaries:{locale}:{rel}", inputs, {"summaries": result.summaries})
+        for cid, summary in (result.summaries or {}).items():
+            self._set(f"check-summary:{locale}:{cid}:{rel}", inputs, {"s": summary})
 
     # -- one locale's cross-file checks
     def locale_inputs(self, locale: str, files: list[tuple[str, str | None]],

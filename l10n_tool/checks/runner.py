@@ -37,8 +37,8 @@ class FileResult:
     """What depends on one catalog alone: remembered with it, reused while it is unchanged."""
     entries: int                        # live entries
     findings: list[Finding]             # from entry and file checks
-    #: locale check id → its summary of this catalog (None: not fetched from the memo,
-    #: since a locale whose cross-file findings are remembered never needs them)
+    #: locale check id → its summary of this catalog (None: in the memo, read
+    #: from there by the check that combines it, when it does)
     summaries: dict[str, object] | None
 
     def as_json(self) -> dict:
@@ -58,8 +58,11 @@ def needs_catalogs(chosen: list[tuple[Check, str]]) -> bool:
     return any(c.scope == "locale" and c.summary is None for c, _ in chosen)
 
 
-def locale_findings(chosen: list[tuple[Check, str]], ctx: Context,
-                    results: list[FileResult]) -> list[Finding]:
+def locale_findings(chosen: list[tuple[Check, str]], ctx: Context, results: list[FileResult],
+                    remembered=None) -> list[Finding]:
+    """``remembered(check id)``: ``(path, inputs) → summary`` for the catalogs
+    whose summaries are in the memo. Each check gets its summaries one
+    catalog at a time, as it iterates them (once)."""
     out = []
     for c, sev in chosen:
         if c.scope != "locale":
@@ -67,9 +70,20 @@ def locale_findings(chosen: list[tuple[Check, str]], ctx: Context,
         if c.summary is None:
             found = c.rule(ctx)
         else:
-            found = c.rule(ctx, [(f.path, r.summaries[c.id]) for f, r in zip(ctx.files, results)])
+            found = c.rule(ctx, _summaries(c.id, ctx, results, remembered))
         out.extend(_at(c, sev, found))
     return out
+
+
+def _summaries(cid: str, ctx: Context, results: list[FileResult], remembered):
+    fetch = None
+    for f, r in zip(ctx.files, results):
+        if r.summaries is not None:
+            yield f.path, r.summaries[cid]
+            continue
+        if fetch is None:
+            fetch = remembered(cid)
+        yield f.path, fetch(f.path)
 
 
 def file_result(chosen: list[tuple[Check, str]], ctx: Context, f: CatalogFile) -> FileResult:

@@ -138,7 +138,12 @@ def _check_locale(chosen, ctx: Context, plan: "_Plan", memo: CheckMemo, run: Che
         run.entries += result.entries
         yield result.findings
     if plan.locale_findings is None:
-        plan.locale_findings = locale_findings(chosen, ctx, results)
+        inputs = {rel: key for _, rel, _, _, key in plan.files}
+
+        def remembered(cid: str):
+            get = memo.summaries_of(ctx.locale.code, cid)
+            return lambda rel: get(rel, inputs[rel])
+        plan.locale_findings = locale_findings(chosen, ctx, results, remembered)
         memo.put_locale(ctx.locale.code, plan.inputs, plan.locale_findings)
     yield plan.locale_findings
 
@@ -170,11 +175,10 @@ def _plan(project: Project, memo: CheckMemo, chosen, loc: LocaleInfo, paths: lis
     cached = {rel: hit for _, rel, _, _, key in files
               if (hit := memo.file(loc.code, rel, key)) is not None}
     if remembered is None:      # the cross-file checks run again: they need every summary
+        ids = [c.id for c, _ in chosen if c.scope == "locale" and c.summary is not None]
         for _, rel, _, _, key in files:
-            if rel in cached:
-                cached[rel].summaries = memo.summaries(loc.code, rel, key)
-                if cached[rel].summaries is None:
-                    del cached[rel]
+            if rel in cached and not memo.has_summaries(loc.code, rel, key, ids):
+                del cached[rel]
     # a locale check without a summary reads every catalog; otherwise only changed ones are read
     every = remembered is None and needs_catalogs(chosen)
     to_load = [p for p, rel, _, _, _ in files if every or rel not in cached]
