@@ -184,6 +184,7 @@ def main() -> None:
         for k in range(args.repeat):
             edit_pages(site, [k])
             samples.append(ours("update", "-l", "de") + ours("publish", "-l", "de"))
+        print(f"  samples: {', '.join(f'{x:.2f}' for x in samples)}", flush=True)
         t = statistics.median(samples)
         tt = None
         if ttk:
