@@ -60,9 +60,9 @@ def needs_catalogs(chosen: list[tuple[Check, str]]) -> bool:
 
 def locale_findings(chosen: list[tuple[Check, str]], ctx: Context, results: list[FileResult],
                     remembered=None) -> list[Finding]:
-    """``remembered(check id)``: ``(path, inputs) → summary`` for the catalogs
-    whose summaries are in the memo. Each check gets its summaries one
-    catalog at a time, as it iterates them (once)."""
+    """``remembered(check id)``: ``path → summary`` for the catalogs whose
+    summaries are in the memo (``FileResult.summaries`` None). Each check gets
+    its summaries one catalog at a time, as it iterates them (once)."""
     out = []
     for c, sev in chosen:
         if c.scope != "locale":
