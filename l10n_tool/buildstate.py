@@ -99,6 +99,15 @@ class BuildState:
         sha = self._seen[key] = self._take(key)
         return sha
 
+    def input_fingerprint(self, path: Path | str) -> str | None:
+        """An input's fingerprint for a digest of what a step depends on; a
+        folder or unreadable file in its place gets a mark instead, and the
+        step that reads it reports what is wrong."""
+        try:
+            return self.fingerprint(path)
+        except OSError as exc:
+            return f"unreadable: {exc.errno}"
+
     def refingerprint(self, path: Path | str) -> str | None:
         """The fingerprint of a file this run has just written."""
         self._seen.pop(os.fspath(path), None)

@@ -28,11 +28,11 @@ from l10n_tool.locales import LocaleInfo, get_locale
 SEGMENT_MODES = ("sentences", "paragraphs")
 
 
-
 def _close_matches(word: str, known, cutoff: float = 0.6) -> list[str]:
     """The known name closest to a misspelt one, for a hint."""
     import difflib           # only for a misspelt setting: not on every command's start
     return difflib.get_close_matches(word, known, n=1, cutoff=cutoff)
+
 
 @dataclass(frozen=True)
 class PublishPolicy:

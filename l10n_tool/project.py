@@ -71,9 +71,6 @@ class Project:
     def po_path(self, locale: str, slug: str) -> Path:
         return self.settings.locales_dir / locale / f"{slug}.po"
 
-    def source_files(self) -> list[Path]:
-        return [path for path, _ in self._source_entries()]
-
     def _source_entries(self) -> list[tuple[Path, bool]]:
         """(path, is a symlink) of each page file, in name order, from one
         directory read: no stat per file on a 10,000-page folder."""
@@ -186,8 +183,6 @@ class Project:
         """Every PO file in ``locales/<locale>/`` by slug, whether or not its page
         still exists (a renamed page's catalog is memory for the new one)."""
         folder = self.settings.locales_dir / locale
-        if not folder.is_dir():
-            return {}
         return {p.stem: self.load_po(p) for p in files_by_name(folder, ".po")}
 
     def load_po(self, path: Path) -> catalog.Catalog:
@@ -198,7 +193,7 @@ class Project:
         return catalog.load(path)
 
     def save_po(self, path: Path, po: catalog.Catalog) -> bool:
-        """Save a PO file this run read through ``catalogs()``: a person's save
+        """Save a PO file this run read through ``load_po()``: a person's save
         made meanwhile is merged in and wins (see ``catalog.concurrent``)."""
         if path not in self._read:
             self._read[path] = path.read_bytes() if path.is_file() else None

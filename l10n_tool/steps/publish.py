@@ -275,11 +275,11 @@ class _Build:
         self.paths = {p.stem: p for p in paths}
         self.slugs = list(self.paths)
         how = digest("read", s.source_locale, s.segment, repr(s.extract))
-        page_fp = {slug: self.fingerprint(p) for slug, p in self.paths.items()}
+        page_fp = {slug: self.state.input_fingerprint(p) for slug, p in self.paths.items()}
         folder = os.fspath(s.locales_dir)     # strings: 10,000s of paths, the same keys
-        self.po_fp = {(code, slug): self.fingerprint(f"{folder}/{code}/{slug}.po")
+        self.po_fp = {(code, slug): self.state.input_fingerprint(f"{folder}/{code}/{slug}.po")
                       for code in self.codes[1:] for slug in self.slugs}
-        self.site_fp = {code: self.fingerprint(f"{folder}/{code}/{SITE_SLUG}.po")
+        self.site_fp = {code: self.state.input_fingerprint(f"{folder}/{code}/{SITE_SLUG}.po")
                         for code in self.codes[1:]}
         assets = self.find_assets()
         everything = digest(
@@ -315,14 +315,6 @@ class _Build:
             "problems": [asdict(p) for p in self.page_problems],
             "asset_problems": [asdict(p) for p in self.asset_problems],
             "files": written.unchanged + len(written.written)})
-
-    def fingerprint(self, path: Path | str) -> str | None:
-        """The file's fingerprint; a folder or unreadable file in its place
-        gets a mark instead, and is reported when it is read."""
-        try:
-            return self.state.fingerprint(path)
-        except OSError as exc:
-            return f"unreadable: {exc.errno}"
 
     def replay(self, known: dict) -> None:
         r = self.result

@@ -43,7 +43,7 @@ def status(project: Project, locales: list[LocaleInfo]) -> StatusReport:
         slugs.append(SITE_SLUG)
     pages = set(slugs)
     report.orphaned += [project.rel(p) for p in files_by_name(templates, ".pot")
-                        if p.stem not in pages] if templates.is_dir() else []
+                        if p.stem not in pages]
     with project.build_state() as state:
         for loc in locales:
             folder = project.settings.locales_dir / loc.code

@@ -91,17 +91,8 @@ def _inputs(project: Project, state: BuildState, locales: list[LocaleInfo], sour
              for name in names_in(folder, ".pot" if folder == folders[0] else ".po")]
     return digest("update", settings_key(project, state), [loc.code for loc in locales],
                   [str(p) for p in problems],
-                  [(path, _fingerprint(state, path)) for path in map(os.fspath, paths)],
-                  [(path, _fingerprint(state, path)) for path in found]), set(found)
-
-
-def _fingerprint(state: BuildState, path: str) -> str | None:
-    """A file's fingerprint, or a mark for one that cannot be read (a folder
-    named like a template): the step that reads it says what is wrong."""
-    try:
-        return state.fingerprint(path)
-    except OSError as exc:
-        return f"unreadable: {exc.errno}"
+                  [(path, state.input_fingerprint(path)) for path in map(os.fspath, paths)],
+                  [(path, state.input_fingerprint(path)) for path in found]), set(found)
 
 
 def _update(project: Project, state: BuildState, locales: list[LocaleInfo], sources,
