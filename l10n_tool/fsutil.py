@@ -69,11 +69,26 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
         replacing = False
     except OSError:                 # unreadable, a folder: the write below says why
         replacing = True
+    tmp = stage(path, raw, replacing)
+    try:
+        os.replace(tmp, path)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
+        raise
+    return True
+
+
+def stage(path: Path, raw: bytes, replacing: bool = True) -> Path:
+    """``raw`` in a hidden temp file beside ``path``, with ``path``'s mode,
+    ready to be renamed over it; the caller renames or removes it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:          # read-only folder, disk full: name the file we meant
         raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
@@ -87,14 +102,13 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
             shutil.copymode(path, tmp)
         else:
             os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return True
+    return tmp
 
 
 def _renameat2_exchange():

@@ -17,7 +17,7 @@ from l10n_tool.catalog.concurrent import save_merged
 from l10n_tool.config import Settings
 from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
-from l10n_tool.fsutil import files_by_name
+from l10n_tool.fsutil import files_by_name, read_input
 from l10n_tool import formats
 from l10n_tool.locales import LocaleInfo, get_locale
 from l10n_tool.buildstate import BuildState
@@ -187,16 +187,13 @@ class Project:
 
     def load_po(self, path: Path) -> catalog.Catalog:
         """Load a PO file and remember its bytes, for the merge with disk at save time."""
-        if path.is_dir():
-            raise L10nError("a folder where a PO file should be", path)
-        self._read[path] = path.read_bytes()
-        return catalog.load(path)
+        data = self._read[path] = read_input(path, "PO file")
+        return catalog.loads(data, path)    # these bytes: a save landing meanwhile is merged
 
     def save_po(self, path: Path, po: catalog.Catalog) -> bool:
         """Save a PO file this run read through ``load_po()``: a person's save
         made meanwhile is merged in and wins (see ``catalog.concurrent``)."""
         if path not in self._read:
             self._read[path] = path.read_bytes() if path.is_file() else None
-        written = save_merged(path, po, self._read[path], self.settings.po_wrap)
-        self._read[path] = path.read_bytes() if path.is_file() else None
+        written, self._read[path] = save_merged(path, po, self._read[path], self.settings.po_wrap)
         return written

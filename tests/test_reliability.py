@@ -24,8 +24,10 @@ import polib
 import pytest
 
 from conftest import REPO, all_catalogs, copy_project, msgfmt_check
-from l10n_tool import catalog
+from l10n_tool import catalog, fsutil
+from l10n_tool.catalog import concurrent
 from l10n_tool.catalog.concurrent import merge3, save_merged
+from l10n_tool.errors import L10nError
 from l10n_tool.lock import project_lock
 
 ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
@@ -141,13 +143,15 @@ def test_a_killed_holder_leaves_no_stale_lock(project, l10n):
 
 # --------------------------------------------------------------------------- a translator's save
 
+def po_of(*entries) -> polib.POFile:
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    for msgid, msgstr, flags in entries:
+        po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=list(flags)))
+    return po
+
+
 def test_three_way_merge_rules(tmp_path):
-    def po_of(*entries):
-        po = polib.POFile()
-        po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
-        for msgid, msgstr, flags in entries:
-            po.append(polib.POEntry(msgid=msgid, msgstr=msgstr, flags=list(flags)))
-        return po
     base = po_of(("a", "", ()), ("b", "B-mt", ("fuzzy",)), ("c", "C", ()))
     disk = po_of(("a", "A-person", ()), ("b", "B-reviewed", ()), ("c", "C", ()), ("d", "D", ()))
     ours = po_of(("a", "A-mt", ("fuzzy",)), ("b", "B-mt2", ("fuzzy",)), ("c", "C", ()), ("e", "", ()))
@@ -163,8 +167,124 @@ def test_three_way_merge_rules(tmp_path):
     path.write_text(str(base), encoding="utf-8")
     data = path.read_bytes()
     mine = po_of(("a", "A-mt", ("fuzzy",)), ("b", "B-mt", ("fuzzy",)), ("c", "C", ()))
-    assert save_merged(path, mine, data)
+    assert save_merged(path, mine, data) == (True, path.read_bytes())
     assert polib.pofile(str(path)).find("a").msgstr == "A-mt"
+    assert save_merged(path, mine, path.read_bytes()) == (False, path.read_bytes())
+
+
+def can_exchange(folder: Path) -> bool:
+    a, b = folder / "probe-a", folder / "probe-b"
+    a.write_text("a")
+    b.write_text("b")
+    try:
+        return fsutil.exchange(a, b)
+    finally:
+        a.unlink()
+        b.unlink()
+
+
+class Racer:
+    """A person's save at the worst moment of ``save_merged``: just before it
+    puts its file in place (``exchange``), ``saves`` times in a row."""
+
+    def __init__(self, path: Path, saves: int, style: str = "rename", exchange=True):
+        self.path, self.left, self.style, self.can = path, saves, style, exchange
+        self.calls = 0
+        self.person = []
+
+    def save(self) -> None:
+        self.person.append(po_of(("a", f"A-person-{len(self.person)}", ()), ("b", "", ())))
+        text = str(self.person[-1]) + "\n"
+        if self.style == "rename":         # Poedit: a new file renamed over the old
+            other = self.path.with_name("poedit-save")
+            other.write_text(text, encoding="utf-8")
+            os.replace(other, self.path)
+            return
+        # an editor saving in place: truncated before the swap, written just after
+        fh = open(self.path, "w", encoding="utf-8")
+        threading.Timer(0.005, lambda: (fh.write(text), fh.close())).start()
+
+    def __call__(self, a, b):
+        self.calls += 1
+        if self.left:
+            self.left -= 1
+            self.save()
+        return self.can and fsutil.exchange(a, b)
+
+
+@pytest.mark.parametrize("style", ["rename", "in place"])
+def test_save_in_the_instant_before_the_swap_is_merged(tmp_path, monkeypatch, style):
+    if not can_exchange(tmp_path):
+        pytest.skip("no renameat2 RENAME_EXCHANGE on this filesystem")
+    path = tmp_path / "x.po"
+    path.write_text(str(po_of(("a", "", ()), ("b", "", ()))), encoding="utf-8")
+    data = path.read_bytes()
+    racer = Racer(path, saves=1, style=style)
+    monkeypatch.setattr(concurrent, "exchange", racer)
+    ours = po_of(("a", "", ()), ("b", "B-mt", ("fuzzy",)))
+    assert save_merged(path, ours, data) == (True, path.read_bytes())
+    got = polib.pofile(str(path))
+    assert (got.find("a").msgstr, got.find("b").msgstr) == ("A-person-0", "B-mt")
+    assert racer.calls == 2                       # swapped out, merged, written again
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.po"]
+
+
+def test_save_before_the_rename_is_merged_where_the_kernel_cannot_swap(tmp_path, monkeypatch):
+    path = tmp_path / "x.po"
+    path.write_text(str(po_of(("a", "", ()), ("b", "", ()))), encoding="utf-8")
+    racer = Racer(path, saves=1, exchange=False)
+    monkeypatch.setattr(concurrent, "exchange", racer)
+    real_stage = concurrent.stage
+
+    def stage_then_person_saves(*args, **kw):   # while our file is written and synced
+        tmp = real_stage(*args, **kw)
+        if racer.left:
+            racer.left -= 1
+            racer.save()
+        return tmp
+    monkeypatch.setattr(concurrent, "stage", stage_then_person_saves)
+    ours = po_of(("a", "", ()), ("b", "B-mt", ("fuzzy",)))
+    save_merged(path, ours, path.read_bytes())
+    got = polib.pofile(str(path))
+    assert (got.find("a").msgstr, got.find("b").msgstr) == ("A-person-0", "B-mt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.po"]
+
+
+def test_a_file_that_never_stops_changing_keeps_the_persons_last_save(tmp_path, monkeypatch):
+    if not can_exchange(tmp_path):
+        pytest.skip("no renameat2 RENAME_EXCHANGE on this filesystem")
+    path = tmp_path / "x.po"
+    path.write_text(str(po_of(("a", "", ()), ("b", "", ()))), encoding="utf-8")
+    racer = Racer(path, saves=3)                  # one in the instant of every attempt
+    monkeypatch.setattr(concurrent, "exchange", racer)
+    with pytest.raises(L10nError, match="kept changing while this run saved it; left as it is"):
+        save_merged(path, po_of(("a", "", ()), ("b", "B-mt", ("fuzzy",))), path.read_bytes(),
+                    attempts=3)
+    assert polib.pofile(str(path)).find("a").msgstr == "A-person-2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.po"]
+
+    # and one more save in the instant it is put back: that save is kept and named
+    racer.left = 4
+    with pytest.raises(L10nError, match=r"that save is kept in \.x\.po\..*\.tmp"):
+        save_merged(path, po_of(("a", "", ()), ("b", "B-mt", ("fuzzy",))), path.read_bytes(),
+                    attempts=3)
+    kept = [p for p in tmp_path.iterdir() if p.name != "x.po"]
+    assert [polib.pofile(str(p)).find("a").msgstr for p in kept] == ["A-person-6"]
+
+
+def test_a_save_being_written_in_place_is_read_whole(tmp_path):
+    """The file is empty (truncated) when the run reads it, the save lands 50 ms later."""
+    path = tmp_path / "x.po"
+    path.write_text(str(po_of(("a", "", ()), ("b", "", ()))), encoding="utf-8")
+    data = path.read_bytes()
+    fh = open(path, "w", encoding="utf-8")
+    person = str(po_of(("a", "A-person", ()), ("b", "", ())))
+    writer = threading.Timer(0.05, lambda: (fh.write(person), fh.close()))
+    writer.start()
+    save_merged(path, po_of(("a", "", ()), ("b", "B-mt", ("fuzzy",))), data)
+    writer.join()
+    got = polib.pofile(str(path))
+    assert (got.find("a").msgstr, got.find("b").msgstr) == ("A-person", "B-mt")
 
 
 def test_save_during_update_survives(project, l10n, monkeypatch):

@@ -33,7 +33,12 @@ KEEP = "keep"
 
 def load(path: Path) -> polib.POFile:
     """Read a PO/POT file, turning every syntax problem into an L10nError."""
-    data = read_input(path, "PO file")
+    return loads(read_input(path, "PO file"), path)
+
+
+def loads(data: bytes, path: Path) -> polib.POFile:
+    """Parse a PO file's bytes as ``load`` would, errors naming ``path``: for
+    bytes already read, which may no longer be what the file holds."""
     # the header names the charset; legacy files may use another than UTF-8
     m = re.search(rb"charset=([\w.-]+)", data[:4096])
     charset = m.group(1).decode("ascii") if m and m.group(1).upper() != b"CHARSET" else "utf-8"
@@ -71,9 +76,6 @@ def found_width(text: str) -> int:
 def save(po: polib.POFile, path: Path, width: int | str | None = DEFAULT_WIDTH) -> bool:
     """Write atomically, always as UTF-8, exactly as GNU msgcat would at this
     ``width``; skip when only the date headers would change."""
-    content_type = po.metadata.get("Content-Type", "")
-    if "charset=utf-8" not in content_type.lower():
-        po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     path = Path(path)
     try:
         old = path.read_text(encoding="utf-8")
@@ -81,12 +83,22 @@ def save(po: polib.POFile, path: Path, width: int | str | None = DEFAULT_WIDTH) 
         old = None
     except IsADirectoryError:
         raise L10nError("is a folder, not a PO file", path) from None
+    text = render(po, old, width)
+    return text is not None and write_atomic(path, text)
+
+
+def render(po: polib.POFile, old: str | None, width: int | str | None = DEFAULT_WIDTH) -> str | None:
+    """The text ``save`` writes over ``old`` (the file's text, None if there is
+    none or it is not UTF-8), or None when only the date headers would change."""
+    content_type = po.metadata.get("Content-Type", "")
+    if "charset=utf-8" not in content_type.lower():
+        po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     if width == KEEP:
         width = found_width(old) if old is not None else DEFAULT_WIDTH
     text = pofile.serialize(po, width)
     if old is not None and _strip_dates(old) == _strip_dates(text):
-        return False
-    return write_atomic(path, text)
+        return None
+    return text
 
 
 def header(locale: LocaleInfo | None, project: str) -> dict[str, str]:
