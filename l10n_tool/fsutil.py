@@ -7,7 +7,6 @@ the new one, nothing in between.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import shutil
@@ -113,6 +112,7 @@ def stage(path: Path, raw: bytes, replacing: bool = True) -> Path:
 
 def _renameat2_exchange():
     """glibc's ``renameat2`` with RENAME_EXCHANGE, or None where it is missing."""
+    import ctypes          # only when a file is swapped: a millisecond off every start
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         fn = libc.renameat2
@@ -135,6 +135,7 @@ def exchange(a: Path, b: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
         return True
+    import ctypes
     err = ctypes.get_errno()
     if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
         return False

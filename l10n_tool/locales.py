@@ -7,8 +7,10 @@ switcher, Argos language codes) reads the resulting ``LocaleInfo``.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import Iterable, Iterator, Protocol
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -61,15 +63,17 @@ class LocaleInfo:
         from babel.messages.plurals import get_plural     # babel's catalog code: only here
         return get_plural(self.babel_locale()).plural_forms
 
-    def facts(self) -> list[str]:
-        """The CLDR facts a page is rendered with, for ``seed``."""
-        return [getattr(self, name) for name in _SEEDED]
+    def facts(self) -> dict[str, str]:
+        """The CLDR facts worked out so far, for ``seed``."""
+        return {name: self.__dict__[name] for name in _SEEDED if name in self.__dict__}
 
-    def seed(self, facts: list[str]) -> None:
+    def seed(self, facts: dict[str, str]) -> None:
         """Take the facts an earlier run worked out with the same Babel, so that
-        rendering one page need not load each locale's data again."""
-        for name, value in zip(_SEEDED, facts):
-            self.__dict__.setdefault(name, value)     # where cached_property keeps it
+        rendering one page or merging one PO file need not load the locale's
+        data again."""
+        for name, value in facts.items():
+            if name in _SEEDED:
+                self.__dict__.setdefault(name, value)     # where cached_property keeps it
 
     @property
     def sentence_joiner(self) -> str:
@@ -80,7 +84,33 @@ class LocaleInfo:
 
 
 #: the facts ``LocaleInfo.seed`` takes
-_SEEDED = ("direction", "native_name", "english_name")
+_SEEDED = ("direction", "native_name", "english_name", "plural_forms")
+
+#: where ``remembered_facts`` keeps them in a command's memo store
+_FACTS_KEY = "locales:facts"
+
+
+class MemoStore(Protocol):
+    def memo(self, key: str, inputs: str) -> dict | None: ...
+    def set_memo(self, key: str, inputs: str, data: dict) -> None: ...
+
+
+@contextmanager
+def remembered_facts(store: MemoStore, locales: Iterable[LocaleInfo]) -> Iterator[None]:
+    """The locales' CLDR facts as earlier runs worked them out with this Babel,
+    and those this run works out kept for the next: a locale's data costs
+    more to load (15 ms) than one page to render or one PO file to merge,
+    the whole of a run after one page was edited."""
+    import babel
+    inputs = f"{babel.__version__}:{','.join(_SEEDED)}"
+    known: dict[str, dict[str, str]] = store.memo(_FACTS_KEY, inputs) or {}
+    locales = list(locales)
+    for loc in locales:
+        loc.seed(known.get(loc.code, {}))
+    yield
+    now = {loc.code: {**known.get(loc.code, {}), **loc.facts()} for loc in locales}
+    if any(known.get(code) != facts for code, facts in now.items()):
+        store.set_memo(_FACTS_KEY, inputs, {**known, **now})
 
 
 @lru_cache(maxsize=None)

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import polib
+import pytest
 
 ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
 MEDIA = "media-delegation-visits-sw-china-for-green-development-along-the-yangtze-river"
@@ -316,3 +317,44 @@ def test_a_glossary_term_in_the_chrome_reaches_the_site_template(project, l10n):
     l10n(project, "update", "-l", "de")
     site = (project / "locales" / "templates" / "_site.pot").read_text(encoding="utf-8")
     assert "#. glossary: Cookie notice" in site
+
+
+def test_a_run_after_one_edit_loads_no_locale_data(project, l10n, monkeypatch):
+    """Locale names, directions and plural forms come from the build state once
+    a run worked them out: loading CLDR data costs more than merging one file."""
+    from l10n_tool import locales
+    page = project / "source" / f"{ASIA}.html"
+    edit(page, "Esko Aho thought", "Esko Aho firmly thought")
+    l10n(project, "update", "-l", "zh_Hans")
+    l10n(project, "publish", "-l", "zh_Hans")
+    edit(page, "Esko Aho firmly thought", "Esko Aho thought, firmly,")
+    locales.get_locale.cache_clear()               # a new process, as far as facts go
+    monkeypatch.setattr(locales.LocaleInfo, "babel_locale",
+                        lambda self: pytest.fail(f"CLDR data loaded for {self.code}"))
+    l10n(project, "update", "-l", "zh_Hans")
+    l10n(project, "publish", "-l", "zh_Hans")
+    po = polib.pofile(str(project / "locales" / "zh_Hans" / f"{ASIA}.po"))
+    assert any("Esko Aho thought, firmly," in e.msgid for e in po)          # merged
+    assert po.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+    html = (project / "public" / "zh_Hans" / f"{ASIA}.html").read_text(encoding="utf-8")
+    assert 'lang="zh-Hans"' in html and "中文" in html
+
+
+def test_po_headers_are_babels(tmp_path):
+    """The header written without Babel's catalog is the one it writes, field for field."""
+    from babel.messages.catalog import Catalog as BabelCatalog
+    from l10n_tool.catalog.io import header
+    from l10n_tool.locales import get_locale
+    for code in (None, "de", "zh_Hans", "ar", "ru", "pt_BR", "en_XA"):
+        loc = get_locale(code) if code else None
+        for project in ("News", ""):
+            ours = header(loc, project)
+            babel = dict(BabelCatalog(locale=loc.babel_locale() if loc else None, project=project,
+                                      version=ours["Project-Id-Version"].rsplit(" ", 1)[1]
+                                      ).mime_headers)
+            babel.update({"Generated-By": ours["Generated-By"],
+                          "Content-Type": "text/plain; charset=UTF-8"})
+            if loc:
+                babel.update({"Language": loc.code, "Plural-Forms": loc.plural_forms,
+                              "Language-Team": f"{loc.english_name} <{loc.code}@li.org>"})
+            assert list(ours) == list(babel) and ours == babel, code

@@ -11,6 +11,7 @@ did not change.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 import polib
@@ -102,17 +103,26 @@ def render(po: polib.POFile, old: str | None, width: int | str | None = DEFAULT_
 
 
 def header(locale: LocaleInfo | None, project: str) -> dict[str, str]:
-    """Header fields, as Babel would write them for this locale."""
-    from babel.messages.catalog import Catalog as BabelCatalog   # only when a file is made
-    catalog = BabelCatalog(locale=locale.babel_locale() if locale else None,
-                      project=project, version=__version__)
-    headers = dict(catalog.mime_headers)
-    headers["Generated-By"] = f"l10n_tool {__version__}"
-    headers["Content-Type"] = "text/plain; charset=UTF-8"
+    """Header fields as Babel's catalog writes them (``pybabel init``), field
+    for field and in its order; built here because Babel's catalog loads the
+    locale's CLDR data, which a run merging one PO file would load for this
+    alone (the facts come seeded, ``locales.remembered_facts``)."""
+    headers = {
+        "Project-Id-Version": f"{project or 'PROJECT'} {__version__}",
+        "Report-Msgid-Bugs-To": "EMAIL@ADDRESS",
+        "POT-Creation-Date": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M%z"),
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+    }
     if locale:
         headers["Language"] = locale.code
         headers["Language-Team"] = f"{locale.english_name} <{locale.code}@li.org>"
         headers["Plural-Forms"] = locale.plural_forms
+    else:
+        headers["Language-Team"] = "LANGUAGE <LL@li.org>"
+    headers.update({"MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
+                    "Content-Transfer-Encoding": "8bit",
+                    "Generated-By": f"l10n_tool {__version__}"})
     return headers
 
 

@@ -13,7 +13,6 @@ distributed engine never holds finished work back behind a slow unit.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Protocol
@@ -88,6 +87,7 @@ REGISTRY: dict[str, str] = {
 
 
 def suggest(word: str, known: Iterable[str]) -> str:
+    import difflib          # for a mistyped name only
     close = difflib.get_close_matches(word, list(known), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
 

@@ -37,7 +37,7 @@ from l10n_tool.buildstate import digest
 from l10n_tool.config import PublishPolicy, Settings
 from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
-from l10n_tool.locales import LocaleInfo, get_locale
+from l10n_tool.locales import LocaleInfo, get_locale, remembered_facts
 from l10n_tool.problems import Problem
 from l10n_tool.project import SITE_SLUG, Project
 from l10n_tool.publish import site
@@ -250,24 +250,6 @@ class _Build:
         for key, (inputs, data) in self.changed.items():
             self.state.set_memo(key, inputs, data)
 
-    def seed_locales(self) -> None:
-        """The locales' names and directions as the last run found them in
-        CLDR: loading a locale's data costs more than rendering one page."""
-        import babel
-        inputs = digest("locale-facts", babel.__version__)    # and the tool's own code
-        known = self.state.memo(f"{KEY}locales", inputs) or {}
-        for loc in [self.source, *self.targets]:
-            if loc.code in known:
-                loc.seed(known[loc.code])
-        self._locale_facts = (inputs, known)
-
-    def save_locales(self) -> None:
-        inputs, known = self._locale_facts
-        locales = [self.source, *self.targets]
-        if any(loc.code not in known for loc in locales):
-            self.state.set_memo(f"{KEY}locales", inputs,
-                                {**known, **{loc.code: loc.facts() for loc in locales}})
-
     # -- the run
     def run(self) -> None:
         project, s, result = self.project, self.s, self.result
@@ -297,17 +279,16 @@ class _Build:
             return
         self.page_keys = {slug: digest("page", how, os.path.splitext(p.name)[1].lower(),
                                        page_fp[slug]) for slug, p in self.paths.items()}
-        self.seed_locales()
-        while True:       # each pass remembers its new render failures; two at most
-            try:
-                written = self.build(assets)
-                break
-            except _Again:
-                continue
+        with remembered_facts(self.state, [self.source, *self.targets]):
+            while True:       # each pass remembers its new render failures; two at most
+                try:
+                    written = self.build(assets)
+                    break
+                except _Again:
+                    continue
         result.written, result.unchanged, result.removed = \
             written.written, written.unchanged, written.removed
         self.save()
-        self.save_locales()
         self.state.set_memo(all_key, everything, {
             "stats": self.live_stats(self.stats),
             # rows for Decision(*row); not asdict(), which deep-copies each of 10,000

@@ -17,7 +17,7 @@ from pathlib import Path
 from l10n_tool import catalog, workers
 from l10n_tool.buildstate import BuildState, digest
 from l10n_tool.fsutil import files_by_name, names_in
-from l10n_tool.locales import LocaleInfo
+from l10n_tool.locales import LocaleInfo, remembered_facts
 from l10n_tool.problems import Problem
 from l10n_tool.project import SITE_SLUG, Project
 from l10n_tool.steps.extract import extract, has_site_catalog, settings_key
@@ -67,7 +67,8 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
         # each locale folder listed once: for the memory and for orphans
         listed = {loc.code: files_by_name(project.settings.locales_dir / loc.code, ".po")
                   for loc in locales}
-        run = _update(project, state, locales, sources, listed)
+        with remembered_facts(state, locales):         # names and plural forms for headers
+            run = _update(project, state, locales, sources, listed)
         # what the run leaves (what it wrote is fingerprinted again when recorded);
         # a file that came or went meanwhile, unseen by this run, ends the shortcut
         after, left = _inputs(project, state, locales, sources)
@@ -119,6 +120,8 @@ def _update(project: Project, state: BuildState, locales: list[LocaleInfo], sour
         state.commit()           # workers read the memory through connections of their own
         # no memory yet (a first run): no query per entry to learn that
         reuse = bool(todo) and not state.memory(loc.code).empty()
+        if todo:      # the header's facts worked out here once, not in each worker
+            loc.english_name, loc.plural_forms
         merged = workers.fan_out(lambda task: _merge_one(project, state, loc, reuse, *task[:2]),
                                  todo)
         for (slug, path, inputs), outcome in zip(todo, merged):
