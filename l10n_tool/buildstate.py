@@ -41,13 +41,31 @@ CREATE INDEX IF NOT EXISTS tm_path ON tm (locale, path);
 
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
-    """The release plus a hash of the package's own code: an upgraded (or
-    edited) tool must not trust what an older one recorded."""
-    h = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.json")):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    """The release plus the package's own files: an upgraded (or edited)
+    tool must not trust what an older one recorded."""
+    return code_digest(Path(__file__).resolve().parent, __version__)
+
+
+def code_digest(package: Path, version: str) -> str:
+    """A digest of the code files under ``package`` by path, size and mtime:
+    the test CPython trusts a ``.pyc`` with, and a stat of 80 files (0.3 ms)
+    where reading them took 5 ms of every command's start. Installing,
+    checking out or editing a file gives it a new mtime."""
+    h = hashlib.sha256(version.encode())
+    for rel, size, mtime in sorted(_code_files(os.fspath(package), "")):
+        h.update(f"{rel}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()[:16]
+
+
+def _code_files(folder: str, rel: str) -> Iterator[tuple[str, int, int]]:
+    with os.scandir(folder) as entries:
+        for e in entries:
+            if e.is_dir(follow_symlinks=False):
+                if e.name != "__pycache__" and not e.name.startswith("."):
+                    yield from _code_files(e.path, f"{rel}{e.name}/")
+            elif e.name.endswith((".py", ".json")):
+                st = e.stat()
+                yield f"{rel}{e.name}", st.st_size, st.st_mtime_ns
 
 
 @functools.lru_cache(maxsize=1)

@@ -358,3 +358,27 @@ def test_po_headers_are_babels(tmp_path):
                 babel.update({"Language": loc.code, "Plural-Forms": loc.plural_forms,
                               "Language-Team": f"{loc.english_name} <{loc.code}@li.org>"})
             assert list(ours) == list(babel) and ours == babel, code
+
+
+def test_the_code_digest_sees_every_edit_of_the_package_and_nothing_else(tmp_path):
+    from l10n_tool.buildstate import code_digest
+    pkg = tmp_path / "pkg"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "l10n_tool", pkg,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    first = code_digest(pkg, "1.0")
+    assert code_digest(pkg, "1.0") == first and code_digest(pkg, "1.1") != first
+    (pkg / "__pycache__").mkdir(exist_ok=True)
+    (pkg / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0" * 10)
+    (pkg / "notes.txt").write_text("not code")
+    assert code_digest(pkg, "1.0") == first
+    seen = [first]
+    module = pkg / "checks" / "base.py"
+    stat = module.stat()
+    module.write_text(module.read_text() + "\n# edited\n")          # another size
+    seen.append(code_digest(pkg, "1.0"))
+    module.write_text(module.read_text().replace("# edited", "# EDITED"))   # same size
+    os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))      # a new mtime
+    seen.append(code_digest(pkg, "1.0"))
+    (pkg / "formats" / "new.py").write_text("")                    # a file added
+    seen.append(code_digest(pkg, "1.0"))
+    assert len(set(seen)) == len(seen)
