@@ -110,8 +110,8 @@ def stage(path: Path, raw: bytes, replacing: bool = True) -> Path:
     return tmp
 
 
-def _renameat2_exchange():
-    """glibc's ``renameat2`` with RENAME_EXCHANGE, or None where it is missing."""
+def _renameat2():
+    """glibc's ``renameat2``, or None where it is missing."""
     import ctypes          # only when a file is swapped: a millisecond off every start
     try:
         libc = ctypes.CDLL(None, use_errno=True)
@@ -123,23 +123,36 @@ def _renameat2_exchange():
     return fn
 
 
-def exchange(a: Path, b: Path) -> bool:
-    """Swap two existing paths in one step, so nobody ever sees either missing.
-
-    Returns False where the kernel or filesystem cannot do it (not Linux,
-    ENOSYS, EINVAL); the caller then falls back to two renames.
-    """
-    fn = _renameat2_exchange()
+def _rename2(a: Path, b: Path, flags: int) -> bool:
+    """``renameat2(a, b, flags)``: False where the kernel, filesystem or a
+    sandbox cannot do it (not Linux; ENOSYS, EINVAL, ENOTSUP; EPERM from a
+    seccomp filter), an OSError otherwise."""
+    fn = _renameat2()
     if fn is None:
         return False
-    at_fdcwd, rename_exchange = -100, 2
-    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+    at_fdcwd = -100
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), flags) == 0:
         return True
     import ctypes
     err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM):
         return False
     raise OSError(err, os.strerror(err), str(a))
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one step, so nobody ever sees either missing.
+
+    Returns False where that cannot be done here; the caller then falls back
+    to renames. (EPERM counts: a real permission problem shows in the fallback.)
+    """
+    return _rename2(a, b, 2)            # RENAME_EXCHANGE
+
+
+def rename_new(a: Path, b: Path) -> bool:
+    """Rename ``a`` to ``b`` only if ``b`` does not exist (FileExistsError if
+    it does), in one step; False where that cannot be done here."""
+    return _rename2(a, b, 1)            # RENAME_NOREPLACE
 
 
 def point_symlink(link: Path, target: str) -> None:

@@ -67,6 +67,12 @@ class LocaleInfo:
         """The CLDR facts worked out so far, for ``seed``."""
         return {name: self.__dict__[name] for name in _SEEDED if name in self.__dict__}
 
+    def work_out(self, *names: str) -> None:
+        """Work these facts out now: in the parent before workers fork, so that
+        the workers share them and ``remembered_facts`` keeps them."""
+        for name in names:
+            getattr(self, name)
+
     def seed(self, facts: dict[str, str]) -> None:
         """Take the facts an earlier run worked out with the same Babel, so that
         rendering one page or merging one PO file need not load the locale's
@@ -102,7 +108,8 @@ def remembered_facts(store: MemoStore, locales: Iterable[LocaleInfo]) -> Iterato
     more to load (15 ms) than one page to render or one PO file to merge,
     the whole of a run after one page was edited."""
     import babel
-    inputs = f"{babel.__version__}:{','.join(_SEEDED)}"
+    from l10n_tool.buildstate import digest       # and so the tool's own code
+    inputs = digest("locale-facts", babel.__version__, *_SEEDED)
     known: dict[str, dict[str, str]] = store.memo(_FACTS_KEY, inputs) or {}
     locales = list(locales)
     for loc in locales:

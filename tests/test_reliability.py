@@ -201,8 +201,15 @@ class Racer:
             os.replace(other, self.path)
             return
         # an editor saving in place: truncated before the swap, written just after
+        # (in pieces: half of it, then a pause longer than any polling interval)
         fh = open(self.path, "w", encoding="utf-8")
-        threading.Timer(0.005, lambda: (fh.write(text), fh.close())).start()
+        if self.style == "in place":
+            threading.Timer(0.005, lambda: (fh.write(text), fh.close())).start()
+            return
+        cut = text.index('msgid "b"')
+        fh.write(text[:cut])
+        fh.flush()
+        threading.Timer(0.3, lambda: (fh.write(text[cut:]), fh.close())).start()
 
     def __call__(self, a, b):
         self.calls += 1
@@ -212,10 +219,22 @@ class Racer:
         return self.can and fsutil.exchange(a, b)
 
 
-@pytest.mark.parametrize("style", ["rename", "in place"])
+def can_lease(folder: Path) -> bool:
+    """Whether this system tells a file open for writing (Linux read leases)."""
+    probe = folder / "probe"
+    with open(probe, "w") as fh:
+        fh.write("x")
+        told = concurrent._being_written(probe)
+    probe.unlink()
+    return told
+
+
+@pytest.mark.parametrize("style", ["rename", "in place", "in place, in pieces"])
 def test_save_in_the_instant_before_the_swap_is_merged(tmp_path, monkeypatch, style):
     if not can_exchange(tmp_path):
         pytest.skip("no renameat2 RENAME_EXCHANGE on this filesystem")
+    if style.endswith("pieces") and not can_lease(tmp_path):
+        pytest.skip("no file leases here: a pause mid-save cannot be told from its end")
     path = tmp_path / "x.po"
     path.write_text(str(po_of(("a", "", ()), ("b", "", ()))), encoding="utf-8")
     data = path.read_bytes()
@@ -250,26 +269,178 @@ def test_save_before_the_rename_is_merged_where_the_kernel_cannot_swap(tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.po"]
 
 
-def test_a_file_that_never_stops_changing_keeps_the_persons_last_save(tmp_path, monkeypatch):
+def fresh(path: Path) -> bytes:
+    path.write_text(str(po_of(("a", "", ()), ("b", "", ()))), encoding="utf-8")
+    return path.read_bytes()
+
+
+def ours() -> polib.POFile:
+    return po_of(("a", "", ()), ("b", "B-mt", ("fuzzy",)))
+
+
+def msgstrs(folder: Path) -> dict[str, str]:
+    """Entry a's msgstr in each file of the folder, by name."""
+    return {p.name: polib.pofile(str(p)).find("a").msgstr for p in folder.iterdir()}
+
+
+def test_a_file_that_never_stops_changing_loses_no_save(tmp_path, monkeypatch):
     if not can_exchange(tmp_path):
         pytest.skip("no renameat2 RENAME_EXCHANGE on this filesystem")
     path = tmp_path / "x.po"
-    path.write_text(str(po_of(("a", "", ()), ("b", "", ()))), encoding="utf-8")
     racer = Racer(path, saves=3)                  # one in the instant of every attempt
     monkeypatch.setattr(concurrent, "exchange", racer)
-    with pytest.raises(L10nError, match="kept changing while this run saved it; left as it is"):
-        save_merged(path, po_of(("a", "", ()), ("b", "B-mt", ("fuzzy",))), path.read_bytes(),
-                    attempts=3)
-    assert polib.pofile(str(path)).find("a").msgstr == "A-person-2"
+    with pytest.raises(L10nError, match="kept changing while this run saved it; left as it is"
+                       ) as err:
+        save_merged(path, ours(), fresh(path), attempts=3)
+    found = msgstrs(tmp_path)
+    assert found.pop("x.po") == "A-person-2"      # the newest save back in place
+    assert sorted(found.values()) == ["A-person-0", "A-person-1"]      # the others kept
+    assert all(name in str(err.value) for name in found)              # and named
+
+    # one more save in the very instant the newest is put back: kept too, and named
+    for name in found:
+        (tmp_path / name).unlink()
+    racer.left = 4
+    with pytest.raises(L10nError, match="kept changing") as err:
+        save_merged(path, ours(), path.read_bytes(), attempts=3)
+    found = msgstrs(tmp_path)
+    assert found.pop("x.po") == "A-person-5"
+    assert sorted(found.values()) == ["A-person-3", "A-person-4", "A-person-6"]
+    assert all(name in str(err.value) for name in found)
+
+
+def test_a_newer_save_in_place_is_never_replaced_by_an_older_one(tmp_path, monkeypatch):
+    """Save 0 is swapped out at the first attempt, save 1 lands before the second's
+    swap, and the attempts run out: save 1 stays, save 0 is kept beside."""
+    if not can_exchange(tmp_path):
+        pytest.skip("no renameat2 RENAME_EXCHANGE on this filesystem")
+    path = tmp_path / "x.po"
+    racer = Racer(path, saves=1)
+    monkeypatch.setattr(concurrent, "exchange", racer)
+    real_stage, stages = concurrent.stage, []
+
+    def stage_then_second_save(*args, **kw):
+        stages.append(1)
+        tmp = real_stage(*args, **kw)
+        if len(stages) == 2:
+            racer.save()
+        return tmp
+    monkeypatch.setattr(concurrent, "stage", stage_then_second_save)
+    with pytest.raises(L10nError, match="kept changing") as err:
+        save_merged(path, ours(), fresh(path), attempts=2)
+    found = msgstrs(tmp_path)
+    assert found.pop("x.po") == "A-person-1"
+    assert list(found.values()) == ["A-person-0"] and next(iter(found)) in str(err.value)
+
+
+def test_an_interrupted_save_puts_the_persons_save_back(tmp_path, monkeypatch):
+    """Ctrl-C while a save swapped out is being merged: it goes back in place."""
+    if not can_exchange(tmp_path):
+        pytest.skip("no renameat2 RENAME_EXCHANGE on this filesystem")
+    path = tmp_path / "x.po"
+    monkeypatch.setattr(concurrent, "exchange", Racer(path, saves=1))
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(concurrent, "_take_person", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save_merged(path, ours(), fresh(path))
+    assert msgstrs(tmp_path) == {"x.po": "A-person-0"}
+
+
+def test_a_folder_put_in_place_at_the_swap_is_put_back(tmp_path, monkeypatch):
+    if not can_exchange(tmp_path):
+        pytest.skip("no renameat2 RENAME_EXCHANGE on this filesystem")
+    path = tmp_path / "x.po"
+    data = fresh(path)
+
+    calls = []
+
+    def folder_then_swap(a, b):
+        calls.append(a)
+        if len(calls) == 1:
+            path.unlink()
+            path.mkdir()
+        return fsutil.exchange(a, b)
+    monkeypatch.setattr(concurrent, "exchange", folder_then_swap)
+    with pytest.raises(L10nError, match="a folder where a PO file should be$") as err:
+        save_merged(path, ours(), data)
+    assert os.fspath(err.value.path) == os.fspath(path) and path.is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.po"]
 
-    # and one more save in the instant it is put back: that save is kept and named
-    racer.left = 4
-    with pytest.raises(L10nError, match=r"that save is kept in \.x\.po\..*\.tmp"):
-        save_merged(path, po_of(("a", "", ()), ("b", "B-mt", ("fuzzy",))), path.read_bytes(),
-                    attempts=3)
-    kept = [p for p in tmp_path.iterdir() if p.name != "x.po"]
-    assert [polib.pofile(str(p)).find("a").msgstr for p in kept] == ["A-person-6"]
+
+def test_a_save_at_the_swap_that_changed_only_its_dates_is_kept(tmp_path, monkeypatch):
+    if not can_exchange(tmp_path):
+        pytest.skip("no renameat2 RENAME_EXCHANGE on this filesystem")
+    path = tmp_path / "x.po"
+    data = fresh(path)
+
+    def dated_save_then_swap(a, b):
+        if not path.with_name("saved").exists():
+            po = polib.pofile(str(path))
+            po.metadata["PO-Revision-Date"] = "2026-12-01 10:00+0000"
+            path.with_name("saved").write_text(str(po), encoding="utf-8")
+            os.replace(path.with_name("saved"), path)
+            path.with_name("saved").mkdir()          # done once
+        return fsutil.exchange(a, b)
+    monkeypatch.setattr(concurrent, "exchange", dated_save_then_swap)
+    mine = ours()
+    assert save_merged(path, mine, data) == (True, path.read_bytes())
+    got = polib.pofile(str(path))
+    assert got.metadata["PO-Revision-Date"] == "2026-12-01 10:00+0000"
+    assert got.find("b").msgstr == "B-mt"
+
+
+def test_a_file_renamed_away_at_the_swap_is_made_again(tmp_path, monkeypatch):
+    """An editor that keeps a backup renames the file away before writing its save."""
+    if not can_exchange(tmp_path):
+        pytest.skip("no renameat2 RENAME_EXCHANGE on this filesystem")
+    path = tmp_path / "x.po"
+    data = fresh(path)
+    backup = tmp_path / "x.po~"
+
+    def renamed_then_swap(a, b):
+        if not backup.exists():
+            os.rename(path, backup)
+        return fsutil.exchange(a, b)
+    monkeypatch.setattr(concurrent, "exchange", renamed_then_swap)
+    assert save_merged(path, ours(), data)[0]
+    assert backup.read_bytes() == data
+    assert polib.pofile(str(path)).find("b").msgstr == "B-mt"
+
+
+def test_an_empty_file_is_never_taken_for_a_save(tmp_path):
+    """Truncated, and the save written 1.5 s later: the run waits for it."""
+    path = tmp_path / "x.po"
+    data = fresh(path)
+    path.write_text("")
+    person = str(po_of(("a", "A-person", ()), ("b", "", ())))
+    writer = threading.Timer(1.5, lambda: path.write_text(person, encoding="utf-8"))
+    writer.start()
+    save_merged(path, ours(), data)
+    writer.join()
+    got = polib.pofile(str(path))
+    assert (got.find("a").msgstr, got.find("b").msgstr) == ("A-person", "B-mt")
+
+
+def test_a_save_in_place_that_pauses_is_read_whole(tmp_path):
+    """Half the file written, then a pause far longer than the polling: the run
+    waits while the editor holds the file open."""
+    if not can_lease(tmp_path):
+        pytest.skip("no file leases here: a pause mid-save cannot be told from its end")
+    path = tmp_path / "x.po"
+    data = fresh(path)
+    text = str(po_of(("a", "A-person", ()), ("b", "", ()), ("c", "C-person", ())))
+    cut = text.index('msgid "b"')
+    fh = open(path, "w", encoding="utf-8")
+    fh.write(text[:cut])
+    fh.flush()
+    writer = threading.Timer(0.4, lambda: (fh.write(text[cut:]), fh.close()))
+    writer.start()
+    save_merged(path, ours(), data)
+    writer.join()
+    got = polib.pofile(str(path))
+    assert [got.find(m).msgstr for m in "abc"] == ["A-person", "B-mt", "C-person"]
 
 
 def test_a_save_being_written_in_place_is_read_whole(tmp_path):
@@ -601,3 +772,12 @@ def test_ctrl_c_during_start_up_is_one_line(project, delay):
         assert err.strip().splitlines()[-1] == "error: interrupted", err
     else:       # before Python's handler existed, or after the run finished
         assert proc.returncode in (-signal.SIGINT, 0), (proc.returncode, err)
+
+
+def test_a_crlf_file_with_nothing_to_change_is_left_as_it_is(tmp_path):
+    path = tmp_path / "x.po"
+    po = po_of(("a", "A", ()), ("b", "B", ()))
+    path.write_bytes(str(po).encode().replace(b"\n", b"\r\n"))
+    data = path.read_bytes()
+    assert save_merged(path, po, data) == (False, data)
+    assert path.read_bytes() == data

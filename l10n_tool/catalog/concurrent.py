@@ -12,6 +12,7 @@ and reported, since overwriting it would drop the person's save.
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from pathlib import Path
@@ -20,15 +21,18 @@ import polib
 
 from l10n_tool.catalog.io import DEFAULT_WIDTH, loads, render
 from l10n_tool.errors import L10nError
-from l10n_tool.fsutil import exchange, stage
+from l10n_tool.fsutil import exchange, rename_new, stage
 
 #: what a translator edits; everything else (msgid, #. comments, references,
 #: previous msgid, obsolete state) comes from the command
 PERSON_FIELDS = ("msgstr", "msgstr_plural", "flags", "tcomment")
 
-#: a file that changed under us is read every SETTLE_S until two reads agree
-SETTLE_S = 0.02
-SETTLE_READS = 50
+#: a file that changed under us is read every POLL_S until the save is whole:
+#: unchanged for QUIET_S and open for writing nowhere; after SETTLE_MAX_S of
+#: that not happening it is left alone
+POLL_S = 0.02
+QUIET_S = 0.1
+SETTLE_MAX_S = 10.0
 
 
 def _key(entry: polib.POEntry) -> tuple:
@@ -42,38 +46,67 @@ def _person(entry: polib.POEntry | None) -> tuple | None:
             tuple(entry.flags), (entry.tcomment or "").strip(), entry.obsolete)
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path, shown: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except FileNotFoundError:
         return None
     except IsADirectoryError:
-        raise L10nError("a folder where a PO file should be", path) from None
+        raise L10nError("a folder where a PO file should be", shown) from None
     except OSError as exc:
-        raise L10nError(f"cannot read: {exc.strerror or exc}", path) from None
+        raise L10nError(f"cannot read: {exc.strerror or exc}", shown) from None
 
 
-def _settled(path: Path, expected: bytes | None) -> bytes | None:
-    """The file's bytes; when they are not ``expected`` (someone saved), read
-    until two reads agree, since an editor that saves in place truncates the
-    file first and writes it after."""
-    data = _read(path)
-    for _ in range(SETTLE_READS):
-        if data == expected:
-            break
-        time.sleep(SETTLE_S)
-        again = _read(path)
-        if again == data and data:   # empty: truncated, the save not yet written
-            break
-        data = again
-    return data
+def _being_written(path: Path) -> bool:
+    """Whether some process has the file open for writing (Linux then refuses
+    a read lease); False where that cannot be told: not Linux, not the file's
+    owner, a filesystem without leases."""
+    try:
+        import fcntl
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except (ImportError, OSError):
+        return False
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+    except (OSError, AttributeError) as exc:
+        return getattr(exc, "errno", None) == errno.EAGAIN
+    else:
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _settled(path: Path, expected: bytes | None, shown: Path) -> bytes | None:
+    """The file's bytes. When they are not ``expected`` (someone saved) or the
+    file is open for writing, they are taken only once the save is whole: not
+    empty, unchanged for QUIET_S and open for writing nowhere. An editor that
+    saves in place truncates the file first and may write it in pieces."""
+    data = _read(path, shown)
+    if data == expected and not _being_written(path):
+        return data
+    start = quiet = time.monotonic()
+    while True:
+        time.sleep(POLL_S)
+        again = _read(path, shown)
+        now = time.monotonic()
+        if again != data:
+            data, quiet = again, now
+        elif data is None or data and now - quiet >= QUIET_S and not _being_written(path):
+            return data
+        if now - start >= SETTLE_MAX_S:
+            raise L10nError("is being written by another program; left as it is, run again",
+                            shown)
 
 
 def _text(data: bytes | None) -> str | None:
+    """The file's text as ``save`` compares it: newlines read as Python reads
+    text, so a CRLF file with nothing to change is left as it is."""
     try:
-        return data.decode("utf-8") if data is not None else None
+        text = data.decode("utf-8") if data is not None else None
     except UnicodeDecodeError:
         return None
+    return text.replace("\r\n", "\n").replace("\r", "\n") if text is not None else None
 
 
 def merge3(ours: polib.POFile, base: polib.POFile | None, disk: polib.POFile) -> int:
@@ -111,14 +144,14 @@ def merge3(ours: polib.POFile, base: polib.POFile | None, disk: polib.POFile) ->
     return taken
 
 
-def _take_person(ours: polib.POFile, base: bytes | None, disk: bytes, path: Path) -> None:
-    """merge3 of two byte versions of ``path``: what changed from ``base`` to ``disk``."""
+def _take_person(ours: polib.POFile, base: bytes | None, disk: bytes, shown: Path) -> None:
+    """merge3 of two byte versions of the file: what changed from ``base`` to ``disk``."""
     try:
-        saved = loads(disk, path)
+        saved = loads(disk, shown)
     except L10nError as exc:
         raise L10nError(f"changed on disk during this run and no longer parses "
                         f"({exc.message}); left as it is", exc.path, exc.line) from None
-    merge3(ours, loads(base, path) if base else None, saved)
+    merge3(ours, loads(base, shown) if base else None, saved)
 
 
 def save_merged(path: str | os.PathLike, ours: polib.POFile, base: bytes | None,
@@ -130,84 +163,114 @@ def save_merged(path: str | os.PathLike, ours: polib.POFile, base: bytes | None,
     exist). Returns whether the file changed, and the bytes it now holds
     that ``ours`` accounts for: the ``base`` of a later save.
 
-    The new file is swapped in with the old in one step (``renameat2``
+    The new file is staged and synced first, the file read once more, and
+    the new one swapped in with the old in one step (``renameat2``
     RENAME_EXCHANGE), so the file it replaced is still in hand: if that is
-    not what was read and merged, a person saved in the instant between, and
-    their save is merged and written again. Nothing a person saved is
-    replaced unseen. Where the kernel cannot swap, the file is read once more
-    just before the rename, which leaves a window of microseconds. A symlinked
-    PO file is written through the link. ``width`` is ``po_wrap``.
+    not what was merged, a person saved in the instant between, and their
+    save is merged and written again. A person's save swapped out is deleted
+    only once it is merged into a file in place; if the run fails or is
+    interrupted first, it is put back (or kept beside, and named). Where the
+    kernel cannot swap, the read just before the rename leaves microseconds.
+    A symlinked PO file is written through the link. ``width`` is ``po_wrap``.
     """
+    shown = Path(path)
     target = Path(os.path.realpath(path))
     seen = base                  # the file's bytes as `ours` accounts for them
-    displaced: list[Path] = []   # people's saves swapped out, merged, not yet on disk
-    for _ in range(attempts):
-        disk = _settled(target, seen)
-        if disk != seen and disk is not None:
-            _take_person(ours, seen, disk, target)
-        seen = disk
-        text = render(ours, _text(disk), width)
-        if text is None:
-            _drop(displaced)
-            return False, disk
-        raw = text.encode("utf-8")
-        tmp = stage(target, raw, replacing=disk is not None)
-        try:
-            if disk is None:
-                if not _create(tmp, target):
-                    continue             # someone made the file meanwhile: merge it
-            elif _read(target) != disk:  # saved while we wrote (an fsync is slow): merge it
-                continue
-            elif not exchange(tmp, target):
-                os.replace(tmp, target)  # the read above was microseconds ago
-            else:
-                swapped_out = _settled(tmp, disk)
-                if swapped_out != disk:  # a save landed between the read and the swap
-                    displaced.append(tmp)
-                    tmp = None
+    placed: bytes | None = None  # what the last swap put in place
+    displaced: list[Path] = []   # people's saves swapped out, merged, not yet in place
+    try:
+        for _ in range(attempts):
+            disk = _settled(target, seen, shown)
+            if disk != seen and disk is not None:
+                _take_person(ours, seen, disk, shown)
+            seen = disk
+            # a person's save merged after a swap is written even if only its dates differ
+            text = render(ours, _text(disk), width, always=bool(displaced))
+            if text is None:
+                return False, disk
+            raw = text.encode("utf-8")
+            tmp: Path | None = stage(target, raw, replacing=disk is not None)
+            try:
+                if disk is None:
+                    if not _create(tmp, target):
+                        continue             # someone made the file meanwhile: merge it
+                elif _read(target, shown) != disk or _being_written(target):
+                    continue                 # saved while we wrote (an fsync is slow): merge it
+                else:
                     try:
-                        _take_person(ours, disk, swapped_out, target)
-                    except L10nError as exc:
-                        raise _put_back(displaced.pop(), target, raw, exc) from None
-                    seen = raw
-                    continue
-        except OSError as exc:
-            raise L10nError(f"cannot write: {exc.strerror or exc}", target) from None
-        finally:
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
-        _drop(displaced)
-        return True, raw
-    error = L10nError("kept changing while this run saved it; left as it is, run again", target)
-    if displaced:
-        # an editor saves its whole buffer, so the last save holds the earlier ones
-        last = displaced.pop()
-        _drop(displaced)
-        raise _put_back(last, target, raw, error)
-    raise error
+                        swapped = exchange(tmp, target)
+                    except FileNotFoundError:
+                        continue             # renamed away this instant (an editor's backup)
+                    if not swapped:
+                        os.replace(tmp, target)   # the read above was microseconds ago
+                    else:
+                        placed = raw
+                        aside, tmp = tmp, None
+                        displaced.append(aside)
+                        swapped_out = _settled(aside, disk, shown)
+                        if swapped_out != disk:   # a save landed between the read and the swap
+                            _take_person(ours, disk, swapped_out, shown)
+                            seen = raw
+                            continue
+                        displaced.pop().unlink()  # what was merged: nobody's save
+            finally:
+                if tmp is not None:
+                    tmp.unlink(missing_ok=True)
+            _drop(displaced)                 # merged into the file now in place
+            return True, raw
+        raise L10nError("kept changing while this run saved it; left as it is, run again", shown)
+    except BaseException as exc:
+        kept = _restore(displaced, target, placed)
+        if isinstance(exc, OSError):
+            exc = L10nError(f"cannot write: {exc.strerror or exc}", shown)
+        if isinstance(exc, L10nError):
+            if kept:
+                exc = L10nError(f"{exc.message}; a save swapped out meanwhile is kept in "
+                                f"{', '.join(kept)}", exc.path, exc.line)
+            raise exc from None
+        raise
 
 
 def _create(tmp: Path, target: Path) -> bool:
     """Put a new file in place unless one appeared meanwhile (False)."""
     try:
         os.link(tmp, target)
+        return True
     except FileExistsError:
         return False
-    except OSError:                # no hard links on this filesystem
-        if target.exists():
-            return False
-        os.replace(tmp, target)
+    except OSError:                # no hard links on this filesystem (FAT, some FUSE)
+        pass
+    try:
+        if rename_new(tmp, target):
+            return True
+    except FileExistsError:
+        return False
+    if target.exists():            # neither: microseconds between this look and the rename
+        return False
+    os.replace(tmp, target)
     return True
 
 
-def _put_back(saved: Path, target: Path, ours: bytes, error: L10nError) -> L10nError:
-    """Swap a person's save we cannot merge back into place; the error to raise."""
-    if exchange(saved, target) and _read(saved) == ours:
-        saved.unlink()
-        return error
-    return L10nError(f"{error.message}; that save is kept in {saved.name}", error.path, error.line)
+def _restore(displaced: list[Path], target: Path, placed: bytes | None) -> list[str]:
+    """After a failure: the newest person's save this call swapped out goes back
+    in place if the file still holds what the call put there. Returns the
+    saves kept beside instead (never deleted: they may hold a person's work)."""
+    kept = [p.name for p in displaced]
+    if not displaced or placed is None:
+        return kept
+    newest = displaced[-1]
+    try:
+        if target.read_bytes() == placed and exchange(newest, target):
+            if newest.read_bytes() == placed:
+                newest.unlink()
+                kept.pop()
+            # else: a save landed on ours in that instant; it stays beside, named
+    except OSError:
+        pass
+    return kept
 
 
 def _drop(paths: list[Path]) -> None:
     for p in paths:
         p.unlink(missing_ok=True)
+    paths.clear()

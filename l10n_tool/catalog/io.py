@@ -88,16 +88,18 @@ def save(po: polib.POFile, path: Path, width: int | str | None = DEFAULT_WIDTH) 
     return text is not None and write_atomic(path, text)
 
 
-def render(po: polib.POFile, old: str | None, width: int | str | None = DEFAULT_WIDTH) -> str | None:
+def render(po: polib.POFile, old: str | None, width: int | str | None = DEFAULT_WIDTH,
+           always: bool = False) -> str | None:
     """The text ``save`` writes over ``old`` (the file's text, None if there is
-    none or it is not UTF-8), or None when only the date headers would change."""
+    none or it is not UTF-8), or None when only the date headers would change
+    (unless ``always``)."""
     content_type = po.metadata.get("Content-Type", "")
     if "charset=utf-8" not in content_type.lower():
         po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     if width == KEEP:
         width = found_width(old) if old is not None else DEFAULT_WIDTH
     text = pofile.serialize(po, width)
-    if old is not None and _strip_dates(old) == _strip_dates(text):
+    if not always and old is not None and _strip_dates(old) == _strip_dates(text):
         return None
     return text
 

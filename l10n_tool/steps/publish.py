@@ -370,6 +370,8 @@ class _Build:
             for slug, todo in plan:
                 self.build_page(slug, staging, todo)
             return
+        for loc in [self.source, *self.targets]:      # the language switcher's facts
+            loc.work_out("direction", "native_name")
         rendered = workers_mod.fan_out(lambda task: _render_in_child(self, staging, task),
                                        plan, workers, minimum=1)
         for (slug, todo), (p, delta, stats, written, late, again) in zip(plan, rendered):

@@ -120,8 +120,8 @@ def _update(project: Project, state: BuildState, locales: list[LocaleInfo], sour
         state.commit()           # workers read the memory through connections of their own
         # no memory yet (a first run): no query per entry to learn that
         reuse = bool(todo) and not state.memory(loc.code).empty()
-        if todo:      # the header's facts worked out here once, not in each worker
-            loc.english_name, loc.plural_forms
+        if todo:                                         # the PO header's facts
+            loc.work_out("english_name", "plural_forms")
         merged = workers.fan_out(lambda task: _merge_one(project, state, loc, reuse, *task[:2]),
                                  todo)
         for (slug, path, inputs), outcome in zip(todo, merged):
