@@ -7,7 +7,9 @@ for the CLI to print.
 
 from __future__ import annotations
 
+import errno
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -73,20 +75,34 @@ class Project:
 
     def _source_entries(self) -> list[tuple[Path, bool]]:
         """(path, is a symlink) of each page file, in name order, from one
-        directory read: no stat per file on a 10,000-page folder."""
+        directory read: no stat per file on a 10,000-page folder.
+
+        Hidden files (``.draft.html``, an editor's ``.#page.html``) are left
+        out as a shell glob leaves them, and folders whatever their name
+        (``folder.html/``): publish copies neither as a page, so no step may
+        make a catalog of them."""
         src = self.settings.source_dir
         suffixes = formats.suffixes()
+        found: list[tuple[str, bool]] = []
         try:
             with os.scandir(src) as entries:
-                found = sorted((e.name, e.is_symlink()) for e in entries
-                               if os.path.splitext(e.name)[1].lower() in suffixes)
+                for e in entries:
+                    if e.name.startswith(".") or os.path.splitext(e.name)[1].lower() not in suffixes:
+                        continue
+                    link = e.is_symlink()
+                    try:
+                        if e.is_dir():   # d_type: a stat only for a link
+                            continue
+                    except OSError:      # a link in a loop: page_files says so
+                        pass
+                    found.append((e.name, link))
         except (FileNotFoundError, NotADirectoryError):
             raise L10nError("source folder not found", src) from None
         except OSError as exc:
             raise L10nError(f"cannot read the source folder: {exc.strerror or exc}", src) from None
         if not found:
             raise L10nError(f"no source pages ({', '.join(suffixes)}) in the source folder", src)
-        return [(src / name, link) for name, link in found]
+        return [(src / name, link) for name, link in sorted(found)]
 
     # -- inputs
     def documents(self) -> list[Document]:
@@ -120,9 +136,9 @@ class Project:
         by_slug: dict[str, Path] = {}
         root = self.settings.root.resolve()
         for path, link in self._source_entries():
-            if link and not path.resolve().is_relative_to(root):
-                problems.append(Problem("a link to a file outside the project; not read",
-                                        self.rel(path), None, "error", "page"))
+            why = _bad_name(path.name) or (_bad_link(path, root) if link else None)
+            if why is not None:
+                problems.append(Problem(why, _printable(self.rel(path)), None, "error", "page"))
                 continue
             slug = path.stem
             clash = by_slug.get(slug)
@@ -197,3 +213,47 @@ class Project:
             self._read[path] = path.read_bytes() if path.is_file() else None
         written, self._read[path] = save_merged(path, po, self._read[path], self.settings.po_wrap)
         return written
+
+
+def _printable(text: str) -> str:
+    """``text`` as one line of valid UTF-8: a file name's undecodable bytes
+    (which Python holds as surrogates) and control characters escaped, so a
+    problem about the name can be printed, and printed on one line."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c.encode("unicode_escape").decode("ascii") if _is_control(c) else c
+                   for c in text)
+
+
+def _is_control(c: str) -> bool:
+    return unicodedata.category(c) in ("Cc", "Zl", "Zp")
+
+
+def _bad_name(name: str) -> str | None:
+    """Why a page cannot have this file name, or None. Its name goes into PO
+    references, the build state and the published site's URLs, all UTF-8 and
+    line-based, so a name that is neither is refused before anything is read."""
+    if name.isprintable():      # the common case, without a look at each character
+        return None
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not valid UTF-8; rename it"
+    if any(_is_control(c) for c in name):
+        return "file name holds a control character (a line break, a tab); rename it"
+    return None
+
+
+def _bad_link(path: Path, root: Path) -> str | None:
+    """Why a symlinked page is not read, or None: a page read through a link
+    to /etc/… would be published."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink in a loop (it never reaches a file); not read"
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return f"a broken symlink: {_printable(os.readlink(path))} does not exist; not read"
+        return f"cannot follow the symlink: {exc.strerror or exc}; not read"
+    if not Path(os.path.realpath(path)).is_relative_to(root):
+        return "a link to a file outside the project; not read"
+    return None

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+import webencodings
+from webencodings.labels import LABELS
+
 from l10n_tool.errors import L10nError
 
 #: How far into the file a declaration counts (the HTML spec prescans 1024
@@ -30,19 +33,15 @@ _META = re.compile(
     rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 
-#: WHATWG Encoding Standard labels whose meaning differs from Python's codec of
-#: the same name: browsers read these as the superset, so must we.
-_WHATWG = {
-    "gb2312": "gbk", "gb_2312": "gbk", "gb_2312-80": "gbk", "chinese": "gbk",
-    "csgb2312": "gbk", "x-gbk": "gbk", "iso-ir-58": "gbk",
-    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "l1": "cp1252",
-    "ascii": "cp1252", "us-ascii": "cp1252", "iso-8859-9": "cp1254", "latin5": "cp1254",
-    "iso-8859-11": "cp874", "tis-620": "cp874", "big5": "big5hkscs",
-    "shift_jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "windows-31j": "cp932",
-    "euc-kr": "cp949", "ks_c_5601-1987": "cp949",
-    # a <meta> cannot declare UTF-16 (the bytes would not be ASCII-readable)
-    "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8",
-}
+#: Two rules of the HTML parser's prescan on top of the label table: a
+#: ``<meta>`` was read as ASCII, so it cannot have meant UTF-16, and
+#: x-user-defined (a trick for binary data over XHR) means windows-1252 in a page.
+_IN_A_PAGE = {"utf-16le": "utf-8", "utf-16be": "utf-8", "x-user-defined": "windows-1252"}
+
+#: The WHATWG encoding of the labels browsers refuse to decode (iso-2022-kr,
+#: hz-gb-2312, iso-2022-cn): their escape sequences can turn harmless bytes into
+#: markup, so a browser shows such a page as one replacement character.
+REFUSED = "replacement"
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -70,13 +69,30 @@ def declared(data: bytes) -> tuple[Optional[str], int]:
 
 
 def codec_for(label: str) -> Optional[str]:
-    """A Python codec that reads ``label`` as browsers do, or None if unknown."""
-    label = label.strip().lower()
-    name = _WHATWG.get(label, label)
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
+    """The Python codec of the encoding a browser reads ``label`` as,
+    ``REFUSED``, or None for a label browsers do not know (they ignore it).
+
+    Only the WHATWG Encoding Standard's labels count, never Python's own
+    codec names: a browser shows a page labelled ``utf-7`` or
+    ``unicode_escape`` as the plain bytes it holds, so decoding
+    ``+ADw-script+AD4-`` through Python's codec would publish a live
+    ``<script>`` the reader never saw. The table also gives the web's
+    supersets (``iso-8859-1`` is windows-1252, ``gb2312`` is GBK).
+    """
+    encoding = webencodings.lookup(label)
+    if encoding is None:
         return None
+    meant = _IN_A_PAGE.get(encoding.name)
+    if meant is not None:
+        encoding = webencodings.lookup(meant)
+    return REFUSED if encoding.name == REFUSED else encoding.codec_info.name
+
+
+def _guessable() -> set[str]:
+    """The codecs a guess may name: those of the WHATWG encodings, as a
+    browser's own detector picks among them, and never one of Python's
+    others (utf_7, hz), whose decoding no reader sees."""
+    return {codec_for(name) for name in set(LABELS.values())} - {None, REFUSED}
 
 
 #: The WHATWG "suggested default encoding" for pages in a language: what a
@@ -97,7 +113,9 @@ _TIE = 0.1
 
 def _detect(data: bytes, lang: Optional[str]) -> Optional[str]:
     from charset_normalizer import from_bytes
-    matches = list(from_bytes(data))
+    allowed = _guessable()
+    matches = [m for m in from_bytes(data, cp_isolation=sorted(allowed))
+               if codecs.lookup(m.encoding).name in allowed]
     preferred = _LOCALE_DEFAULT.get((lang or "").split("_")[0].split("-")[0].lower(), "cp1252")
     if not matches:
         try:
@@ -154,6 +172,10 @@ def decode(data: bytes, path: Path | str, lang: Optional[str] = None) -> Decoded
         raise L10nError("binary data (NUL byte), not an HTML page", path, _line(data, offset))
     label, offset = declared(data)
     codec = codec_for(label) if label else None
+    if codec == REFUSED:
+        raise L10nError(f"declares charset {label}, which browsers refuse to show (a reader "
+                        "sees one replacement character); save it as UTF-8", path,
+                        _line(data, offset))
     if codec is not None:
         is_utf8 = codec == "utf-8"
         if not is_utf8 and not data.isascii() and _is_utf8(data):
