@@ -245,6 +245,36 @@ def _close_voids(text: str) -> str:
     return _MARKUP_SCAN.sub(sub, text) if _UNKNOWN_VOID.search(text) else text
 
 
+def adopt_late_content(root) -> None:
+    """Give content after ``</body>`` or ``</html>`` to the body, as browsers do.
+
+    libxml2 leaves it beside the body (after ``</body>``) or in a second
+    ``<html>`` beside the root (after ``</html>``), where nothing reads it and
+    the serializer cannot write it: the page would lose text a reader sees
+    at its end. Comments before the first late content stay where they are:
+    a browser keeps them out of the body too.
+    """
+    body = root.find("body")
+    if body is None:
+        return
+    late: list = []                  # text and nodes, in document order (tails move along)
+    if body.tail and body.tail.strip(HTML_SPACE):
+        late.append(body.tail)
+        body.tail = None
+    for node in list(body.itersiblings()):
+        if not late and not isinstance(node.tag, str):
+            if node.tail and node.tail.strip(HTML_SPACE):
+                late.append(node.tail)
+                node.tail = None
+            continue
+        late.append(node)
+    for extra in list(root.itersiblings()):
+        if isinstance(extra.tag, str):
+            late += [extra.text or ""] + list(extra)
+            extra.text = None
+    _fill(body, late)
+
+
 def parse_html(text: str, path) -> etree._Element:
     """The page's tree as this format reads it (also for comparing pages)."""
     # lxml rejects str input that carries an XML encoding declaration.
@@ -265,19 +295,50 @@ def parse_html(text: str, path) -> etree._Element:
     if _may_hold_controls(text):
         scrub(root)
     move_void_content(root)
+    adopt_late_content(root)
     return root
 
 
-def _no_translate(el) -> bool:
-    """Marked by the author as not to be translated, attributes included."""
+def _declared_lang(el) -> Optional[str]:
+    """The language an element says it is in (``lang``, which HTML prefers,
+    else XHTML's ``xml:lang``); None where it says nothing."""
+    value = el.get("lang")
+    return el.get("xml:lang") if value is None else value
+
+
+def names_language(tag: Optional[str], language: str) -> bool:
+    """Does the BCP 47 ``tag`` name ``language`` (a primary subtag: ``en``)?
+    ``en-GB`` and ``EN`` do; ``de`` does not."""
+    primary = (tag or "").strip().replace("_", "-").split("-")[0].lower()
+    return bool(primary) and primary == language.lower()
+
+
+def _foreign(el, source: str) -> bool:
+    """Written in another language than the source, by the author's own
+    ``lang``: a German quotation in an English article is not English to
+    translate from. The page-level ``<html>``/``<body>`` declaration does not
+    count: the project's source locale says what the pages are written in,
+    and a template's stale ``lang`` must not empty a whole catalog."""
+    if el.tag in ("html", "body"):
+        return False
+    tag = _declared_lang(el)
+    if tag is None or not tag.strip(HTML_SPACE) or tag.strip(HTML_SPACE).lower() == "und":
+        return False                      # empty or "undetermined": says nothing
+    return not names_language(tag, source)
+
+
+def _no_translate(el, source: str) -> bool:
+    """Marked by the author as not to be translated, attributes included:
+    ``translate="no"``, ``class="notranslate"``, or another language's ``lang``."""
     return (el.get("translate", "").strip().lower() == "no"
-            or "notranslate" in (el.get("class") or "").split())
+            or "notranslate" in (el.get("class") or "").split()
+            or _foreign(el, source))
 
 
-def _skipped(el) -> bool:
+def _skipped(el, source: str) -> bool:
     if not isinstance(el.tag, str):
         return True
-    return _no_translate(el) or (el.tag in SKIP_TAGS and el.tag != "head")
+    return _no_translate(el, source) or (el.tag in SKIP_TAGS and el.tag != "head")
 
 
 def _is_directive(node) -> bool:
@@ -342,7 +403,7 @@ class _Walker:
         return self._inline_memo[key]
 
     def is_atomic(self, el) -> bool:
-        return el.tag in ATOMIC_TAGS or _skipped(el) or self.classes.hidden(el)
+        return el.tag in ATOMIC_TAGS or _skipped(el, self.lang) or self.classes.hidden(el)
 
     # -- walking
     def walk(self, root) -> None:
@@ -364,8 +425,8 @@ class _Walker:
             for child in el:
                 self.walk_head(child)
             return
-        if _skipped(el):
-            if not _no_translate(el):
+        if _skipped(el, self.lang):
+            if not _no_translate(el, self.lang):
                 self.nested_attributes(el)
             return
         self.attributes(el)
@@ -375,7 +436,7 @@ class _Walker:
         yield from self.runs(el)
 
     def walk_head(self, el) -> None:
-        if not isinstance(el.tag, str) or _skipped(el):
+        if not isinstance(el.tag, str) or _skipped(el, self.lang):
             return
         if el.tag == "title":
             self.text_only(el)
@@ -402,7 +463,8 @@ class _Walker:
             # picture a reader without scripts (or a crawler) gets: its alt counts.
             inside_noscript = el.tag == "noscript"
             for child in el.iter():
-                if child is el or not isinstance(child.tag, str) or _no_translate(child):
+                if child is el or not isinstance(child.tag, str) or \
+                        _no_translate(child, self.lang):
                     continue
                 if self.classes.hidden(child) and not inside_noscript:
                     continue
@@ -444,11 +506,11 @@ class _Walker:
                 self.inline_attributes(child)
 
     def inline_attributes(self, el) -> None:
-        if not isinstance(el.tag, str) or _no_translate(el) or \
+        if not isinstance(el.tag, str) or _no_translate(el, self.lang) or \
                 self.classes.hidden(el) and el.tag != "noscript":
             return
-        if el.tag in ATOMIC_TAGS or _skipped(el):
-            if _skipped(el) or el.tag == "picture":
+        if el.tag in ATOMIC_TAGS or _skipped(el, self.lang):
+            if _skipped(el, self.lang) or el.tag == "picture":
                 self.nested_attributes(el)
             else:
                 self.attributes(el)
@@ -511,7 +573,9 @@ class _Walker:
         if not isinstance(el.tag, str):
             return f"placeholder <{n}/> is a server directive <!--{(el.text or '').strip()[:40]}-->"
         text = _WS.sub(" ", el.text_content() if el.tag not in VOID_TAGS else "").strip()
-        desc = f"<{el.tag}>" + (f" {text[:40]}" if text else "")
+        said = f' lang="{_WS.sub(" ", _clean(_declared_lang(el))).strip()[:20]}"' \
+            if _foreign(el, self.lang) else ""
+        desc = f"<{el.tag}{said}>" + (f" {text[:40]}" if text else "")
         hidden = " (hidden on the page)" if self.classes.hidden(el) else ""
         return f"placeholder <{n}/> is {desc}{hidden}"
 
@@ -591,7 +655,10 @@ def _shallow_copy(el):
     return out
 
 
-def _build(node: markup.Node, run: _Run, ids: dict[int, int]) -> list:
+def _build(node: markup.Node, run: _Run, ids: dict[int, int],
+           retag: Optional[Callable] = None) -> list:
+    """The nodes of ``node`` (a parsed msgstr or msgid); ``retag`` is given
+    each element rebuilt around translated words."""
     out: list = []
     for child in node.children:
         if isinstance(child, str):
@@ -604,7 +671,9 @@ def _build(node: markup.Node, run: _Run, ids: dict[int, int]) -> list:
             el.tail = None
         else:
             el = _shallow_copy(original)
-            _fill(el, _build(child, run, ids))
+            if retag is not None:
+                retag(el)
+            _fill(el, _build(child, run, ids, retag))
         out.append(el)
     return out
 
@@ -660,12 +729,13 @@ def _separator(s: _Sentence, fallback: bool, next_fallback: bool, joiner: str) -
     return s.sep or joiner
 
 
-def _rebuild_run(run: _Run, chosen: list, joiner: str, mark: Optional[dict]) -> None:
+def _rebuild_run(run: _Run, chosen: list, joiner: str, mark: Optional[dict],
+                 retag: Optional[Callable]) -> None:
     marking = mark and run.parent.tag not in TEXT_ONLY_TAGS
     nodes: list = []
     pending: list = []
     for i, (text, fallback, s) in enumerate(chosen):
-        built = _build(markup.parse(text), run, s.ids)
+        built = _build(markup.parse(text), run, s.ids, None if fallback else retag)
         last = i + 1 == len(chosen)
         next_fallback = not last and chosen[i + 1][1]
         sep = "" if last else _separator(s, fallback, next_fallback, joiner)
@@ -691,15 +761,16 @@ def _slot_text(run: _Run) -> str:
     return (run.parent.text if run.after is None else run.after.tail) or ""
 
 
-def _mark_in_place(run: _Run, mark: dict) -> None:
+def _mark_in_place(run: _Run, mark: dict):
     """Mark a run that stays as it is, in an element that also holds
     translated text or attributes: an inline element holding the run alone
     gets ``lang``; otherwise a span is wrapped around the original nodes, so
-    nothing inside changes."""
+    nothing inside changes. Returns the existing element whose ``lang`` now
+    speaks for the run (None for a span)."""
     parent = run.parent
     if run.whole_parent and parent.tag in TEXT_ONLY_TAGS:
         _set_mark(parent, mark)
-        return
+        return parent
     slot = _slot_text(run)
     if not slot.strip(HTML_SPACE) and len(run.children) == 1:
         only = run.children[0]
@@ -707,7 +778,7 @@ def _mark_in_place(run: _Run, mark: dict) -> None:
         if isinstance(only.tag, str) and not tail.strip(HTML_SPACE) and \
                 only.tag not in ATOMIC_TAGS | VOID_TAGS:
             _set_mark(only, mark)
-            return
+            return only
     span = etree.Element("span", attrib=mark)
     slot = _clean(slot)  # lxml cannot move text holding control characters
     lead = slot[: len(slot) - len(slot.lstrip(HTML_SPACE))]
@@ -731,6 +802,7 @@ def _mark_in_place(run: _Run, mark: dict) -> None:
         span.tail = body[len(inner):]
         _set_slot(parent, run.after, None, lead)
         parent.insert(0 if run.after is None else parent.index(run.after) + 1, span)
+    return None
 
 
 def _replace_run(run: _Run, nodes: list) -> None:
@@ -761,7 +833,8 @@ def _set_slot(parent, after, last, text: str) -> None:
         parent.text = text
 
 
-def _localise_run(run: _Run, lookup: Lookup, joiner: str, mark: Optional[dict]) -> bool:
+def _localise_run(run: _Run, lookup: Lookup, joiner: str, mark: Optional[dict],
+                  retag: Optional[Callable] = None) -> bool:
     """Put the run's translations in; True if it all stays source text, untouched."""
     chosen = []
     for s in run.sentences:
@@ -772,28 +845,52 @@ def _localise_run(run: _Run, lookup: Lookup, joiner: str, mark: Optional[dict]) 
                        not ok, s))
     if all(fallback for _, fallback, _ in chosen):
         return True
-    _rebuild_run(run, chosen, joiner, mark)
+    _rebuild_run(run, chosen, joiner, mark, retag)
     return False
 
 
-def _mark_fallback(runs: list, translated: list, mark: dict) -> None:
+def _with_ancestors(elements: list) -> set:
+    """``elements`` and every element holding one of them."""
+    out: set = set()
+    for el in elements:
+        while el is not None and el not in out:
+            out.add(el)
+            el = el.getparent()
+    return out
+
+
+def _mark_fallback(runs: list, mixed: set, mark: dict) -> set:
     """Mark source text left on a translated page without changing its elements.
 
     A run's own element gets ``lang`` when it holds no translation: a
     paragraph, or a ``<div>`` whose loose text sits beside untranslated
     blocks. Only a run that shares its element with translated text or a
-    translated attribute needs a marking of its own (``_mark_in_place``).
+    translated attribute (``mixed``: those and their ancestors) needs a
+    marking of its own (``_mark_in_place``). Returns the elements of
+    ``mixed`` whose own ``lang`` now says the source language.
     """
-    mixed: set = set()
-    for el in translated:
-        while el is not None and el not in mixed:
-            mixed.add(el)
-            el = el.getparent()
+    speaking: set = set()
     for run in runs:
         if run.parent in mixed:
-            _mark_in_place(run, mark)
+            el = _mark_in_place(run, mark)
+            if el is not None:
+                speaking.add(el)
         else:
             _set_mark(run.parent, mark)
+    return speaking
+
+
+def _retagger(source: str, target: str) -> Callable:
+    """Make an element's ``lang``/``xml:lang`` that names the source language
+    name the target: it now holds translated words, and a ``lang="en-GB"``
+    around German would have screen readers and hyphenation read it as
+    English. Another language's tag is the author's and stays."""
+    def retag(el) -> None:
+        for name in ("lang", "xml:lang"):
+            value = el.get(name)
+            if value is not None and value != target and names_language(value, source):
+                el.set(name, target)
+    return retag
 
 
 _CONTENT_CHARSET = re.compile(r"(charset\s*=\s*)[\"']?[^\s;\"']*[\"']?", re.I)
@@ -852,8 +949,10 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
 
     ``lookup`` returns a msgstr or None; a None, or a msgstr whose
     placeholders do not match, falls back to the source text, marked with
-    ``fallback_lang`` when that is given. Returns the page's root element for
-    the publisher to decorate and ``serialize``.
+    ``fallback_lang`` when that is given (a translated page; then a ``lang``
+    of the source language on translated text becomes ``lang_attr``).
+    Returns the page's root element for the publisher to decorate and
+    ``serialize``.
     """
     sk: _Skeleton = document.skeleton
     if sk.parsed is not None:
@@ -864,6 +963,7 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
             raise L10nError("source changed while publishing; run `l10n extract` again",
                             sk.source)
     mark = _fallback_mark(fallback_lang, direction)
+    retag = _retagger(sk.lang, lang_attr) if mark and lang_attr else None
     translated: list = []   # elements now holding translated text
     untouched: list = []    # runs left entirely in the source language
     for item in items:
@@ -874,12 +974,17 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
                 translated.append(item.element)
     for item in items:
         if isinstance(item, _Run):
-            if _localise_run(item, lookup, joiner, mark):
+            if _localise_run(item, lookup, joiner, mark, retag):
                 untouched.append(item)
             else:
                 translated.append(item.parent)
     if mark:
-        _mark_fallback(untouched, translated, mark)
+        mixed = _with_ancestors(translated)
+        speaking = _mark_fallback(untouched, mixed, mark)
+        if retag is not None:
+            for el in mixed - speaking:
+                retag(el)
+            retag(root)     # its lang is the page's, below; an xml:lang must agree
     _declare_utf8(root)
     if lang_attr:
         root.set("lang", lang_attr)
@@ -971,6 +1076,8 @@ def serialize(root: etree._Element) -> str:
         out.append("\n")
     _write(root, out)
     for node in root.itersiblings():
+        if isinstance(node.tag, str):
+            continue          # a second <html>, emptied into the body when read
         out.append("\n")
         _node(node, out, False)
     return "".join(out).rstrip("\n") + "\n"

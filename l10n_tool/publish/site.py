@@ -115,7 +115,8 @@ def _insert_switcher(root, nav) -> None:
 def decorate_page(root, here: Version, versions: list[Version], base_url: str) -> None:
     """``versions`` of the article, the source version first (the x-default)."""
     _alternates(root, here.path, versions, versions[0], base_url)
-    targets = [(v.locale, f"../{v.path}") for v in versions]
+    here_dir = posixpath.dirname(here.path)
+    targets = [(v.locale, urls.href(v.path, here_dir)) for v in versions]
     _insert_switcher(root, switcher(here.locale, targets))
 
 
@@ -156,20 +157,21 @@ def _page(locale: LocaleInfo, title: str, body_children: list) -> etree._Element
 def locale_index(locale: LocaleInfo, site_name: str, pages: list[Version],
                  index_versions: list[LocaleInfo], default: LocaleInfo, base_url: str):
     """The list of a locale's published articles, under their translated titles."""
-    items = [E.li(E.a(v.title, href=f"{v.slug}.html")) for v in pages]
+    items = [E.li(E.a(v.title, href=urls.href(v.path, locale.code))) for v in pages]
     root = _page(locale, site_name, [E.main(E.h1(site_name), E.ul(*items))])
     path = f"{locale.code}/index.html"
     versions = [Version(loc, "index", site_name) for loc in index_versions]
     _alternates(root, path, versions, Version(default, "index", site_name), base_url)
-    _insert_switcher(root, switcher(locale, [(loc, f"../{loc.code}/index.html")
-                                             for loc in index_versions]))
+    _insert_switcher(root, switcher(locale, [(v.locale, urls.href(v.path, locale.code))
+                                             for v in versions]))
     return root
 
 
 def root_index(site_name: str, locales: list[LocaleInfo]):
     """The language picker: every language named in its own script (source first)."""
-    items = [E.li(E.a(loc.native_name, href=f"{loc.code}/index.html", hreflang=loc.bcp47,
-                      lang=loc.bcp47, dir=loc.direction)) for loc in locales]
+    items = [E.li(E.a(loc.native_name, href=urls.href(f"{loc.code}/index.html"),
+                      hreflang=loc.bcp47, lang=loc.bcp47, dir=loc.direction))
+             for loc in locales]
     return _page(locales[0], site_name, [E.main(E.h1(site_name),
                                                 E.ul(*items, {"class": "l10n-languages"}))])
 

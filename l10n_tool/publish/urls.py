@@ -99,10 +99,11 @@ def mover(here_dir: str, article_target: Callable[[str], Optional[str]],
           asset_prefix: str = "../", links: bool = True) -> Rewrite:
     """A rewrite for one page moved to ``here_dir`` (e.g. ``zh_Hans``).
 
-    A same-folder link to ``<slug>.html`` whose ``article_target(slug)`` is
-    known becomes a link to that target (a path from the site root); any
-    other relative URL that stays inside the source folder gets
-    ``asset_prefix``. URLs climbing out of the source folder are kept.
+    A same-folder link to ``<slug>.html`` (or ``.htm``, ``.HTML``) whose
+    ``article_target(slug)`` is known becomes a link to that target (a path
+    from the site root); any other relative URL that stays inside the source
+    folder gets ``asset_prefix``. URLs climbing out of the source folder are
+    kept.
     """
     def rewrite(url: str) -> str | None:
         if not is_relative_path(url):
@@ -113,9 +114,13 @@ def mover(here_dir: str, article_target: Callable[[str], Optional[str]],
         if links and ext.lower() in (".html", ".htm") and posixpath.normpath(folder or ".") == ".":
             target = article_target(unquote(stem))
             if target is not None:
-                rel = posixpath.relpath(posixpath.dirname(target), here_dir or ".")
-                prefix = "" if rel == "." else rel + "/"
-                return prefix + name + rest
+                where = href(posixpath.dirname(target), here_dir)
+                prefix = "" if where == "." else where + "/"
+                # the target's suffix, not the link's: old.htm and Report.HTML
+                # are published as .html, and a case-sensitive server would
+                # 404. The stem stays as written (it names the slug already,
+                # however it is encoded).
+                return prefix + stem + posixpath.splitext(target)[1] + rest
         if posixpath.normpath(path).startswith(".."):
             return None
         return asset_prefix + path + rest
@@ -126,3 +131,13 @@ def encode_path(path: str) -> str:
     """A site path as a URL path: what a browser sends for a link to it
     (spaces, ``%``, ``?``, ``#`` and non-ASCII percent-encoded as UTF-8)."""
     return quote(path, safe="/!$&'()*+,;=:@~-._")
+
+
+def href(path: str, here_dir: str = "") -> str:
+    """The link from a page in ``here_dir`` to the site path ``path``.
+
+    Relative, so the site works under any base URL, and encoded like the
+    absolute URLs (``encode_path``): a page named ``a#b.html`` must be linked
+    as ``a%23b.html``, or the browser asks for ``a`` with a fragment.
+    """
+    return encode_path(posixpath.relpath(path, here_dir or "."))
