@@ -11,6 +11,7 @@ import errno
 import os
 import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from l10n_tool.errors import L10nError
@@ -179,3 +180,32 @@ def point_symlink(link: Path, target: str) -> None:
         if tmp.is_symlink():
             tmp.unlink()
         raise
+
+
+def printable(text: str) -> str:
+    """``text`` as one line of valid UTF-8: a file name's undecodable bytes
+    (which Python holds as surrogates) and control characters escaped, so a
+    problem about the name can be printed, and printed on one line."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c.encode("unicode_escape").decode("ascii") if _is_control(c) else c
+                   for c in text)
+
+
+def _is_control(c: str) -> bool:
+    return unicodedata.category(c) in ("Cc", "Zl", "Zp")
+
+
+def bad_name(name: str) -> str | None:
+    """Why a source file cannot have this name, or None. A page's name goes
+    into PO references, the build state and the site's URLs, an asset's into
+    the site, all UTF-8 and line-based, so a name that is neither is refused
+    before anything is read."""
+    if name.isprintable():      # the common case, without a look at each character
+        return None
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not valid UTF-8; rename it"
+    if any(_is_control(c) for c in name):
+        return "file name holds a control character (a line break, a tab); rename it"
+    return None

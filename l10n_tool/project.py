@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import os
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -19,7 +18,7 @@ from l10n_tool.catalog.concurrent import save_merged
 from l10n_tool.config import Settings
 from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
-from l10n_tool.fsutil import files_by_name, read_input
+from l10n_tool.fsutil import bad_name, files_by_name, printable, read_input
 from l10n_tool import formats
 from l10n_tool.locales import LocaleInfo, get_locale
 from l10n_tool.buildstate import BuildState
@@ -136,9 +135,9 @@ class Project:
         by_slug: dict[str, Path] = {}
         root = self.settings.root.resolve()
         for path, link in self._source_entries():
-            why = _bad_name(path.name) or (_bad_link(path, root) if link else None)
+            why = bad_name(path.name) or (_bad_link(path, root) if link else None)
             if why is not None:
-                problems.append(Problem(why, _printable(self.rel(path)), None, "error", "page"))
+                problems.append(Problem(why, printable(self.rel(path)), None, "error", "page"))
                 continue
             slug = path.stem
             clash = by_slug.get(slug)
@@ -215,34 +214,6 @@ class Project:
         return written
 
 
-def _printable(text: str) -> str:
-    """``text`` as one line of valid UTF-8: a file name's undecodable bytes
-    (which Python holds as surrogates) and control characters escaped, so a
-    problem about the name can be printed, and printed on one line."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(c.encode("unicode_escape").decode("ascii") if _is_control(c) else c
-                   for c in text)
-
-
-def _is_control(c: str) -> bool:
-    return unicodedata.category(c) in ("Cc", "Zl", "Zp")
-
-
-def _bad_name(name: str) -> str | None:
-    """Why a page cannot have this file name, or None. Its name goes into PO
-    references, the build state and the published site's URLs, all UTF-8 and
-    line-based, so a name that is neither is refused before anything is read."""
-    if name.isprintable():      # the common case, without a look at each character
-        return None
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return "file name is not valid UTF-8; rename it"
-    if any(_is_control(c) for c in name):
-        return "file name holds a control character (a line break, a tab); rename it"
-    return None
-
-
 def _bad_link(path: Path, root: Path) -> str | None:
     """Why a symlinked page is not read, or None: a page read through a link
     to /etc/… would be published."""
@@ -252,7 +223,7 @@ def _bad_link(path: Path, root: Path) -> str | None:
         if exc.errno == errno.ELOOP:
             return "a symlink in a loop (it never reaches a file); not read"
         if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-            return f"a broken symlink: {_printable(os.readlink(path))} does not exist; not read"
+            return f"a broken symlink: {printable(os.readlink(path))} does not exist; not read"
         return f"cannot follow the symlink: {exc.strerror or exc}; not read"
     if not Path(os.path.realpath(path)).is_relative_to(root):
         return "a link to a file outside the project; not read"

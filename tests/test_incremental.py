@@ -386,3 +386,29 @@ def test_the_code_digest_sees_every_edit_of_the_package_and_nothing_else(tmp_pat
     (pkg / "formats" / "new.py").write_text("")                    # a file added
     seen.append(code_digest(pkg, "1.0"))
     assert len(set(seen)) == len(seen)
+
+
+def test_a_po_file_a_translator_changed_is_merged_again_as_from_scratch(project, l10n, tmp_path):
+    """With the build state warm, a hand-edited PO file gets what a fresh clone's
+    update gives it: an entry deleted by hand comes back, one added by hand is
+    made obsolete, an emptied file is rebuilt; a CRLF save with nothing to change
+    is left as it is."""
+    l10n(project, "update", "--all")
+    po_path = project / "locales" / "de" / f"{ASIA}.po"
+    po = polib.pofile(str(po_path))
+    gone = next(e for e in po if not e.obsolete and not e.msgstr)
+    po.remove(gone)
+    po.append(polib.POEntry(msgid="Added by hand.", msgstr="Von Hand."))
+    po.save(str(po_path))
+    site = project / "locales" / "de" / "_site.po"
+    site.write_bytes(b"")
+    media = project / "locales" / "zh_Hans" / f"{MEDIA}.po"
+    crlf = media.read_bytes().replace(b"\n", b"\r\n")
+    media.write_bytes(crlf)
+    l10n(project, "update", "--all")
+    assert snapshot(project) == full_run(project, l10n, tmp_path, "twin")
+    po = polib.pofile(str(po_path))
+    assert po.find(gone.msgid) is not None
+    assert po.find("Added by hand.", include_obsolete_entries=True).obsolete
+    assert len(polib.pofile(str(site))) > 0
+    assert media.read_bytes() == crlf

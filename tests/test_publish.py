@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -367,6 +368,24 @@ def test_a_bad_page_is_withheld_and_the_rest_published(project, l10n):
     assert (public / "en" / f"{MEDIA}.html").is_file()
     assert not (public / "en" / "broken.html").exists()
     assert "home" not in (public / "index.html").read_text(encoding="utf-8")
+
+
+def test_odd_asset_names_and_links_are_one_line_each(project, l10n):
+    src = project / "source"
+    (src / "img").mkdir()
+    (src / "img" / "ok.png").write_bytes(b"png")
+    os.close(os.open(os.fsencode(src / "img") + b"/caf\xe9.png", os.O_CREAT | os.O_WRONLY))
+    (src / "img" / "gone.png").symlink_to("nowhere.png")
+    (src / "dang.html").symlink_to("missing.html")
+    r = l10n(project, "publish", "-l", "zh_Hans", expect=1)
+    lines = r.stderr.splitlines()
+    assert "Traceback" not in r.stderr
+    assert [line for line in lines if "caf" in line] == [
+        "error: source/img/caf\\xe9.png: file name is not valid UTF-8; rename it; not published"]
+    assert any("source/img/gone.png: a broken symlink (to nowhere.png)" in line for line in lines)
+    assert len([line for line in lines if "dang.html" in line]) == 1        # the page listing's
+    assert (project / "public" / "img" / "ok.png").read_bytes() == b"png"
+    assert (project / "public" / "zh_Hans" / f"{ASIA}.html").is_file()
 
 
 def test_assets_are_copied_byte_for_byte_and_outside_links_skipped(project, l10n):

@@ -37,6 +37,7 @@ from l10n_tool.buildstate import digest
 from l10n_tool.config import PublishPolicy, Settings
 from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
+from l10n_tool.fsutil import bad_name, printable
 from l10n_tool.locales import LocaleInfo, get_locale, remembered_facts
 from l10n_tool.problems import Problem
 from l10n_tool.project import SITE_SLUG, Project
@@ -686,14 +687,26 @@ class _Build:
                 return
             seen.add(real)
             for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-                if entry.name.startswith(".") or rel == "" and not entry.is_symlink() and \
-                        entry.name.lower().endswith(page_suffixes) and not entry.is_dir():
-                    continue         # a page (without a Path for each of 10,000)
+                if entry.name.startswith(".") or rel == "" and \
+                        entry.name.lower().endswith(page_suffixes) and \
+                        not entry.is_dir(follow_symlinks=False):
+                    continue         # a page, or a link to one: the page listing tells of it
                 path = Path(entry.path)
                 name = f"{rel}{entry.name}"
+                why = bad_name(entry.name)
+                if why:
+                    result.problems.append(Problem(f"{why}; not published",
+                                                   printable(_shown(project, path)), code="asset"))
+                    continue
                 if entry.is_symlink():
-                    target = path.resolve()
-                    if not target.is_relative_to(root) or not target.exists():
+                    try:
+                        target = path.resolve(strict=True)
+                    except (OSError, RuntimeError):
+                        result.warnings.append(Problem(
+                            f"a broken symlink (to {os.readlink(path)}); not published",
+                            _shown(project, path), severity="warning", code="asset"))
+                        continue
+                    if not target.is_relative_to(root):
                         result.warnings.append(Problem(
                             f"symlink to {os.readlink(path)} points outside the project; "
                             "not published", _shown(project, path), severity="warning",

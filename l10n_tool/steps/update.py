@@ -136,13 +136,16 @@ def _update(project: Project, state: BuildState, locales: list[LocaleInfo], sour
 
 
 def _stale(state: BuildState, path: str, inputs: str, gained: set[str]) -> bool:
-    """Merge again: the template changed, the file is gone, or the memory
-    gained a translation for one of the file's untranslated entries."""
+    """Merge again: the template changed, the file is not the one this tool
+    left (a translator's save: an entry deleted or added by hand, an emptied
+    file, which a merge from scratch would put right, so a warm cache must
+    too), or the memory gained a translation for one of its untranslated
+    entries."""
     known = state.output(path)
     if known is None or known.inputs != inputs:
         return True
     try:
-        if state.fingerprint(path) is None:
+        if state.fingerprint(path) != known.sha:
             return True
     except OSError:               # a folder in its place: the merge says so
         return True
