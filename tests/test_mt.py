@@ -16,7 +16,7 @@ import polib
 import pytest
 
 from conftest import REPO, all_catalogs, msgfmt_check
-from l10n_tool import markup
+from l10n_tool import catalog, markup
 from l10n_tool.glossary import count_in_target, load as load_glossary
 
 ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
@@ -143,6 +143,32 @@ def test_cleared_fuzzy_flag_makes_a_draft_reviewed(tiny_model, l10n, project):
     kept = next(e for e in po if e.msgid == accepted.msgid)
     assert kept.msgstr == "译者审校后的译文。" and "fuzzy" not in kept.flags
     assert sum("fuzzy" in e.flags for e in po) == len(drafts) - 1
+
+
+def test_a_draft_a_translator_edited_but_left_fuzzy_is_theirs(tiny_model, l10n, project):
+    """Poedit: text typed into a draft with "Needs work" left on. The entry is
+    the person's fuzzy translation now: --refresh-drafts leaves it, status and
+    check count it as fuzzy, not as an MT draft."""
+    l10n(project, "models", "install", str(tiny_model["archive"]))
+    po_path = project / "locales" / "zh_Hans" / f"{ASIA}.po"
+    clear_some(po_path, every=10)
+    l10n(project, "translate", "-l", "zh_Hans")
+    po = polib.pofile(str(po_path))
+    drafts = [e for e in po if catalog.is_mt_draft(e)]
+    assert len(drafts) >= 2 and all("(draft " in e.tcomment for e in drafts)
+    edited = drafts[0]
+    edited.msgstr = "译者改过但仍待审的译文。"       # still fuzzy
+    po.save(str(po_path))
+    assert catalog.state(polib.pofile(str(po_path)).find(edited.msgid)) is catalog.State.FUZZY
+
+    r = l10n(project, "translate", "-l", "zh_Hans", "--refresh-drafts")
+    assert f"{len(drafts) - 1} pending" in r.stdout
+    po = polib.pofile(str(po_path))
+    kept = po.find(edited.msgid)
+    assert kept.msgstr == "译者改过但仍待审的译文。" and "fuzzy" in kept.flags
+    states = [catalog.state(e) for e in po]
+    assert states.count(catalog.State.MT_DRAFT) == len(drafts) - 1
+    assert catalog.state(kept) is catalog.State.FUZZY
 
 
 def test_translate_runs_without_network(tiny_model, project, tmp_path):

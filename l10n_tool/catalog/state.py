@@ -10,6 +10,8 @@ entries that carry our ``# mt:`` provenance comment.
 from __future__ import annotations
 
 import enum
+import hashlib
+import re
 from dataclasses import dataclass
 
 import polib
@@ -28,8 +30,8 @@ Catalog = polib.POFile
 
 class State(enum.Enum):
     UNTRANSLATED = "untranslated"
-    MT_DRAFT = "mt draft"          # fuzzy, written by our MT step, not yet reviewed
-    FUZZY = "fuzzy"                # fuzzy for another reason (msgmerge guess, translator)
+    MT_DRAFT = "mt draft"          # fuzzy, written by our MT step, not yet reviewed or edited
+    FUZZY = "fuzzy"                # fuzzy for another reason (msgmerge guess, translator's edit)
     REVIEWED = "reviewed"          # translated, not fuzzy: a person signed it off
     OBSOLETE = "obsolete"          # #~, kept so nothing translated is ever lost
 
@@ -55,13 +57,34 @@ def has_mt_provenance(entry: Entry) -> bool:
     return any(line.startswith(MT_PREFIX) for line in (entry.tcomment or "").splitlines())
 
 
+def draft_mark(text: str) -> str:
+    """What the provenance line records of the draft it wrote (`` (draft 1a2b3c4d)``):
+    a translator who edits a draft but leaves it "Needs work" has made it
+    their own fuzzy translation, which no MT run may overwrite."""
+    return f" (draft {hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]})"
+
+
+_DRAFT_MARK = re.compile(r" \(draft [0-9a-f]{8}\)$")
+
+
+def _still_ours(entry: Entry) -> bool:
+    """The msgstr is the draft the provenance line recorded (or one written
+    before drafts were marked: nothing tells it apart)."""
+    for line in (entry.tcomment or "").splitlines():
+        if line.startswith(MT_PREFIX):
+            m = _DRAFT_MARK.search(line)
+            if m is not None:
+                return m.group(0) == draft_mark(entry.msgstr)
+    return True
+
+
 def state(entry: Entry) -> State:
     if entry.obsolete:
         return State.OBSOLETE
     if not is_translated(entry):
         return State.UNTRANSLATED
     if "fuzzy" in entry.flags:
-        return State.MT_DRAFT if has_mt_provenance(entry) else State.FUZZY
+        return State.MT_DRAFT if has_mt_provenance(entry) and _still_ours(entry) else State.FUZZY
     return State.REVIEWED
 
 

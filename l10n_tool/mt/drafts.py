@@ -21,7 +21,7 @@ def wanted(entry: catalog.Entry, refresh: bool) -> bool:
 def apply(entry: catalog.Entry, text: str, notes: dict, provenance: str) -> None:
     kept = [line for line in (entry.tcomment or "").splitlines()
             if not line.startswith((catalog.MT_PREFIX, catalog.MT_PROBLEM_PREFIX))]
-    lines = kept + [f"{catalog.MT_PREFIX} {provenance}"]
+    lines = kept + [f"{catalog.MT_PREFIX} {provenance}{catalog.draft_mark(text)}"]
     lines += [f"{catalog.MT_PREFIX} repaired: {r}" for r in notes.get("repairs", [])]
     lines += [f"{catalog.MT_PROBLEM_PREFIX} {p}" for p in notes.get("problems", [])]
     entry.msgstr = text
