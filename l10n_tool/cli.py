@@ -22,6 +22,7 @@ from l10n_tool.errors import EXIT_FINDINGS, EXIT_USAGE, L10nError
 from l10n_tool.lock import project_lock
 from l10n_tool.locales import get_locale
 from l10n_tool.mt.engine import REGISTRY as MT_ENGINES
+from l10n_tool.problems import Problem
 from l10n_tool.project import Project
 from l10n_tool.steps.extract import extract as do_extract
 from l10n_tool.steps.status import status as do_status
@@ -44,7 +45,10 @@ def _where(path, ctx: click.Context) -> str:
 def _one_line(exc: BaseException, ctx: click.Context) -> tuple[str, int]:
     """The message and exit code for a failure, one line, no traceback."""
     if isinstance(exc, L10nError):
-        return str(exc), exc.exit_code
+        # files named as the project knows them (locales/de/x.po), as every
+        # other line the commands print does, however the library named them
+        shown = _where(exc.path, ctx) if exc.path is not None else None
+        return str(Problem(exc.message, shown, exc.line)), exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted", 130
     if isinstance(exc, OSError):

@@ -317,3 +317,12 @@ def test_broken_project_settings_name_file_and_line(bare_project, l10n):
     line = settings.read_text().count("\n")
     r = l10n(bare_project, "status", expect=2)
     assert f"pyproject.toml:{line}: invalid TOML" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_errors_name_files_as_the_project_does_wherever_the_command_runs(project, l10n):
+    po = project / "locales" / "de" / "_site.po"
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "broken\n', encoding="utf-8")
+    lines = po.read_text(encoding="utf-8").count("\n")
+    for args in (("update", "-l", "de"), ("status",), ("translate", "-l", "de", "--engine", "pseudo")):
+        r = l10n(project, *args, expect=2)
+        assert r.stderr.startswith(f"error: locales/de/_site.po:{lines}: PO syntax error"), r
