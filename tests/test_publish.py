@@ -634,3 +634,14 @@ def test_a_page_in_a_subfolder_is_copied_with_a_warning(project, l10n):
         in r.stderr + r.stdout
     assert (project / "public" / "archive" / "old.html").read_text() == \
         "<html><body><p>An old page.</p></body></html>"
+
+
+def test_an_entry_with_a_msgctxt_added_by_hand_is_another_message(project, l10n):
+    po_path = project / "locales" / "zh_Hans" / f"{ASIA}.po"
+    po = polib.pofile(str(po_path))
+    ours = next(e for e in po if e.msgstr and not e.obsolete and "<" not in e.msgid)
+    po.append(polib.POEntry(msgctxt="navigation", msgid=ours.msgid, msgstr="别的意思"))
+    po.save(str(po_path))
+    l10n(project, "publish", "-l", "zh_Hans")
+    page = (project / "public" / "zh_Hans" / f"{ASIA}.html").read_text(encoding="utf-8")
+    assert "别的意思" not in page and ours.msgstr in page

@@ -107,8 +107,12 @@ def reviewed_rows(po: Catalog) -> list[tuple[str | None, str, str]]:
 
 
 def live_entries(po: Catalog | None) -> dict[str, Entry]:
-    """A catalog's current (not obsolete) entries by msgid; empty without a file."""
-    return {e.msgid: e for e in po if not e.obsolete} if po is not None else {}
+    """A catalog's current (not obsolete) entries by msgid; empty without a
+    file. Our templates make no msgctxt: an entry with one (added by hand) is
+    another message, as msgfmt keeps it apart, and never stands in for ours."""
+    if po is None:
+        return {}
+    return {e.msgid: e for e in po if not e.obsolete and e.msgctxt is None}
 
 
 @dataclass(frozen=True)
