@@ -216,3 +216,78 @@ def test_xhtml_xml_lang_follows_the_translation(tmp_path, l10n):
     en = (project / "public" / "en" / "x.html").read_text(encoding="utf-8")
     assert 'xml:lang="en" lang="en"' in en.split("<head>")[0]
     assert '<p xml:lang="en">An untranslated' in en
+
+
+def test_xmp_and_plaintext_are_raw_text_never_translated(tmp_path, l10n):
+    project = make_project(tmp_path, {
+        "xmp.html": ("<html><head><title>Raw text</title></head><body><h1>Raw text</h1>"
+                     "<xmp>Shown as <b>written</b> &amp; never translated.</xmp>"
+                     "<p>A normal paragraph.</p></body></html>"),
+        "plain.html": ("<html><head><title>Plain text</title></head><body><h1>Plain text</h1>"
+                       "<plaintext>Everything from here <i>is text</i>.</p>\n"),
+    })
+    l10n(project, "update", "--all")
+    ids = msgids(project)
+    assert {"A normal paragraph.", "Raw text", "Plain text"} <= ids
+    assert not any("written" in m or "is text" in m for m in ids), ids
+    l10n(project, "publish", "--all")
+    for locale in ("en", "de"):
+        xmp = (project / "public" / locale / "xmp.html").read_text(encoding="utf-8")
+        assert "<xmp>Shown as <b>written</b> &amp; never translated.</xmp>" in xmp
+        # a plaintext element never ends: any end tag after it would be shown as text
+        plain = (project / "public" / locale / "plain.html").read_text(encoding="utf-8")
+        assert plain.endswith("<plaintext>Everything from here <i>is text</i>.</p>\n"), plain
+
+
+def test_translate_yes_inside_translate_no_is_translated_again(tmp_path, l10n):
+    project = make_project(tmp_path, {"yes.html": (
+        '<html lang="en"><head><title>Translate yes</title></head><body><h1>Translate yes</h1>'
+        '<p>We sell <span translate="no">Acme <b translate="yes">garden tools</b> Pro</span>'
+        ' online.</p>'
+        '<div translate="no" lang="en"><p>Product code list.</p>'
+        '<p translate="yes">This line is for readers.</p></div>'
+        '<div lang="fr"><p>Une phrase en français.</p><p lang="en-GB">An English line.</p>'
+        '</div></body></html>')})
+    l10n(project, "update", "--all")
+    ids = msgids(project)
+    assert {"We sell <1/> online.", "garden tools", "This line is for readers.",
+            "An English line."} <= ids, ids
+    assert not any("Product code" in m or "Acme" in m or "français" in m for m in ids), ids
+    review(project, {"garden tools": "Gartengeräte",
+                     "This line is for readers.": "Diese Zeile ist für Leser.",
+                     "An English line.": "Eine englische Zeile."})
+    l10n(project, "publish", "--all")
+    de = html.parse(str(project / "public" / "de" / "yes.html")).getroot()
+    bold = de.xpath("//b")[0]
+    # the sentence around it stays English (marked so), the given-back words say German
+    assert (bold.text, bold.get("lang")) == ("Gartengeräte", "de")
+    assert bold.getparent().text == "Acme " and bold.tail == " Pro"
+    assert "We sell" in de.xpath("//p")[0].text_content()
+    kept, readers = de.xpath("//div[@translate='no']/p")
+    assert kept.text == "Product code list." and kept.get("lang") in (None, "en")
+    assert (readers.text, readers.get("lang")) == ("Diese Zeile ist für Leser.", "de")
+    french, english = de.xpath("//div[@lang='fr']/p")
+    assert french.text == "Une phrase en français."
+    assert (english.text, english.get("lang")) == ("Eine englische Zeile.", "de")
+
+
+def test_button_input_values_are_translated(tmp_path, l10n):
+    project = make_project(tmp_path, {"form.html": (
+        '<html><head><title>Form</title></head><body><h1>Form</h1><form>'
+        '<input type="text" name="q" value="typed words">'
+        '<input type="submit" value="Send it"><input type="RESET" value="Clear all">'
+        '<input type="button" value="Cancel"></form></body></html>')})
+    l10n(project, "update", "--all")
+    ids = msgids(project)
+    assert {"Send it", "Clear all", "Cancel"} <= ids and "typed words" not in ids
+    review(project, {"Send it": "Absenden", "Clear all": "Alles löschen",
+                     "Cancel": "Abbrechen"})
+    l10n(project, "publish", "--all")
+    de = (project / "public" / "de" / "form.html").read_text(encoding="utf-8")
+    for html_text in ('<input type="text" name="q" value="typed words">',
+                      '<input type="submit" value="Absenden">',
+                      '<input type="RESET" value="Alles löschen">',
+                      '<input type="button" value="Abbrechen">'):
+        assert html_text in de
+    assert 'value="Send it"' in (project / "public" / "en" / "form.html").read_text(
+        encoding="utf-8")

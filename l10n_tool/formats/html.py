@@ -48,9 +48,11 @@ ATOMIC_TAGS = {
     "picture", "video", "audio", "iframe", "object", "embed", "canvas",
     "textarea", "script", "noscript", "template", "style",
 }
-#: Content that is never translated.
+#: Content that is never translated (``xmp`` and ``plaintext`` are raw text,
+#: shown as written, like a script's source).
 SKIP_TAGS = {"script", "style", "pre", "code", "template", "svg", "math", "noscript",
-             "textarea", "iframe", "object", "canvas", "video", "audio", "head"}
+             "textarea", "iframe", "object", "canvas", "video", "audio", "head", "xmp",
+             "plaintext"}
 #: Of those, elements whose attributes still speak to readers (an iframe's
 #: title, a textarea's placeholder, an svg's aria-label) and are translated.
 ATTRIBUTES_ONLY_TAGS = {"svg", "math", "textarea", "iframe", "object", "canvas", "video", "audio"}
@@ -64,6 +66,8 @@ BLOCK_KINDS = {
     "blockquote": "quote", "dt": "term", "dd": "definition", "button": "button",
     "summary": "summary", "legend": "legend", "option": "option", "title": "title",
 }
+#: ``<input type=…>`` whose ``value`` is the label a reader sees on it.
+BUTTON_INPUTS = {"submit", "button", "reset"}
 ATTRIBUTES = {"alt": "alt text", "title": "title attribute", "aria-label": "aria label",
               "placeholder": "placeholder"}
 META_NAMES = {"description": "meta description", "og:title": "meta title",
@@ -327,12 +331,20 @@ def _foreign(el, source: str) -> bool:
     return not names_language(tag, source)
 
 
+def _translate_no(el) -> Optional[bool]:
+    """The element's own ``translate`` setting: True for ``translate="no"``
+    (or Google's ``class="notranslate"``), False for ``translate="yes"``,
+    None where it inherits its parent's."""
+    value = el.get("translate", "").strip().lower()
+    if value == "no" or "notranslate" in (el.get("class") or "").split():
+        return True
+    return False if value == "yes" else None
+
+
 def _no_translate(el, source: str) -> bool:
     """Marked by the author as not to be translated, attributes included:
     ``translate="no"``, ``class="notranslate"``, or another language's ``lang``."""
-    return (el.get("translate", "").strip().lower() == "no"
-            or "notranslate" in (el.get("class") or "").split()
-            or _foreign(el, source))
+    return _translate_no(el) is True or _foreign(el, source)
 
 
 def _skipped(el, source: str) -> bool:
@@ -426,7 +438,9 @@ class _Walker:
                 self.walk_head(child)
             return
         if _skipped(el, self.lang):
-            if not _no_translate(el, self.lang):
+            if _no_translate(el, self.lang):
+                yield from self.reenabled(el)
+            else:
                 self.nested_attributes(el)
             return
         self.attributes(el)
@@ -446,6 +460,8 @@ class _Walker:
                 self.attribute(el, "content", META_NAMES[key])
 
     def attributes(self, el) -> None:
+        if el.tag == "input" and (el.get("type") or "").strip().lower() in BUTTON_INPUTS:
+            self.attribute(el, "value", "button")    # the button's label
         for attr, kind in ATTRIBUTES.items():
             if attr == "alt" and el.tag not in ("img", "area", "input"):
                 continue
@@ -501,23 +517,55 @@ class _Walker:
             line = child.sourceline or line
         current.whole_parent = not has_block
         self.finish_run(current, markup.assemble(parts), line)
+        reenabled: list = []
         for child in children:
             if self.is_inline(child):
-                self.inline_attributes(child)
+                reenabled += self.inline_attributes(child)
+        yield from reenabled
 
-    def inline_attributes(self, el) -> None:
-        if not isinstance(el.tag, str) or _no_translate(el, self.lang) or \
-                self.classes.hidden(el) and el.tag != "noscript":
-            return
+    def inline_attributes(self, el) -> list:
+        """Read the attributes inside an inline element; returns the elements
+        in its kept-as-is parts that are given back to translation
+        (``reenabled``), each to be read as a run of its own."""
+        if not isinstance(el.tag, str) or self.classes.hidden(el) and el.tag != "noscript":
+            return []
+        if _no_translate(el, self.lang):
+            return self.reenabled(el)
         if el.tag in ATOMIC_TAGS or _skipped(el, self.lang):
             if _skipped(el, self.lang) or el.tag == "picture":
                 self.nested_attributes(el)
             else:
                 self.attributes(el)
-            return
+            return []
         self.attributes(el)
-        for child in el:
-            self.inline_attributes(child)
+        return [found for child in el for found in self.inline_attributes(child)]
+
+    def reenabled(self, el) -> list:
+        """The outermost elements under ``el`` (kept as is by its author) that
+        are to be translated again: ``translate`` is inherited and the nearest
+        setting wins, so ``translate="yes"`` inside ``translate="no"`` is
+        translated (HTML spec), and so is the source language's ``lang``
+        inside another language's. Raw and code content (``SKIP_TAGS``) and
+        hidden content stay skipped whatever they say."""
+        if el.tag in SKIP_TAGS:
+            return []
+        found: list = []
+        own = _translate_no(el)
+        stack = [(child, bool(own), _foreign(el, self.lang)) for child in reversed(el)]
+        while stack:
+            node, no, foreign = stack.pop()
+            if not isinstance(node.tag, str) or node.tag in SKIP_TAGS or \
+                    self.classes.hidden(node):
+                continue
+            own = _translate_no(node)
+            no = no if own is None else own
+            if _declared_lang(node) is not None:
+                foreign = _foreign(node, self.lang)
+            if not no and not foreign:
+                found.append(node)
+                continue
+            stack += [(child, no, foreign) for child in reversed(node)]
+        return found
 
     def inline_markup(self, run: _Run, el, parts: list) -> None:
         """Append ``el`` to ``parts`` as placeholders around its literal text."""
@@ -667,7 +715,9 @@ def _build(node: markup.Node, run: _Run, ids: dict[int, int],
         run_id = ids.get(child.id, child.id)
         original = run.elements[run_id]
         if child.empty or run_id in run.atomic:
-            el = copy.deepcopy(original)
+            # the element itself, not a copy: a run inside it (translate="yes"
+            # within translate="no") is rebuilt after this one, in this element
+            el = original
             el.tail = None
         else:
             el = _shallow_copy(original)
@@ -808,7 +858,8 @@ def _mark_in_place(run: _Run, mark: dict):
 def _replace_run(run: _Run, nodes: list) -> None:
     parent = run.parent
     for child in run.children:
-        parent.remove(child)
+        if child.getparent() is parent:    # an atomic one may be in its new place already
+            parent.remove(child)
     index = 0 if run.after is None else parent.index(run.after) + 1
     texts: list[str] = []
     last = None
@@ -833,9 +884,9 @@ def _set_slot(parent, after, last, text: str) -> None:
         parent.text = text
 
 
-def _localise_run(run: _Run, lookup: Lookup, joiner: str, mark: Optional[dict],
-                  retag: Optional[Callable] = None) -> bool:
-    """Put the run's translations in; True if it all stays source text, untouched."""
+def _choose(run: _Run, lookup: Lookup) -> Optional[list]:
+    """Each sentence's text to publish, and whether it is the source's
+    (fallback); None when the whole run stays source text, untouched."""
     chosen = []
     for s in run.sentences:
         text = lookup(s.unit) if s.unit is not None else None
@@ -844,9 +895,8 @@ def _localise_run(run: _Run, lookup: Lookup, joiner: str, mark: Optional[dict],
         chosen.append((_clean(text) if ok else markup.renumber(s.text, {r: n for n, r in s.ids.items()}),
                        not ok, s))
     if all(fallback for _, fallback, _ in chosen):
-        return True
-    _rebuild_run(run, chosen, joiner, mark, retag)
-    return False
+        return None
+    return chosen
 
 
 def _with_ancestors(elements: list) -> set:
@@ -966,31 +1016,56 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
     retag = _retagger(sk.lang, lang_attr) if mark and lang_attr else None
     translated: list = []   # elements now holding translated text
     untouched: list = []    # runs left entirely in the source language
+    runs_done: list = []    # elements whose runs hold translated text
     for item in items:
         if isinstance(item, _Attr):
             text = lookup(item.unit)
             if text is not None and not markup.tags(text):
                 item.element.set(item.attr, _clean(markup.unescape(text)))
                 translated.append(item.element)
+    rebuilds: list = []
     for item in items:
         if isinstance(item, _Run):
-            if _localise_run(item, lookup, joiner, mark, retag):
+            chosen = _choose(item, lookup)
+            if chosen is None:
                 untouched.append(item)
             else:
+                rebuilds.append((item, chosen))
                 translated.append(item.parent)
+                runs_done.append(item.parent)
+    # the elements holding translations, found before any rebuild adds the
+    # spans that mark English sentences (those are not to be retagged)
+    mixed = _with_ancestors(translated) if mark else set()
+    for run, chosen in rebuilds:
+        _rebuild_run(run, chosen, joiner, mark, retag)
     if mark:
-        mixed = _with_ancestors(translated)
         speaking = _mark_fallback(untouched, mixed, mark)
         if retag is not None:
             for el in mixed - speaking:
-                retag(el)
+                if not _no_translate(el, sk.lang):     # kept as is, lang and all
+                    retag(el)
             retag(root)     # its lang is the page's, below; an xml:lang must agree
     _declare_utf8(root)
     if lang_attr:
         root.set("lang", lang_attr)
+        if retag is not None:
+            _claim_translations(runs_done, lang_attr, sk.lang)
     if direction:
         root.set("dir", direction)
     return root
+
+
+def _claim_translations(parents: list, target: str, source: str) -> None:
+    """Translated text inside an element still saying the source language
+    gets a ``lang`` of its own: a run given back to translation
+    (``translate="yes"``) inside English kept as is, or inside the span
+    that marks the English sentence around it."""
+    for el in parents:
+        holder = next((a for a in el.iterancestors() if a.get("lang") is not None), None) \
+            if el.get("lang") is None else el
+        if holder is not None and names_language(holder.get("lang"), source) and \
+                holder.get("lang") != target:
+            el.set("lang", target)
 
 
 def _copy_parsed(root, items: list) -> tuple:
@@ -1054,6 +1129,8 @@ def _write(root, out: list) -> None:
         inner_raw = el.tag in RAW_TEXT_TAGS
         if el.text:
             out.append(el.text if inner_raw else el.text.translate(_TEXT_ESCAPES))
+        if el.tag == "plaintext":
+            return   # the rest of the file is its text: an end tag would be shown as text
         stack.append((el, raw, True))
         for child in reversed(el):
             stack.append((child, inner_raw, False))
