@@ -179,6 +179,15 @@ class BuildState:
         if self._outputs is not None:
             self._outputs[row[0]] = row[1:]
 
+    def follow(self, path: Path, was: bytes | None, data: dict) -> None:
+        """Record a file as a later step of the workflow left it (translate's
+        drafts), if until then it was what was recorded: the next update then
+        knows it for the tool's own and does not merge it again. A file someone
+        else had changed stays as recorded, so that update merges it."""
+        known = self.output(path)
+        if known is not None and was is not None and known.sha == hashlib.sha256(was).hexdigest():
+            self.record(path, known.inputs, data)
+
     def forget(self, path: Path) -> None:
         self.db.execute("DELETE FROM outputs WHERE path = ?", (os.fspath(path),))
         if self._outputs is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import tempfile
 import unicodedata
@@ -85,7 +86,10 @@ def stage(path: Path, raw: bytes, replacing: bool = True) -> Path:
     ready to be renamed over it; the caller renames or removes it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # the pid in the name: a run killed before its rename leaves a file the
+        # next one can tell is nobody's (``sweep``)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                    dir=path.parent)
     except OSError as exc:          # read-only folder, disk full: name the file we meant
         raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
     tmp = Path(name)
@@ -109,6 +113,40 @@ def stage(path: Path, raw: bytes, replacing: bool = True) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return tmp
+
+
+_STAGED = re.compile(r"\..+\.(\d+)\.[A-Za-z0-9_]+\.tmp")
+
+
+def sweep(folder: str | os.PathLike) -> None:
+    """Remove the temp files that runs killed mid-write (SIGKILL, a power cut)
+    left in ``folder``: ``stage`` names them after their process, so a file
+    whose process is gone was either that run's output, never put in place,
+    or the file it replaced, whose content it had merged. (A person's save
+    swapped out in the very instant a run was killed is the one case such a
+    file held something else; a run that fails any other way keeps and names
+    it, see ``catalog.concurrent``.)"""
+    try:
+        with os.scandir(folder) as entries:
+            stale = [e.path for e in entries if (m := _STAGED.fullmatch(e.name))
+                     and not process_alive(int(m.group(1)))]
+    except OSError:
+        return
+    for path in stale:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:      # someone else's: alive
+        return True
+    return True
 
 
 def _renameat2():

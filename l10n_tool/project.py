@@ -18,7 +18,7 @@ from l10n_tool.catalog.concurrent import save_merged
 from l10n_tool.config import Settings
 from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
-from l10n_tool.fsutil import bad_name, files_by_name, printable, read_input
+from l10n_tool.fsutil import bad_name, files_by_name, printable, read_input, sweep
 from l10n_tool import formats
 from l10n_tool.locales import LocaleInfo, get_locale
 from l10n_tool.buildstate import BuildState
@@ -43,6 +43,7 @@ class Project:
     #: each PO file's bytes as this run read it (None: absent), so a save can
     #: merge with whatever a person wrote to the file since
     _read: dict[Path, bytes | None] = field(default_factory=dict, repr=False)
+    _swept: set[Path] = field(default_factory=set, repr=False)
     _templates: dict[str, Path] = field(default_factory=dict, repr=False)
 
     # -- paths
@@ -205,11 +206,18 @@ class Project:
         data = self._read[path] = read_input(path, "PO file")
         return catalog.loads(data, path)    # these bytes: a save landing meanwhile is merged
 
+    def bytes_read(self, path: Path) -> bytes | None:
+        """The file as this run last read or wrote it (None: not yet, or no file)."""
+        return self._read.get(path)
+
     def save_po(self, path: Path, po: catalog.Catalog) -> bool:
         """Save a PO file this run read through ``load_po()``: a person's save
         made meanwhile is merged in and wins (see ``catalog.concurrent``)."""
         if path not in self._read:
             self._read[path] = path.read_bytes() if path.is_file() else None
+        if path.parent not in self._swept:       # once a run: what killed runs left there
+            sweep(path.parent)
+            self._swept.add(path.parent)
         written, self._read[path] = save_merged(path, po, self._read[path], self.settings.po_wrap)
         return written
 

@@ -412,3 +412,25 @@ def test_a_po_file_a_translator_changed_is_merged_again_as_from_scratch(project,
     assert po.find("Added by hand.", include_obsolete_entries=True).obsolete
     assert len(polib.pofile(str(site))) > 0
     assert media.read_bytes() == crlf
+
+
+def test_translates_drafts_are_the_tools_own_change_and_a_persons_edit_is_not(project, l10n,
+                                                                             monkeypatch):
+    """The update after translate merges only the file a person changed
+    meanwhile: translate records the files it wrote from update's record."""
+    from l10n_tool import catalog
+    l10n(project, "update", "--all")
+    person = project / "locales" / "de" / f"{MEDIA}.po"
+    po = polib.pofile(str(person))
+    po.append(polib.POEntry(msgid="Added by hand.", msgstr="Von Hand."))
+    po.save(str(person))
+    r = l10n(project, "translate", "-l", "de", "--engine", "pseudo")
+    assert f"locales/de/{ASIA}.po" in r.stdout or "files written" in r.stdout
+    merged = []
+    real = catalog.merge
+    monkeypatch.setattr(catalog, "merge", lambda pot, old, *a, **kw:
+                        merged.append(old.fpath if old is not None else None) or
+                        real(pot, old, *a, **kw))
+    l10n(project, "update", "--all")
+    assert [Path(p).name for p in merged] == [person.name]
+    assert polib.pofile(str(person)).find("Added by hand.", include_obsolete_entries=True).obsolete

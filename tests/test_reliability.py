@@ -70,15 +70,20 @@ def reviewed(project: Path) -> dict[tuple[str, str], str]:
     return out
 
 
-def assert_catalogs_sound(project: Path, before: dict) -> None:
-    """Every catalog parses (ours and msgfmt), no reviewed translation is lost."""
+def assert_catalogs_sound(project: Path, before: dict, killed: bool = False) -> None:
+    """Every catalog parses (ours and msgfmt), no reviewed translation is lost,
+    and no temp file is left, unless the run was killed mid-write: then only
+    ones named after its (dead) process, which the next run removes."""
     for path in all_catalogs(project):
         catalog.load(path)
     msgfmt_check(*all_catalogs(project))
     after = reviewed(project)
     lost = {k: v for k, v in before.items() if after.get(k) != v}
     assert not lost, f"reviewed translations lost: {list(lost)[:3]}"
-    assert not list((project / "locales").rglob("*.tmp"))
+    left = [p for p in (project / "locales").rglob("*.tmp")
+            if not (killed and (m := fsutil._STAGED.fullmatch(p.name))
+                    and not fsutil.process_alive(int(m.group(1))))]
+    assert not left
 
 
 def pages_project(dest: Path, pages: int) -> Path:
@@ -605,7 +610,7 @@ def test_interrupted_at_random_moments(interrupt_base, tmp_path, command):
         if sig == signal.SIGINT:
             assert "Traceback" not in err, err
             assert proc.returncode in (0, 1, 130, -signal.SIGINT), (proc.returncode, err)
-        assert_catalogs_sound(project, before)
+        assert_catalogs_sound(project, before, killed=sig == signal.SIGKILL)
         site_complete(project / "public")
     # and the next run finishes the job
     done = cli_subprocess(project, *command)
@@ -781,3 +786,22 @@ def test_a_crlf_file_with_nothing_to_change_is_left_as_it_is(tmp_path):
     data = path.read_bytes()
     assert save_merged(path, po, data) == (False, data)
     assert path.read_bytes() == data
+
+
+def test_temp_files_of_a_killed_run_are_removed_by_the_next(project, l10n):
+    """A run killed between writing its temp file and renaming it (SIGKILL, a
+    power cut) leaves the file; the next run that writes there removes it, and
+    leaves a live process's alone."""
+    folder = project / "locales" / "de"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = folder / f".{ASIA}.po.{dead.pid}.k3j2h1_a.tmp"
+    stale.write_text("half a file")
+    live = folder / f".{ASIA}.po.{os.getpid()}.zz99yy88.tmp"
+    live.write_text("being written")
+    page = project / "source" / f"{ASIA}.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<p>New.</p></body>"),
+                    encoding="utf-8")
+    l10n(project, "update", "-l", "de")
+    assert not stale.exists() and live.exists()
+    live.unlink()

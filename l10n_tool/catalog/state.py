@@ -100,6 +100,12 @@ def key(entry: Entry) -> tuple[str | None, str]:
     return (entry.msgctxt, entry.msgid)
 
 
+def untranslated_msgids(po: Catalog) -> list[str]:
+    """What a file still lacks: a translation the memory gains for one of these
+    is a reason to merge the file again."""
+    return [e.msgid for e in po if state(e) is State.UNTRANSLATED]
+
+
 def reviewed_rows(po: Catalog) -> list[tuple[str | None, str, str]]:
     """(msgctxt, msgid, msgstr) of every reviewed singular entry: what the
     translation memory may reuse elsewhere."""

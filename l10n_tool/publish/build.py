@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from l10n_tool.errors import L10nError
-from l10n_tool.fsutil import point_symlink
+from l10n_tool.fsutil import point_symlink, process_alive
 
 MARKER = ".l10n-publish"
 _MARKER_NOTE = "written by `l10n publish`; this folder is replaced on every publish"
@@ -60,16 +60,6 @@ def _only_ours(folder: Path) -> bool:
     except (OSError, ValueError, AttributeError):
         return False
     return isinstance(listed, list) and set(_files(folder)) <= set(listed) | {MARKER}
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class SiteDir:
@@ -177,7 +167,7 @@ class SiteDir:
             return
         for entry in self.parent.iterdir():
             m = self._leftover.fullmatch(entry.name)
-            if m and not _alive(int(m.group(1))):
+            if m and not process_alive(int(m.group(1))):
                 _remove(entry)
         if not self.out.is_symlink():
             return

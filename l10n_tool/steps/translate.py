@@ -133,10 +133,14 @@ def write(project: Project, p: Plan) -> DraftSummary:
             summary.problems += 1
         for entry in users:
             drafts.apply(entry, text, notes, p.identity)
-    for slug, po in p.catalogs.items():
-        path = project.po_path(p.locale.code, slug)
-        if project.save_po(path, po):    # merged with a person's save made meanwhile
-            summary.files_written.append(project.rel(path))
+    with project.build_state() as state:
+        for slug, po in p.catalogs.items():
+            path = project.po_path(p.locale.code, slug)
+            was = project.bytes_read(path)
+            if project.save_po(path, po):    # merged with a person's save made meanwhile
+                summary.files_written.append(project.rel(path))
+                # the drafts are the tool's own change: the next update need not merge it
+                state.follow(path, was, {"untranslated": catalog.untranslated_msgids(po)})
     summary.seconds = time.perf_counter() - p.started
     return summary
 

@@ -161,7 +161,7 @@ def _merge_one(project: Project, state: BuildState, loc: LocaleInfo, reuse: bool
         old = project.load_po(path) if path.exists() or path.is_symlink() else None
         merged = catalog.merge(pot, old, loc, project.settings.site_name, memory)
     written = project.save_po(path, merged.po)
-    untranslated = [e.msgid for e in merged.po if catalog.state(e) is catalog.State.UNTRANSLATED]
+    untranslated = catalog.untranslated_msgids(merged.po)
     reviewed = list(catalog.reviewed_rows(merged.po))
     # the file is written: the counts go back, not the catalog
     return dataclasses.replace(merged, po=None), written, untranslated, reviewed
