@@ -189,8 +189,9 @@ def save_merged(path: str | os.PathLike, ours: polib.POFile, base: bytes | None,
             if text is None:
                 return False, disk
             raw = text.encode("utf-8")
-            tmp: Path | None = stage(target, raw, replacing=disk is not None)
+            tmp: Path | None = None
             try:
+                tmp = stage(target, raw, replacing=disk is not None)
                 if disk is None:
                     if not _create(tmp, target):
                         continue             # someone made the file meanwhile: merge it
@@ -205,8 +206,8 @@ def save_merged(path: str | os.PathLike, ours: polib.POFile, base: bytes | None,
                         os.replace(tmp, target)   # the read above was microseconds ago
                     else:
                         placed = raw
+                        displaced.append(tmp)     # owned there before it is let go here
                         aside, tmp = tmp, None
-                        displaced.append(aside)
                         swapped_out = _settled(aside, disk, shown)
                         if swapped_out != disk:   # a save landed between the read and the swap
                             _take_person(ours, disk, swapped_out, shown)
@@ -214,7 +215,7 @@ def save_merged(path: str | os.PathLike, ours: polib.POFile, base: bytes | None,
                             continue
                         displaced.pop().unlink()  # what was merged: nobody's save
             finally:
-                if tmp is not None:
+                if tmp is not None and tmp not in displaced:
                     tmp.unlink(missing_ok=True)
             _drop(displaced)                 # merged into the file now in place
             return True, raw
