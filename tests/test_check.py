@@ -220,13 +220,18 @@ def test_fuzzy_drafts_are_checked_as_warnings(project, l10n):
     l10n(project, "check", "-l", "zh_Hans", "--strict", expect=1)
 
 
-def test_unreadable_po_is_exit_2(project, l10n):
+def test_undecodable_po_is_a_finding_and_exit_2_with_its_check_off(project, l10n):
     path = po_file(project, "zh_Hans", ASIA)
     data = path.read_bytes()
     cut = data.index(b'msgstr "', data.index(b"\n\n"))          # the first entry's msgstr
     path.write_bytes(data[:cut + 8] + b"\xff\xfe" + data[cut + 8:])
-    r = l10n(project, "check", "--all", expect=2)
-    assert f"locales/zh_Hans/{ASIA}.po:" in r.stderr and "not UTF-8" in r.stderr
+    line = data[:cut].count(b"\n") + 1
+    r = l10n(project, "check", "--all", "--format", "json", expect=1)
+    found = [(f["check"], f["file"], f["line"], f["found"])
+             for f in json.loads(r.stdout)["findings"] if f["severity"] == "error"]
+    assert found == [("po-syntax", f"locales/zh_Hans/{ASIA}.po", line, "not UTF-8")]
+    r = l10n(project, "check", "--all", "--ignore", "po-syntax", expect=2)
+    assert r.stderr == f"error: locales/zh_Hans/{ASIA}.po:{line}: not UTF-8\n"
 
 
 # -- issue 9: catalogs are found in locales/, not through the source pages

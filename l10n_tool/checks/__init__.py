@@ -6,16 +6,19 @@ Adding a check means writing a module with a rule function and a ``Check``
 the runner and every report format pick it up from there.
 """
 
-from l10n_tool.checks import (completeness, consistency, discovery, glossary, markup_text, numbers,
-                              placeholders)
+from l10n_tool.checks import (completeness, consistency, discovery, format_strings, glossary,
+                              markup_text, numbers, placeholders, plurals, syntax)
 
 #: Every check, in report order.
 REGISTRY = (
     glossary.FILE,
     discovery.UNCONFIGURED,
+    syntax.CHECK,
     discovery.ORPHANED,
     placeholders.CHECK,
     markup_text.CHECK,
+    plurals.CHECK,
+    format_strings.CHECK,
     glossary.FIXED,
     glossary.APPROVED,
     numbers.CHECK,

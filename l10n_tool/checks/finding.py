@@ -58,6 +58,9 @@ class CatalogFile:
     po: catalog.Catalog | None   # None: not read this run (its results are remembered)
     slug: str = ""
     orphaned: bool = False  # no source page of this name any more
+    #: why the file could not be read (``po`` is then an empty catalog, so that
+    #: every other check sees nothing in it and only ``po-syntax`` speaks)
+    problem: Problem | None = None
 
     @cached_property
     def stats(self) -> catalog.Stats:

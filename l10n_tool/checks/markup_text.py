@@ -19,6 +19,14 @@ scripts and emoji need. A zero-width space is allowed where the script has
 no spaces (Thai, Lao, Khmer, Burmese), since there it marks where a line
 may break.
 
+Control characters are worse: a C0 control other than tab and newline (NUL,
+backspace, ESC, U+001C…), DEL, a C1 control (U+0080–U+009F, NEL U+0085
+among them) or a line or paragraph separator (U+2028, U+2029) has no place
+in a page's text. HTML cannot carry most of them, so publishing drops or
+replaces them, and what is left shows: an ESC pasted from a terminal leaves
+``Ich[31m stimme zu`` on the live page. They come from copy and paste, and
+from a ``\b`` or ``\033`` escape typed into a PO editor.
+
 Each suspicious string is compared with the msgid, by count: source text
 that really says ``Model X9``, ``X1X`` or ``&amp;`` may keep it. Ordinary
 words (X-ray, Xi Jinping) and the numbered placeholders (``<1>``) never match.
@@ -48,6 +56,9 @@ DEBRIS = re.compile("|".join([
 #: Bidi controls and zero-width characters, invisible in the published page.
 INVISIBLE = "\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff"
 INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+#: C0 controls but tab and newline, DEL, C1 controls, line and paragraph separators.
+CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029"
+CONTROL_RE = re.compile(f"[{CONTROL}]")
 #: Languages written without spaces, where U+200B marks where a line may break.
 SPACELESS = frozenset({"th", "lo", "km", "my"})
 
@@ -65,7 +76,8 @@ HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z
 
 #: Every kind above contains one of these (a "<" that does not open a placeholder
 #: among them); most msgstrs contain none, and skip the rest.
-SUSPECT = re.compile(f"[X&\ue000-\uf8ff\U000f0000-\U0010ffff\u27e6\u27e7\u27ea\u27eb{INVISIBLE}]|<(?!/?\\d)")
+SUSPECT = re.compile(f"[X&\ue000-\uf8ff\U000f0000-\U0010ffff\u27e6\u27e7\u27ea\u27eb{INVISIBLE}"
+                     f"{CONTROL}]|<(?!/?\\d)")
 
 
 def debris(text: str) -> Counter:
@@ -86,6 +98,10 @@ def invisible(text: str) -> Counter:
     return Counter(INVISIBLE_RE.findall(text))
 
 
+def controls(text: str) -> Counter:
+    return Counter(CONTROL_RE.findall(text))
+
+
 KINDS = (
     (debris, "machine-translation token debris", "remove it; the MT step left it behind"),
     (html_tags, "an HTML tag", "it would be published as literal text; use the msgid's "
@@ -94,6 +110,8 @@ KINDS = (
                                       "character itself"),
     (invisible, "an invisible bidi control or zero-width character",
      "remove it; readers cannot see it, and a bidi control reorders the text around it"),
+    (controls, "a control character",
+     "remove it; a page cannot show it, and publishing drops or garbles it"),
 )
 
 
@@ -123,13 +141,14 @@ def _language(ctx) -> str | None:
 
 
 def ascii_safe(text: str) -> str:
-    """Private-use and invisible characters cannot be seen in most terminals
-    (and a bidi override would reorder the report itself): show their code."""
+    """Private-use, invisible and control characters cannot be seen in most
+    terminals (a bidi override would reorder the report itself, an ESC would
+    drive the terminal): show their code."""
     return "".join(f"U+{ord(c):04X}" if "\ue000" <= c <= "\uf8ff" or ord(c) >= 0xF0000
-                   or INVISIBLE_RE.match(c) else c for c in text)
+                   or INVISIBLE_RE.match(c) or CONTROL_RE.match(c) else c for c in text)
 
 
 CHECK = Check("markup-text", "error",
-              "no MT token debris (X1X, </1>X), raw HTML tags or entities, bidi controls or "
-              "zero-width characters in a msgstr",
+              "no MT token debris (X1X, </1>X), raw HTML tags or entities, bidi controls, "
+              "zero-width or control characters in a msgstr",
               rule, "entry", __doc__)

@@ -37,7 +37,9 @@ from l10n_tool.errors import L10nError
 _PACKAGE = Path(__file__).resolve().parent
 _SHARED = [_PACKAGE.parent / "markup.py", _PACKAGE.parent / "glossary.py",
            _PACKAGE.parent / "locales.py", _PACKAGE.parent / "catalog" / "state.py",
-           _PACKAGE.parent / "catalog" / "stats.py"]
+           _PACKAGE.parent / "catalog" / "stats.py",
+           # the reader: a stricter one may refuse a file it read before
+           _PACKAGE.parent / "catalog" / "pofile.py", _PACKAGE.parent / "catalog" / "io.py"]
 
 
 def _code_digest(chosen: list[tuple[Check, str]]) -> str:
@@ -80,7 +82,12 @@ class CheckMemo:
         return cls(state, env)
 
     def fingerprint(self, path: Path) -> str | None:
-        return self.state.fingerprint(path) if self.state else None
+        """None (nothing to reuse) for a file that cannot be read: a folder in
+        its place, no permission; reading it then says what is wrong."""
+        try:
+            return self.state.fingerprint(path) if self.state else None
+        except OSError:
+            return None
 
     def _get(self, key: str, inputs: str) -> dict | None:
         if self.state is None:

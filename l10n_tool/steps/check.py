@@ -5,6 +5,13 @@ does), not through the source pages: CI must check what will be published
 and sent to translators, a PO file whose page was removed included (it is
 reported as orphaned), and a broken HTML page is not this command's business,
 so no source page is ever read: only their names are listed.
+
+A catalog that cannot be read is a finding (``po-syntax``) in the report CI
+asked for, and every other catalog is checked as usual: one broken page must
+not hide the findings of all the others. Findings name files relative to the
+project root, as the README and publish do; an error that stops the check
+keeps the absolute path, for the CLI to name it the project's way (a relative
+one would be read against the folder the command runs in).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from l10n_tool import catalog, formats
-from l10n_tool.checks import settings as check_settings
+from l10n_tool.checks import settings as check_settings, syntax
 from l10n_tool.checks.finding import CatalogFile, Context, Finding, ProjectContext
 from l10n_tool.checks.memo import CheckMemo
 from l10n_tool.checks.runner import (CheckRun, FileResult, file_result, in_report_order,
@@ -24,6 +31,7 @@ from l10n_tool.errors import L10nError
 from l10n_tool.glossary import parse as parse_glossary
 from l10n_tool.locales import LocaleInfo, get_locale
 from l10n_tool.fsutil import files_by_name, names_in
+from l10n_tool.problems import Problem
 from l10n_tool.project import SITE_SLUG, Project
 
 
@@ -42,7 +50,7 @@ def catalog_paths(project: Project, locale: str) -> list[Path]:
     folder = project.settings.locales_dir / locale
     paths = files_by_name(folder, ".po")
     if not paths:
-        raise L10nError(f"no PO files; run `l10n update -l {locale}` first", project.rel(folder))
+        raise L10nError(f"no PO files; run `l10n update -l {locale}` first", folder)
     return paths
 
 
@@ -124,13 +132,17 @@ def _check_locale(chosen, ctx: Context, plan: "_Plan", memo: CheckMemo, run: Che
     results = []
     load = set(plan.to_load)
     keep = plan.locale_findings is None and needs_catalogs(chosen)
+    reported = any(c.id == syntax.CHECK.id for c, _ in chosen)
+    broken = False
     for i, (f, (path, rel, _, _, inputs)) in enumerate(zip(ctx.files, plan.files)):
         if path in load:
-            f = ctx.files[i] = CatalogFile(f.path, catalog.load(path), f.slug, f.orphaned)
+            f = ctx.files[i] = _read(f, path, reported)
         result = plan.cached.get(rel)
         if result is None:
             result = file_result(chosen, ctx, f)
-            memo.put_file(ctx.locale.code, rel, inputs, result)
+            if f.problem is None:       # a broken file is read again until it is fixed
+                memo.put_file(ctx.locale.code, rel, inputs, result)
+        broken = broken or f.problem is not None
         if not keep:
             ctx.files[i] = CatalogFile(f.path, None, f.slug, f.orphaned)
         results.append(result)
@@ -144,8 +156,22 @@ def _check_locale(chosen, ctx: Context, plan: "_Plan", memo: CheckMemo, run: Che
             get = memo.summaries_of(ctx.locale.code, cid)
             return lambda rel: get(rel, inputs[rel])
         plan.locale_findings = locale_findings(chosen, ctx, results, remembered)
-        memo.put_locale(ctx.locale.code, plan.inputs, plan.locale_findings)
+        if not broken:
+            memo.put_locale(ctx.locale.code, plan.inputs, plan.locale_findings)
     yield plan.locale_findings
+
+
+def _read(f: CatalogFile, path: Path, reported: bool) -> CatalogFile:
+    """The catalog, read; one that cannot be read stands in as an empty one that
+    carries why, for ``po-syntax`` to report (when nothing would report it, the
+    error stops the check, as it did before: it must not pass as empty)."""
+    try:
+        return CatalogFile(f.path, catalog.load(path), f.slug, f.orphaned)
+    except L10nError as exc:
+        if not reported:
+            raise
+        return CatalogFile(f.path, catalog.Catalog(), f.slug, f.orphaned,
+                           Problem(exc.message, f.path, exc.line))
 
 
 @dataclass
