@@ -38,8 +38,12 @@ PROJECTLESS_COMMANDS = {"models"}
 
 
 def _where(path, ctx: click.Context) -> str:
+    """A path as the project names it. A relative one is already that (the
+    library's are relative to the project root, not to where the command runs)."""
     project = ctx.find_object(Project)
-    return project.rel(Path(path)) if project is not None else str(path)
+    if project is None or not Path(path).is_absolute():
+        return str(path)
+    return project.rel(Path(path))
 
 
 def _one_line(exc: BaseException, ctx: click.Context) -> tuple[str, int]:
