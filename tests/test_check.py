@@ -652,3 +652,17 @@ def test_shortcuts_of_the_entry_checks_give_the_full_verdicts():
                 assert numbers._run_values(msgstr, run, ".", ",", "de") == [
                     Decimal(run.group()).scaleb(numbers._scale_after(msgstr, run.end(), "de"))]
     same()
+
+
+def test_a_hidden_file_or_a_folder_named_like_a_page_is_no_page_to_check_against(project, l10n):
+    """The pages check sees are the pages every step sees: the PO file of a page
+    that only survives as a hidden draft or a folder is orphaned."""
+    src = project / "source"
+    (src / "another.html").write_text("<html><body><p>Another page.</p></body></html>")
+    (src / f"{ASIA}.html").rename(src / f".{ASIA}.html")
+    (src / f"{MEDIA}.html").rename(project / "kept.tmp")
+    (src / f"{MEDIA}.html").mkdir()
+    r = l10n(project, "check", "--all", "--format", "json", expect=None)
+    orphans = sorted(f["file"] for f in json.loads(r.stdout)["findings"] if f["check"] == "orphaned")
+    assert orphans == sorted(f"locales/{loc}/{slug}.po" for loc in ("de", "zh_Hans")
+                             for slug in (ASIA, MEDIA))

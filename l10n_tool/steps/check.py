@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from l10n_tool import catalog, formats
+from l10n_tool import catalog
 from l10n_tool.checks import settings as check_settings, syntax
 from l10n_tool.checks.finding import CatalogFile, Context, Finding, ProjectContext
 from l10n_tool.checks.memo import CheckMemo
@@ -56,11 +56,10 @@ def catalog_paths(project: Project, locale: str) -> list[Path]:
 
 def source_slugs(project: Project) -> set[str] | None:
     """Names of the source pages (None without a source folder: nothing to orphan)."""
-    src = project.settings.source_dir
-    if not src.is_dir():
+    if not project.settings.source_dir.is_dir():
         return None
-    suffixes = formats.suffixes()
-    return {p.stem for p in src.iterdir() if p.suffix.lower() in suffixes}
+    # the pages every other step sees: no hidden file, folder or unreadable name
+    return {p.stem for p in project.page_files()[0]}
 
 
 def unconfigured_folders(project: Project) -> list[tuple[str, str]]:
