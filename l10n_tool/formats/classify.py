@@ -4,9 +4,11 @@ A news page is one article wrapped in site furniture (menus, footers, cookie
 banners, share bars, related-links lists). Translators should get the
 article in the page's own catalog and the furniture once, in the site-wide
 catalog; text nobody sees (``display:none``, ``<template>``, tracking
-pixels) should not reach them at all. The format reader asks this module
-once per page, then asks each element in O(1): everything is decided up
-front, in one pass over the tree, so the walker pays nothing per unit.
+pixels) should not reach them at all. Text a reader sees only after a click
+(a closed ``<dialog>``, ``<details>``) or that only screen readers skip
+(``aria-hidden``) is seen, so it is translated. The format reader asks this
+module once per page, then asks each element in O(1): everything is decided
+up front, in one pass over the tree, so the walker pays nothing per unit.
 
 The article is found the way Mozilla Readability finds it (paragraph text,
 commas, link density, class-name hints), because its output is our ground
@@ -136,8 +138,6 @@ def _own_hidden(el) -> bool:
         return True
     if tag == "input" and (el.get("type") or "").lower() == "hidden":
         return True
-    if tag == "dialog" and el.get("open") is None:
-        return True
     if tag == "img":
         if _tiny(el.get("width")) and _tiny(el.get("height")):
             return True  # a tracking pixel
@@ -166,11 +166,6 @@ def _tiny(value: Optional[str]) -> bool:
         return False
     m = re.match(r"\s*(\d+)", value)
     return bool(m) and int(m.group(1)) <= 1
-
-
-def _aria_hidden(el) -> bool:
-    return (el.get("aria-hidden") or "").strip().lower() == "true" and \
-        "fallback-image" not in (el.get("class") or "")
 
 
 # --------------------------------------------------------------------------- scoring
@@ -450,6 +445,20 @@ def _furniture_name(el) -> bool:
     return False
 
 
+#: Furniture tags that are also phrasing content, used inside sentences.
+_CONTROLS = {"select", "button"}
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def _in_sentence(el) -> bool:
+    """Words of its own parent's around it: a control in a line of text."""
+    parent = el.getparent()
+    if parent is None:
+        return False
+    return bool(_LETTERS.search(parent.text or "")) or any(
+        _LETTERS.search(child.tail or "") for child in parent)
+
+
 def _furniture(el, texts: _Texts, limit: float) -> bool:
     """Site furniture inside the article container: share bars, related links, forms.
 
@@ -460,6 +469,8 @@ def _furniture(el, texts: _Texts, limit: float) -> bool:
     if texts.text.get(el, 0) > limit:
         return False
     tag = el.tag
+    if tag in _CONTROLS and _in_sentence(el):
+        return False   # "press <button>Save</button> to keep it": words of the sentence
     if tag == "header":
         # An article's header holds its headline; the site's holds the menu.
         if el.find(".//nav") is not None or next(el.iter("h1", "h2"), None) is None:
@@ -498,8 +509,7 @@ def classify(root, rules: Optional[ExtractRules] = None) -> Classification:
     excluded = set(_select(root, rules.exclude)) if rules.exclude else set()
     included = set(_select(root, rules.include)) if rules.include else set()
 
-    # 1. hidden: own attributes, then inherited (aria-hidden decided after the article).
-    aria = []
+    # 1. hidden: own attributes, then inherited.
     page_text = _visible_length(body)
     for el in root.iter():
         if not isinstance(el.tag, str):
@@ -509,8 +519,6 @@ def classify(root, rules: Optional[ExtractRules] = None) -> Classification:
             hidden.add(el)
         elif _own_hidden(el) and not _revealed_by_script(el, body, page_text):
             hidden.add(el)
-        elif _aria_hidden(el):
-            aria.append(el)
 
     texts = _Texts(body, hidden)
 
@@ -528,19 +536,6 @@ def classify(root, rules: Optional[ExtractRules] = None) -> Classification:
             containers = _with_siblings(top, final, texts)
             containers = _semantic_wrapper(containers, texts)
     result.containers = containers
-
-    # aria-hidden hides decoration and duplicates; a wrapper that holds the
-    # article (a page saved with a modal open) is not hidden content.
-    inside = set()
-    for c in containers:
-        inside.add(c)
-        inside.update(c.iterancestors())
-    for el in aria:
-        if el in hidden or el in inside:
-            continue
-        for sub in el.iter():
-            if isinstance(sub.tag, str):
-                hidden.add(sub)
 
     # 3. scope of every element
     scope = result._scope

@@ -35,19 +35,30 @@ from l10n_tool.formats import charset
 from l10n_tool.locales import get_locale
 from l10n_tool.segment import split_sentences
 
-#: Phrasing elements that become paired placeholders <n>…</n>.
+#: Phrasing elements that become paired placeholders <n>…</n> (``tt``, ``big``,
+#: ``strike``, ``acronym`` and ``nobr`` are obsolete ones pages still carry).
 INLINE_TAGS = {
     "a", "abbr", "b", "bdi", "bdo", "cite", "data", "del", "dfn", "em", "font", "i",
     "ins", "label", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "time",
-    "u",
+    "u", "tt", "big", "strike", "acronym", "nobr",
 }
 #: Phrasing elements kept whole as one empty placeholder <n/>: void elements,
-#: code-like content and embedded objects.
+#: code-like content and embedded objects. A ``<ruby>`` pairs its base with
+#: an annotation (a reading) that a translation cannot keep apart, and on an
+#: English page it quotes a foreign word, which a translation quotes as is;
+#: a ``<select>`` in a sentence is one control there, its options a list of
+#: labels, each its own unit (words of the sentence they are not); outside
+#: running text it is a block (``TEXT_LEVEL_TAGS``), its options units as well.
 ATOMIC_TAGS = {
     "br", "wbr", "img", "input", "code", "kbd", "samp", "var", "svg", "math",
     "picture", "video", "audio", "iframe", "object", "embed", "canvas",
-    "textarea", "script", "noscript", "template", "style",
+    "textarea", "script", "noscript", "template", "style", "ruby", "select",
 }
+#: Phrasing elements that are also used as blocks of their own (a row of
+#: buttons, a custom element holding a card): paired placeholders where they
+#: sit in running text, their own units where they stand alone. Custom and
+#: other unknown elements (``my-widget``, Word's ``st1:place``) count as these.
+TEXT_LEVEL_TAGS = {"button", "meter", "progress", "output", "select"}
 #: Content that is never translated (``xmp`` and ``plaintext`` are raw text,
 #: shown as written, like a script's source).
 SKIP_TAGS = {"script", "style", "pre", "code", "template", "svg", "math", "noscript",
@@ -127,6 +138,9 @@ class _Run:
     sentences: list[_Sentence] = field(default_factory=list)
     whole_parent: bool = False
     comments: list = field(default_factory=list)  # comments kept out of the msgids
+    #: elements whose head ends the run (``_Walker.head_end``) → their first
+    #: block; they stay where they are, holding their blocks
+    opened: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -347,10 +361,35 @@ def _no_translate(el, source: str) -> bool:
     return _translate_no(el) is True or _foreign(el, source)
 
 
+def _name(tag: str) -> str:
+    """The HTML name of a tag: an XHTML page's ``svg:svg`` is an ``<svg>``
+    (libxml2's HTML parser keeps the prefix as part of the name)."""
+    if ":" in tag:
+        local = tag.rpartition(":")[2].lower()
+        if local in ("svg", "math"):
+            return local
+    return tag
+
+
+def _text_level(tag: str) -> bool:
+    """A phrasing element that may also stand alone (``TEXT_LEVEL_TAGS``);
+    a name HTML does not know (a custom ``my-widget``, a prefixed
+    ``st1:place``) is one too, as browsers lay unknown elements out inline."""
+    return tag in TEXT_LEVEL_TAGS or "-" in tag or ":" in tag
+
+
+def _phrasing(node) -> bool:
+    """Could sit in a line of text: comments, phrasing and unknown elements."""
+    if not isinstance(node.tag, str):
+        return True
+    tag = _name(node.tag)
+    return tag in INLINE_TAGS or tag in ATOMIC_TAGS or _text_level(tag)
+
+
 def _skipped(el, source: str) -> bool:
     if not isinstance(el.tag, str):
         return True
-    return _no_translate(el, source) or (el.tag in SKIP_TAGS and el.tag != "head")
+    return _no_translate(el, source) or (_name(el.tag) in SKIP_TAGS and el.tag != "head")
 
 
 def _is_directive(node) -> bool:
@@ -398,6 +437,11 @@ class _Walker:
         self.classes = classes or _Everything()
         self.items: list = []
         self._inline_memo: dict = {}
+        self._beside_memo: dict = {}
+        self._words_memo: dict = {}
+        #: elements whose head (text before their first block) went into the
+        #: run of their parent, and that first block: their own runs start there
+        self.heads: dict = {}
 
     # -- classification
     def is_inline(self, el) -> bool:
@@ -405,17 +449,103 @@ class _Walker:
             return True  # comments and PIs sit inside runs
         key = el  # not id(el): lxml proxies are recycled, ids get reused
         if key not in self._inline_memo:
-            if el.tag in ATOMIC_TAGS:
+            tag = _name(el.tag)
+            if _text_level(tag):
+                ok = self.in_running_text(el) and (
+                    tag in ATOMIC_TAGS or not self.has_words(el) or
+                    all(self.is_inline(c) for c in el))
+            elif tag in ATOMIC_TAGS:
                 ok = True
-            elif el.tag in INLINE_TAGS:
+            elif tag in INLINE_TAGS:
                 ok = all(self.is_inline(c) for c in el)
             else:
                 ok = False
             self._inline_memo[key] = ok
         return self._inline_memo[key]
 
+    def in_running_text(self, el) -> bool:
+        """Are there words of its parent's own beside ``el``, in its line?
+        ``Press the <button>Save</button> button`` is one sentence; a row of
+        buttons, a button beside a link, or a custom element alone between
+        blocks is not: each is a unit of its own, with no placeholder around
+        it. Inline elements around ``el`` are looked through."""
+        node = el
+        while True:
+            parent = node.getparent()
+            if parent is None:
+                return False
+            if self.letters_beside(parent, node):
+                return True
+            tag = _name(parent.tag)
+            if tag not in INLINE_TAGS and not _text_level(tag):
+                return False
+            node = parent
+
+    def letters_beside(self, parent, node) -> bool:
+        """Letters in the loose text of ``parent`` (its own words, in no
+        child element) in the stretch between blocks that holds ``node``.
+        Decided by tag alone, once per parent, so no child asks another."""
+        memo = self._beside_memo.get(parent)
+        if memo is None:
+            memo = {}
+            group: list = []
+            found = bool(_LETTER.search(parent.text or ""))
+            for child in parent:
+                if not _phrasing(child):
+                    memo.update((g, found) for g in group)
+                    group, found = [], bool(_LETTER.search(child.tail or ""))
+                    continue
+                group.append(child)
+                found = found or bool(_LETTER.search(child.tail or ""))
+            memo.update((g, found) for g in group)
+            self._beside_memo[parent] = memo
+        return memo.get(node, False)
+
     def is_atomic(self, el) -> bool:
-        return el.tag in ATOMIC_TAGS or _skipped(el, self.lang) or self.classes.hidden(el)
+        tag = _name(el.tag)
+        return tag in ATOMIC_TAGS or _skipped(el, self.lang) or self.classes.hidden(el) or \
+            _text_level(tag) and not self.has_words(el)
+
+    def has_words(self, el) -> bool:
+        """Text to translate inside ``el``, outside content kept whole. A
+        custom element without any (MathJax's ``<mjx-container>``, an icon)
+        is kept whole itself: its markup is no words of the sentence."""
+        found = self._words_memo.get(el)
+        if found is None:
+            found = False
+            stack = [el]
+            while stack and not found:
+                node = stack.pop()
+                if node is not el and node.tail and _LETTER.search(node.tail):
+                    found = True
+                elif isinstance(node.tag, str) and (node is el or not (
+                        _name(node.tag) in ATOMIC_TAGS or _skipped(node, self.lang) or
+                        self.classes.hidden(node))):
+                    found = bool(node.text and _LETTER.search(node.text))
+                    stack.extend(node)
+            self._words_memo[el] = found
+        return found
+
+    def head_end(self, el):
+        """The first block of an inline element that holds blocks, when the
+        text before it (its head) has letters, else None.
+
+        libxml2 stretches an unclosed ``<a>`` over the blocks that follow it
+        (``<p>Read <a href=…>the story <p>…``): its head is the end of the
+        sentence it started in, and is read with that sentence."""
+        if not isinstance(el.tag, str) or _name(el.tag) not in INLINE_TAGS or \
+                self.is_atomic(el):
+            return None
+        letters = bool(_LETTER.search(el.text or ""))
+        for child in el:
+            if not self.is_inline(child):
+                if letters or self.head_end(child) is not None:
+                    return child
+                return None
+            if not letters and isinstance(child.tag, str) and not self.is_atomic(child):
+                letters = any(_LETTER.search(t) for t in child.itertext())
+            letters = letters or bool(_LETTER.search(child.tail or ""))
+        return None
 
     # -- walking
     def walk(self, root) -> None:
@@ -472,7 +602,7 @@ class _Walker:
     def nested_attributes(self, el) -> None:
         """Attributes inside content kept whole: an iframe's title, the alt of an
         ``<img>`` in ``<picture>`` or ``<noscript>``, an svg's aria-label."""
-        if el.tag in ATTRIBUTES_ONLY_TAGS or el.tag in ("picture", "noscript"):
+        if _name(el.tag) in ATTRIBUTES_ONLY_TAGS or el.tag in ("picture", "noscript"):
             self.attributes(el)
         if el.tag in ("picture", "noscript", "video", "audio", "object"):
             # <noscript> is never rendered while scripts run, but it is the
@@ -503,13 +633,23 @@ class _Walker:
         parts: list = [el.text or ""]   # literal text and markup.Tag placeholders
         line = el.sourceline or 1
         has_block = False
+        head_end = self.heads.get(el)
+        if head_end is not None:
+            parts = [""]                # the head was read with the parent's run
         for child in children:
-            if self.is_inline(child):
+            if head_end is not None:
+                if child is not head_end:
+                    continue
+                head_end = None
+            elif self.is_inline(child):
                 current.children.append(child)
                 self.inline_markup(current, child, parts)
                 parts.append(child.tail or "")
                 continue
             has_block = True
+            if _LETTER.search(parts[0]) or \
+                    any(_LETTER.search(c.tail or "") for c in current.children):
+                self.open_head(current, child, parts)     # the run has words of its own
             self.finish_run(current, markup.assemble(parts), line)
             yield child
             current = _Run(el, child, [], {}, set(), "", "")
@@ -531,11 +671,13 @@ class _Walker:
             return []
         if _no_translate(el, self.lang):
             return self.reenabled(el)
-        if el.tag in ATOMIC_TAGS or _skipped(el, self.lang):
+        if _name(el.tag) in ATOMIC_TAGS or _skipped(el, self.lang):
             if _skipped(el, self.lang) or el.tag == "picture":
                 self.nested_attributes(el)
             else:
                 self.attributes(el)
+            if el.tag == "select":        # its options and groups: units of their own
+                return [child for child in el if isinstance(child.tag, str)]
             return []
         self.attributes(el)
         return [found for child in el for found in self.inline_attributes(child)]
@@ -547,14 +689,14 @@ class _Walker:
         translated (HTML spec), and so is the source language's ``lang``
         inside another language's. Raw and code content (``SKIP_TAGS``) and
         hidden content stay skipped whatever they say."""
-        if el.tag in SKIP_TAGS:
+        if _name(el.tag) in SKIP_TAGS:
             return []
         found: list = []
         own = _translate_no(el)
         stack = [(child, bool(own), _foreign(el, self.lang)) for child in reversed(el)]
         while stack:
             node, no, foreign = stack.pop()
-            if not isinstance(node.tag, str) or node.tag in SKIP_TAGS or \
+            if not isinstance(node.tag, str) or _name(node.tag) in SKIP_TAGS or \
                     self.classes.hidden(node):
                 continue
             own = _translate_no(node)
@@ -566,6 +708,27 @@ class _Walker:
                 continue
             stack += [(child, no, foreign) for child in reversed(node)]
         return found
+
+    def open_head(self, run: _Run, el, parts: list) -> None:
+        """Read the head of ``el``, a block child that ends ``run``, as a
+        paired placeholder at the run's end, when it has one (``head_end``);
+        an element that starts its own head's first block is read along."""
+        end = self.head_end(el)
+        if end is None:
+            return
+        num = len(run.elements) + 1
+        run.elements[num] = el
+        run.opened[el] = end
+        self.heads[el] = end
+        parts.append(markup.Tag(num, "open", 0, 0))
+        parts.append(el.text or "")
+        for child in el:
+            if child is end:
+                break
+            self.inline_markup(run, child, parts)
+            parts.append(child.tail or "")
+        self.open_head(run, end, parts)
+        parts.append(markup.Tag(num, "close", 0, 0))
 
     def inline_markup(self, run: _Run, el, parts: list) -> None:
         """Append ``el`` to ``parts`` as placeholders around its literal text."""
@@ -620,7 +783,11 @@ class _Walker:
         el = run.elements[run_id]
         if not isinstance(el.tag, str):
             return f"placeholder <{n}/> is a server directive <!--{(el.text or '').strip()[:40]}-->"
-        text = _WS.sub(" ", el.text_content() if el.tag not in VOID_TAGS else "").strip()
+        if el.tag == "select":       # its options, told apart
+            text = " | ".join(_WS.sub(" ", option.text_content()).strip()
+                              for option in el.iter("option"))
+        else:
+            text = _WS.sub(" ", el.text_content() if el.tag not in VOID_TAGS else "").strip()
         said = f' lang="{_WS.sub(" ", _clean(_declared_lang(el))).strip()[:20]}"' \
             if _foreign(el, self.lang) else ""
         desc = f"<{el.tag}{said}>" + (f" {text[:40]}" if text else "")
@@ -714,7 +881,12 @@ def _build(node: markup.Node, run: _Run, ids: dict[int, int],
             continue
         run_id = ids.get(child.id, child.id)
         original = run.elements[run_id]
-        if child.empty or run_id in run.atomic:
+        if original in run.opened:
+            el = original      # it holds its blocks: only its head is rebuilt
+            if retag is not None:
+                retag(el)
+            _refill_head(el, _build(child, run, ids, retag), run.opened)
+        elif child.empty or run_id in run.atomic:
             # the element itself, not a copy: a run inside it (translate="yes"
             # within translate="no") is rebuilt after this one, in this element
             el = original
@@ -726,6 +898,64 @@ def _build(node: markup.Node, run: _Run, ids: dict[int, int],
             _fill(el, _build(child, run, ids, retag))
         out.append(el)
     return out
+
+
+def _refill_head(el, nodes: list, opened: dict) -> None:
+    """Put ``nodes`` in place of the head of ``el``, an element holding
+    blocks (``_Run.opened``), before its first block."""
+    end = opened[el]
+    for child in list(el):
+        if child is end:
+            break
+        el.remove(child)
+    el.text = None
+    nodes = _tuck(nodes, opened)
+    index, last, texts = 0, None, []
+    for node in nodes:
+        if isinstance(node, str):
+            texts.append(node)
+            continue
+        _set_slot(el, None, last, "".join(texts))
+        texts = []
+        if node is not end:
+            el.insert(index, node)
+        index += 1
+        last = node
+    if last is None or last not in opened:
+        _set_slot(el, None, last, "".join(texts))
+
+
+def _tuck(nodes: list, opened: dict) -> list:
+    """``nodes`` up to the first element holding blocks (``_Run.opened``);
+    what follows it goes into it, at the end of its head.
+
+    Its tail is the text after its blocks, so nothing of the sentence may
+    follow it there: a translation that moves words after a link which runs
+    on over the next paragraphs puts them in the link, before those
+    paragraphs, as the source's own words after it already are."""
+    for i, node in enumerate(nodes):
+        if not isinstance(node, str) and node in opened:
+            if i + 1 < len(nodes):
+                _append_head(node, nodes[i + 1:], opened)
+            return nodes[:i + 1]
+    return nodes
+
+
+def _append_head(el, nodes: list, opened: dict) -> None:
+    end = opened[el]
+    if end in opened:                 # its head ends with the head of its first block
+        _append_head(end, nodes, opened)
+        return
+    index = el.index(end)
+    for node in nodes:
+        if isinstance(node, str):
+            if index:
+                el[index - 1].tail = (el[index - 1].tail or "") + node
+            else:
+                el.text = (el.text or "") + node
+        else:
+            el.insert(index, node)
+            index += 1
 
 
 def _fill(el, nodes: list) -> None:
@@ -758,8 +988,20 @@ def _set_mark(el, mark: dict) -> None:
                 el.set(name, value)
 
 
-def _mark(nodes: list, mark: dict) -> list:
-    """Mark fallback text: on its own element where it has one, else a span."""
+def _mark(nodes: list, mark: dict, opened: dict, speaking: set) -> list:
+    """Mark fallback text: on its own element where it has one, else a span.
+
+    An element holding blocks (``_Run.opened``) ends the sentence and stays
+    where it is: it is marked itself (and added to ``speaking``), the text
+    before it gets a span."""
+    for i, node in enumerate(nodes):
+        if not isinstance(node, str) and node in opened:
+            _set_mark(node, mark)
+            speaking.add(node)
+            before = nodes[:i]
+            if any(not isinstance(n, str) or n.strip(HTML_SPACE) for n in before):
+                before = _mark(before, mark, opened, speaking)
+            return before + nodes[i:]
     el = _alone(nodes)
     if el is not None:
         _set_mark(el, mark)
@@ -780,8 +1022,10 @@ def _separator(s: _Sentence, fallback: bool, next_fallback: bool, joiner: str) -
 
 
 def _rebuild_run(run: _Run, chosen: list, joiner: str, mark: Optional[dict],
-                 retag: Optional[Callable]) -> None:
+                 retag: Optional[Callable]) -> set:
+    """Returns the existing elements now marked as the source language."""
     marking = mark and run.parent.tag not in TEXT_ONLY_TAGS
+    speaking: set = set()
     nodes: list = []
     pending: list = []
     for i, (text, fallback, s) in enumerate(chosen):
@@ -794,7 +1038,7 @@ def _rebuild_run(run: _Run, chosen: list, joiner: str, mark: Optional[dict],
             if next_fallback and chosen[i + 1][2].unit is not None:
                 pending.append(sep)
                 continue
-            nodes.extend(_mark(pending, mark))
+            nodes.extend(_mark(pending, mark, run.opened, speaking))
             pending = []
             nodes.append(sep)
         else:  # translated, or no letters ("12:30"): in no language, never marked
@@ -805,6 +1049,7 @@ def _rebuild_run(run: _Run, chosen: list, joiner: str, mark: Optional[dict],
         kept.tail = None
         nodes.append(kept)
     _replace_run(run, [run.lead_ws] + nodes + [run.trail_ws])
+    return speaking
 
 
 def _slot_text(run: _Run) -> str:
@@ -815,12 +1060,18 @@ def _mark_in_place(run: _Run, mark: dict):
     """Mark a run that stays as it is, in an element that also holds
     translated text or attributes: an inline element holding the run alone
     gets ``lang``; otherwise a span is wrapped around the original nodes, so
-    nothing inside changes. Returns the existing element whose ``lang`` now
-    speaks for the run (None for a span)."""
+    nothing inside changes. An element holding blocks whose head ends the
+    run (``_Run.opened``) stays as it is and is marked itself. Returns the
+    existing elements whose ``lang`` now speaks for the run."""
     parent = run.parent
     if run.whole_parent and parent.tag in TEXT_ONLY_TAGS:
         _set_mark(parent, mark)
-        return parent
+        return [parent]
+    speaking = []
+    for el in run.opened:
+        if el.getparent() is parent:     # the outermost: it holds the others' heads
+            _set_mark(el, mark)
+            speaking.append(el)
     slot = _slot_text(run)
     if not slot.strip(HTML_SPACE) and len(run.children) == 1:
         only = run.children[0]
@@ -828,7 +1079,7 @@ def _mark_in_place(run: _Run, mark: dict):
         if isinstance(only.tag, str) and not tail.strip(HTML_SPACE) and \
                 only.tag not in ATOMIC_TAGS | VOID_TAGS:
             _set_mark(only, mark)
-            return only
+            return speaking + [only]
     span = etree.Element("span", attrib=mark)
     slot = _clean(slot)  # lxml cannot move text holding control characters
     lead = slot[: len(slot) - len(slot.lstrip(HTML_SPACE))]
@@ -852,7 +1103,7 @@ def _mark_in_place(run: _Run, mark: dict):
         span.tail = body[len(inner):]
         _set_slot(parent, run.after, None, lead)
         parent.insert(0 if run.after is None else parent.index(run.after) + 1, span)
-    return None
+    return speaking
 
 
 def _replace_run(run: _Run, nodes: list) -> None:
@@ -860,6 +1111,7 @@ def _replace_run(run: _Run, nodes: list) -> None:
     for child in run.children:
         if child.getparent() is parent:    # an atomic one may be in its new place already
             parent.remove(child)
+    nodes = _tuck(nodes, run.opened)
     index = 0 if run.after is None else parent.index(run.after) + 1
     texts: list[str] = []
     last = None
@@ -872,7 +1124,8 @@ def _replace_run(run: _Run, nodes: list) -> None:
         parent.insert(index, node)
         index += 1
         last = node
-    _set_slot(parent, run.after, last, "".join(texts))
+    if last is None or last not in run.opened:  # its tail is the next run's text
+        _set_slot(parent, run.after, last, "".join(texts))
 
 
 def _set_slot(parent, after, last, text: str) -> None:
@@ -922,9 +1175,7 @@ def _mark_fallback(runs: list, mixed: set, mark: dict) -> set:
     speaking: set = set()
     for run in runs:
         if run.parent in mixed:
-            el = _mark_in_place(run, mark)
-            if el is not None:
-                speaking.add(el)
+            speaking.update(_mark_in_place(run, mark))
         else:
             _set_mark(run.parent, mark)
     return speaking
@@ -1036,10 +1287,11 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
     # the elements holding translations, found before any rebuild adds the
     # spans that mark English sentences (those are not to be retagged)
     mixed = _with_ancestors(translated) if mark else set()
+    marked: set = set()    # existing elements the rebuilds marked as the source's
     for run, chosen in rebuilds:
-        _rebuild_run(run, chosen, joiner, mark, retag)
+        marked |= _rebuild_run(run, chosen, joiner, mark, retag)
     if mark:
-        speaking = _mark_fallback(untouched, mixed, mark)
+        speaking = _mark_fallback(untouched, mixed, mark) | marked
         if retag is not None:
             for el in mixed - speaking:
                 if not _no_translate(el, sk.lang):     # kept as is, lang and all
@@ -1081,7 +1333,8 @@ def _copy_parsed(root, items: list) -> tuple:
             item, parent=twin[item.parent], after=twin.get(item.after),
             children=[twin[c] for c in item.children],
             elements={n: twin[e] for n, e in item.elements.items()},
-            comments=[twin[c] for c in item.comments]))
+            comments=[twin[c] for c in item.comments],
+            opened={twin[e]: twin[end] for e, end in item.opened.items()}))
     return copy_root, out
 
 
