@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from typing import NamedTuple
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
 from lxml.builder import E
@@ -19,14 +19,41 @@ from l10n_tool.publish import urls
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
-URL_ATTRIBUTES = {"a": ("href",), "area": ("href",), "link": ("href", "imagesrcset"),
-                  "img": ("src", "srcset"), "source": ("src", "srcset"), "script": ("src",),
-                  "video": ("src", "poster"), "audio": ("src",), "track": ("src",),
-                  "iframe": ("src",), "embed": ("src",), "object": ("data",),
-                  "input": ("src",)}
-SRCSET_ATTRIBUTES = {"srcset", "imagesrcset"}
-#: elements whose URL may be a link to another article
-LINK_TAGS = {"a", "area"}
+_URL, _SRCSET, _CSS = urls.url_span, urls.srcset_urls, urls.css_urls
+#: per element, the attributes holding URLs and how each value is read. Every
+#: URL may name an article (an iframe, a form or a ``<link rel=next>`` as much
+#: as an ``<a>``): an article's source file is never published as such, so any
+#: reference to it has to go to a locale's version.
+URL_ATTRIBUTES: dict[str, dict[str, urls.Finder]] = {
+    "a": {"href": _URL}, "area": {"href": _URL}, "link": {"href": _URL, "imagesrcset": _SRCSET},
+    "img": {"src": _URL, "srcset": _SRCSET, "longdesc": _URL},
+    "source": {"src": _URL, "srcset": _SRCSET}, "script": {"src": _URL, "href": _URL},
+    "video": {"src": _URL, "poster": _URL}, "audio": {"src": _URL}, "track": {"src": _URL},
+    "iframe": {"src": _URL, "longdesc": _URL}, "frame": {"src": _URL, "longdesc": _URL},
+    "embed": {"src": _URL}, "object": {"data": _URL},
+    "input": {"src": _URL, "formaction": _URL}, "button": {"formaction": _URL},
+    "form": {"action": _URL}, "blockquote": {"cite": _URL}, "q": {"cite": _URL},
+    "del": {"cite": _URL}, "ins": {"cite": _URL},
+    "body": {"background": _URL}, "table": {"background": _URL}, "tr": {"background": _URL},
+    "td": {"background": _URL}, "th": {"background": _URL},
+    # SVG (the HTML parser lower-cases its names); <image> outside SVG is an <img>
+    "use": {"href": _URL}, "image": {"href": _URL, "src": _URL}, "feimage": {"href": _URL},
+    "pattern": {"href": _URL}, "lineargradient": {"href": _URL},
+    "radialgradient": {"href": _URL}, "filter": {"href": _URL}, "textpath": {"href": _URL},
+    "mpath": {"href": _URL},
+}
+#: on any element: inline style, SVG's xlink:href, and the attributes lazy
+#: loaders read their URL from (only those that always hold one)
+ANY_ELEMENT: dict[str, urls.Finder] = {
+    "style": _CSS, "xlink:href": _URL, "data-src": _URL, "data-srcset": _SRCSET,
+    "data-original": _URL, "data-lazy-src": _URL, "data-lazy-srcset": _SRCSET,
+    "data-bg": urls.background_urls,
+}
+#: what the walk looks up: an element's own URL attributes and the common ones
+_FINDERS = {tag: {**ANY_ELEMENT, **own} for tag, own in URL_ATTRIBUTES.items()}
+_FINDERS["meta refresh"] = {**ANY_ELEMENT, "content": urls.refresh_url}
+#: a stand-in origin for resolving a ``<base href>`` within the site
+_SITE = "http://site.invalid/"
 
 
 class Version(NamedTuple):
@@ -56,26 +83,55 @@ def _head(root) -> etree._Element:
 
 
 def _drop(el) -> None:
-    """Remove an element but keep the text that follows it."""
-    parent = el.getparent()
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
+    """Remove an element but keep the text that follows it. The line it stood
+    on goes too, or the page would keep a blank line for every link removed:
+    of the white space on either side, the run after it is kept if it breaks
+    the line (it indents what follows), else the run before."""
+    parent, prev = el.getparent(), el.getprevious()
+    before = (parent.text if prev is None else prev.tail) or ""
+    after = el.tail or ""
+    ws_before = before[len(before.rstrip(urls.HTML_SPACE)):]
+    ws_after = after[:len(after) - len(after.lstrip(urls.HTML_SPACE))]
+    if ws_before and ws_after:
+        kept = ws_after if "\n" in ws_after else ws_before
+        joined = before[:len(before) - len(ws_before)] + kept + after[len(ws_after):]
+    else:
+        joined = before + after
+    if prev is None:
+        parent.text = joined or None
+    else:
+        prev.tail = joined or None
     parent.remove(el)
+
+
+def _replaced(link, published: set[str]) -> bool:
+    """Is this a link the site's own canonical and hreflang set stands in for?
+
+    Every version gets a canonical of its own: a translation's canonical must
+    be itself (one naming another language tells search engines to drop it),
+    and alternates only count between canonical URLs, so the source version's
+    must be the URL the hreflang set and the sitemap give it. An author's
+    alternate in a language this page is not published in (a French edition
+    hosted elsewhere) still describes the page and stays, as does a feed.
+    """
+    rels = (link.get("rel") or "").lower().split()
+    if "canonical" in rels:
+        return True
+    lang = link.get("hreflang")
+    if "alternate" not in rels or lang is None:
+        return False
+    if (link.get("type") or "text/html").strip().lower() not in ("text/html",
+                                                                 "application/xhtml+xml"):
+        return False
+    return lang.strip().lower().replace("_", "-") in published
 
 
 def _alternates(root, here_path: str, versions: list[Version], default: Version,
                 base_url: str) -> None:
-    """Canonical and hreflang links, replacing any the source page carried."""
+    """Canonical and hreflang links, replacing the source page's (see ``_replaced``)."""
     head = _head(root)
-    def ours_to_replace(link) -> bool:
-        rels = (link.get("rel") or "").lower().split()
-        return "canonical" in rels or ("alternate" in rels and link.get("hreflang") is not None)
-
-    for old in [link for link in root.iter("link") if ours_to_replace(link)]:
+    published = {v.locale.bcp47.lower() for v in versions} | {"x-default"}
+    for old in [link for link in root.iter("link") if _replaced(link, published)]:
         _drop(old)           # anywhere: real pages put them in <body> too
     links = [E.link(rel="canonical", href=absolute(base_url, here_path))]
     links += [E.link(rel="alternate", hreflang=v.locale.bcp47, href=absolute(base_url, v.path))
@@ -112,11 +168,38 @@ def _insert_switcher(root, nav) -> None:
     body.insert(0, nav)
 
 
+def _resolved_against(root, page_dir: str) -> tuple[etree._Element | None, str | None]:
+    """(The ``<base>`` in effect, the site folder the page's relative URLs
+    resolve against), for a page in ``page_dir``.
+
+    As browsers read it: the first ``<base>`` with an ``href``, anywhere in
+    the page. Its folder is None when it lies off the site (an absolute,
+    scheme- or root-relative base: the page's URLs then mean the same in any
+    folder). A base of only a query or fragment resolves like the page itself.
+    """
+    base = next((b for b in root.iter("base") if b.get("href") is not None), None)
+    if base is None:
+        return None, page_dir
+    href = base.get("href").strip(urls.HTML_SPACE)
+    if urls.is_relative_path(href):
+        path = urlsplit(urljoin(_SITE + (page_dir + "/" if page_dir else ""), href)).path
+        return base, posixpath.dirname(unquote(path)[1:])
+    if urls.split(href)[0]:
+        return base, None
+    return None, page_dir
+
+
 def decorate_page(root, here: Version, versions: list[Version], base_url: str) -> None:
-    """``versions`` of the article, the source version first (the x-default)."""
+    """``versions`` of the article, the source version first (the x-default).
+
+    The switcher is relative like every link the site writes, except on a
+    page whose ``<base>`` lies off the site: there only an absolute URL
+    reaches the other versions.
+    """
     _alternates(root, here.path, versions, versions[0], base_url)
-    here_dir = posixpath.dirname(here.path)
-    targets = [(v.locale, urls.href(v.path, here_dir)) for v in versions]
+    _, folder = _resolved_against(root, posixpath.dirname(here.path))
+    targets = [(v.locale, absolute(base_url, v.path) if folder is None else urls.href(v.path, folder))
+               for v in versions]
     _insert_switcher(root, switcher(here.locale, targets))
 
 
@@ -125,24 +208,36 @@ def rewrite_urls(root, here: Version, article_target, asset_prefix: str = "../")
 
     ``article_target(slug)`` returns the path (from the site root) of that
     article's best published version for this locale, or None if the slug is
-    not an article. Only the relative URLs change; see ``urls``.
+    not an article. Only the relative URLs change; see ``urls``. Under a
+    ``<base href>`` the page's URLs resolve against the base, wherever the
+    page lives, so they stay as written: a base inside the site is moved
+    instead, and only links that resolve to an article change.
     """
     here_dir = posixpath.dirname(here.path)
-    link = urls.mover(here_dir, article_target, asset_prefix)
-    asset = urls.mover(here_dir, article_target, asset_prefix, links=False)
-    for el in root.iter():
-        if not isinstance(el.tag, str):
+    base, folder = _resolved_against(root, "")
+    rewrite = urls.mover(here_dir, article_target, asset_prefix)
+    if base is not None:
+        if folder is None:
+            return
+        base.set("href", urls.rewrite_url(base.get("href"), urls.mover(
+            here_dir, article_target, asset_prefix, links=False)))
+        rewrite = urls.mover(folder, article_target, None, from_dir=folder)
+    for el in root.iter(etree.Element):
+        if el is base:
             continue
-        for attr in URL_ATTRIBUTES.get(el.tag, ()):
-            value = el.get(attr)
-            if not value:
-                continue
-            if attr in SRCSET_ATTRIBUTES:
-                new = urls.rewrite_srcset(value, asset)
-            else:
-                new = urls.rewrite_url(value, link if el.tag in LINK_TAGS else asset)
-            if new != value:
-                el.set(attr, new)
+        tag = el.tag
+        if tag == "meta" and (el.get("http-equiv") or "").strip().lower() == "refresh":
+            tag = "meta refresh"
+        finders = _FINDERS.get(tag, ANY_ELEMENT)
+        for attr in el.keys():
+            find = finders.get(attr)
+            value = find and el.get(attr)
+            if value:
+                new = urls.rewrite_spans(value, find(value), rewrite)
+                if new != value:
+                    el.set(attr, new)
+        if tag == "style" and el.text:
+            el.text = urls.rewrite_spans(el.text, urls.css_urls(el.text), rewrite)
 
 
 def _page(locale: LocaleInfo, title: str, body_children: list) -> etree._Element:
