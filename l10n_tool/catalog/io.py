@@ -10,6 +10,7 @@ did not change.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +24,10 @@ from l10n_tool.fsutil import read_input, write_atomic
 from l10n_tool.locales import LocaleInfo
 
 _DATE_HEADER = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*"$', re.M)
-_STRING_LINE = re.compile(r'^(?:#~\|? |#\| )?(?:msg\w+(?:\[\d+\])? )?"(.*)"$')
+#: a line of a string field as GNU writes it: prefix, keyword (none on a
+#: continuation line), and what is between the quotes
+_STRING_LINE = re.compile(r'(#~\| |#~ |#\| |)(?:(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?) )?'
+                          r'"(.*)"\Z')
 
 #: How catalogs are wrapped unless the caller says otherwise: msgcat's default.
 #: ``0``/``None`` writes every string on one line (``msgcat --no-wrap``);
@@ -43,18 +47,38 @@ def loads(data: bytes, path: Path) -> polib.POFile:
     # the header names the charset; legacy files may use another than UTF-8
     m = re.search(rb"charset=([\w.-]+)", data[:4096])
     charset = m.group(1).decode("ascii") if m and m.group(1).upper() != b"CHARSET" else "utf-8"
+    utf8 = charset.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
     try:
+        if not utf8 and not data.isascii():
+            _not_utf8(data, charset, path, data[: m.start()].count(b"\n") + 1)
         text = data.decode(charset).lstrip("\ufeff")
-    except LookupError:
+    except LookupError:             # no such codec, or one that is no text encoding (base64)
         raise L10nError(f"unknown charset {charset!r}", path,
                         data[: m.start()].count(b"\n") + 1) from None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise L10nError(f"not valid {charset}" if charset.lower().replace("-", "") != "utf8"
-                        else "not UTF-8", path, line) from None
+        raise L10nError(f"not valid {charset}" if not utf8 else "not UTF-8", path,
+                        line) from None
     po = pofile.parse(text, path)
     po.fpath = str(path)
     return po
+
+
+def _not_utf8(data: bytes, charset: str, path: Path, line: int) -> None:
+    """Refuse a file whose header names a legacy charset over UTF-8 bytes (a
+    header copied from an old file, an editor that re-encoded and left it):
+    decoded as the header says, every accented letter would be written back
+    and published as mojibake. Text in a legacy charset is almost never valid
+    UTF-8 once it holds a byte above 127, so this tells the two apart."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    sample = next((c for c in text if ord(c) > 127 and c != "\ufeff"), "\ufeff")
+    seen_as = sample.encode("utf-8").decode(charset, errors="replace")
+    raise L10nError(f"the header says charset={charset} but the file is UTF-8 ({sample!r} would "
+                    f"read as {seen_as!r}): change the header to charset=UTF-8, or save the "
+                    f"file as {charset}", path, line)
 
 
 def _strip_dates(text: str) -> str:
@@ -62,16 +86,79 @@ def _strip_dates(text: str) -> str:
 
 
 def found_width(text: str) -> int:
-    """The wrapping a file was written with: 0 when a string line is wider than
-    msgcat's page although it could break there, at a space or in CJK text
-    (so it was saved with ``--no-wrap``), else the default. A wrapped file
-    may still hold a wide line: one word (a URL) longer than the page."""
-    for line in text.split("\n"):
-        if len(line) > DEFAULT_WIDTH and wrap.width(line) > DEFAULT_WIDTH:
-            m = _STRING_LINE.match(line)
-            if m and (re.search(r" \S", m.group(1)) or wrap.width(m.group(1)) > len(m.group(1))):
-                return 0            # spaces or CJK: GNU would have broken this line
+    """The width a file was wrapped at, so that ``keep`` writes an unchanged
+    file back byte for byte whatever width msgcat, msgmerge or Poedit used.
+
+    Every line break GNU made (or did not make) says something about the
+    width: a line that could have broken fits it, and a break was made
+    because the next piece would not have. ``wrap.field_widths`` turns each
+    string into the interval of widths that write it so, ``#:`` lines give
+    theirs, and the answer lies in all of them: 79 when it can, else 0
+    (``--no-wrap``) when nothing was broken for want of room although a line
+    is wider than 79, else the smallest width that fits. A field no width
+    writes (one a person re-wrapped by hand) says nothing; a long line typed
+    into a wrapped file is outvoted by the breaks around it."""
+    inf = math.inf
+    lo = lo_broken = ref_lo = 0            # lo_broken: from fields that were broken only
+    hi = ref_hi = inf
+    field: tuple[str, str, list[str], str] | None = None
+    refs: list[str] = []
+    no_wrap = False
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")        # the same layout, whatever the line ends
+    for line in text.split("\n") + [""]:     # the empty line ends the last field
+        m = _STRING_LINE.match(line) if line[:1] in ('"', "m", "#") else None
+        if m is not None and m.group(2) is None and field is not None and m.group(1) == field[0]:
+            field[2].append(m.group(3))
+            continue
+        if field is not None:
+            prefix, name, texts, first = field
+            if not no_wrap and (len(texts) > 1 or
+                                (len(first) if first.isascii() else wrap.width(first)) > lo):
+                found = wrap.field_widths(name, texts, prefix)
+                if found is not None:
+                    lo = max(lo, found[0])
+                    if found[1] < inf:
+                        lo_broken, hi = max(lo_broken, found[0]), min(hi, found[1])
+            field = None
+        if m is not None and m.group(2) is not None:
+            field = (m.group(1), m.group(2), [m.group(3)], line)
+            continue
+        if line.startswith("#:"):
+            refs.append(line)
+            continue
+        if refs:
+            low, high = _reference_widths(refs)
+            ref_lo, ref_hi = max(ref_lo, low), min(ref_hi, high)
+            refs = []
+        if not line:
+            no_wrap = False                # the next entry
+        elif line.startswith("#,"):
+            no_wrap = no_wrap or "no-wrap" in (f.strip() for f in line[2:].split(","))
+    for strings_lo, refs_lo, refs_hi in ((lo, ref_lo, ref_hi), (lo_broken, ref_lo, ref_hi),
+                                         (lo, 0, inf), (lo_broken, 0, inf)):
+        low, high = max(strings_lo, refs_lo, wrap.MIN_WIDTH), min(hi, refs_hi)
+        if low <= DEFAULT_WIDTH <= high:
+            return DEFAULT_WIDTH
+        if hi == inf and refs_lo <= DEFAULT_WIDTH <= refs_hi:
+            return 0
+        if low <= high:
+            return low
     return DEFAULT_WIDTH
+
+
+def _reference_widths(lines: list[str]) -> tuple[int, float]:
+    """The widths at which ``#:`` lines break where these do (``pofile``
+    breaks them before a reference that would pass the page, counting
+    characters; a line of one reference may be wider)."""
+    lo, hi = 0, math.inf
+    refs = [line[2:].split() for line in lines]
+    for n, (line, these) in enumerate(zip(lines, refs)):
+        if len(these) > 1:
+            lo = max(lo, len(line))
+        if n + 1 < len(refs) and refs[n + 1]:
+            hi = min(hi, len(line) + len(refs[n + 1][0]))
+    return lo, hi
 
 
 def save(po: polib.POFile, path: Path, width: int | str | None = DEFAULT_WIDTH) -> bool:

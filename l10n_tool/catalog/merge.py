@@ -34,10 +34,12 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 import polib
+from babel.core import get_global, parse_locale
 
 from l10n_tool.catalog.io import header
 from l10n_tool.catalog.state import key, translations
-from l10n_tool.locales import LocaleInfo
+from l10n_tool.errors import L10nError
+from l10n_tool.locales import LocaleInfo, get_locale
 
 #: msgmerge's FUZZY_THRESHOLD: a suggestion must be strictly more similar.
 FUZZY_CUTOFF = 0.6
@@ -225,12 +227,16 @@ def _merged(prev: polib.POEntry, t: polib.POEntry, fuzzy: bool, nplurals: int) -
 def _merge_header(found: dict[str, str], ours: dict[str, str]) -> dict[str, str]:
     """The PO file's header as it was, with what only we know filled in:
     missing fields, our locale's Language and Plural-Forms where the file's
-    say something else, and UTF-8 (we always write UTF-8)."""
+    say something else, and UTF-8 (we always write UTF-8). A Language naming
+    our locale another way (``zh_CN`` for ``zh_Hans``, ``de_DE`` for ``de``:
+    what Poedit writes for the translator's pick) stays as it is, as msgmerge
+    keeps it, or each save and update would flip it back and forth."""
     out = dict(found)
     for name, value in ours.items():
         if name not in out:
             out[name] = value
-        elif name == "Language" and _locale_name(out[name]) != _locale_name(value):
+        elif name == "Language" and _locale_name(out[name]) != _locale_name(value) \
+                and not _same_locale(out[name], value):
             out[name] = value
         elif name == "Plural-Forms" and not _same_plurals(out[name], value):
             out[name] = value
@@ -241,6 +247,35 @@ def _merge_header(found: dict[str, str], ours: dict[str, str]) -> dict[str, str]
 
 def _locale_name(code: str) -> str:
     return code.strip().replace("-", "_").lower()
+
+
+def _same_locale(found: str, ours: str) -> bool:
+    """Whether a Language value names our locale: the same code once Babel has
+    resolved aliases, or the same once each is filled out with CLDR's likely
+    script and territory (``de_DE`` is what ``de`` means, ``zh_Hant_TW`` what
+    ``zh_Hant`` means; ``de_AT`` or ``sr_Latn`` is another locale)."""
+    try:
+        a, b = get_locale(found.strip()), get_locale(ours)
+    except L10nError:
+        return False            # not a code Babel knows: ours replaces it
+    if a.code == b.code:
+        return True
+    return not (a.pseudo or b.pseudo) and _likely(a.code) == _likely(b.code)
+
+
+def _likely(code: str) -> tuple:
+    """(language, script, territory, variant) with CLDR's likely subtags
+    filled in where the code leaves them out (the lookup order of UTS #35)."""
+    language, territory, script, variant = parse_locale(code)
+    subtags = get_global("likely_subtags")
+    for parts in ((language, script, territory), (language, territory), (language, script),
+                  (language,)):
+        if all(parts):
+            full = subtags.get("_".join(parts))
+            if full:
+                _, likely_territory, likely_script, _ = parse_locale(full)
+                return language, script or likely_script, territory or likely_territory, variant
+    return language, script, territory, variant
 
 
 def _nplurals(plural_forms: str) -> int:

@@ -15,21 +15,34 @@ import re
 
 import polib
 
-from l10n_tool.catalog.wrap import DEFAULT_WIDTH, wrap
+from l10n_tool.catalog.wrap import DEFAULT_WIDTH, MIN_WIDTH, wrap
 from l10n_tool.errors import L10nError
 
-_KEYWORD = re.compile(
-    r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s*("(?:[^"\\]|\\.)*")\s*$')
-_CONTINUATION = re.compile(r'"(?:[^"\\]|\\.)*"\s*$')
-_UNESCAPE = re.compile(r'\\(?:([abfnrtv\\"\'?])|((?:[0-7]{1,3}|x[0-9a-fA-F]{1,2})'
+_WS = "[ \t\r\f\v]"        # what GNU's lexer skips; other Unicode spaces are junk to it
+_BODY = r'"((?:[^"\\]|\\.)*)"'
+#: a whole line that is one keyword and its string, or one string: most lines of a file
+_KEYWORD = re.compile(rf'{_WS}*(msgctxt|msgid_plural|msgid|msgstr)(?:\[([0-9]+)\])?{_WS}*'
+                      rf'{_BODY}{_WS}*\Z')
+_CONTINUATION = re.compile(rf'{_WS}*{_BODY}{_WS}*\Z')
+#: one token of GNU's lexer (``po-lex.c``): string (group 2 empty if it is not
+#: closed on its line), word, number, punctuation, or anything else (junk)
+_TOKEN = re.compile(rf'{_WS}*(?:"((?:[^"\\]|\\.)*)("?)|([A-Za-z_$][A-Za-z0-9_$]*)|([0-9]+)'
+                    rf'|([\[\]#])|(.))')
+_UNESCAPE = re.compile(r'\\(?:([abfnrtv\\"])|((?:[0-7]{1,3}|x[0-9a-fA-F]{1,2})'
                        r'(?:\\(?:[0-7]{1,3}|x[0-9a-fA-F]{1,2}))*))|\\(.?)')
 _BYTE = re.compile(r"\\?(?:x([0-9a-fA-F]{1,2})|([0-7]{1,3}))")
 _SIMPLE = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
-           "\\": "\\", '"': '"', "'": "'", "?": "?"}
+           "\\": "\\", '"': '"'}
+_EOT = "context separator <EOT> within string"
 
 
 class _Bad(Exception):
-    pass
+    """A syntax error, at ``line`` when that is not the line being read (an
+    entry missing its msgstr is named by its msgid, as msgfmt names it)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 def _unescape_repl(m: re.Match) -> str:
@@ -37,19 +50,24 @@ def _unescape_repl(m: re.Match) -> str:
         return _SIMPLE[m.group(1)]
     if m.group(2):      # octal/hex escapes are bytes of the file's encoding (UTF-8)
         raw = bytes(int(h, 16) if h else int(o, 8) & 0xFF for h, o in _BYTE.findall(m.group(2)))
+        if 4 in raw:
+            raise _Bad(_EOT)
         return raw.decode("utf-8", errors="replace")
-    raise _Bad(f"invalid escape sequence '\\{m.group(3)}'")
+    # msgfmt knows no other escape, \' and \? of C included
+    raise _Bad(f"invalid control sequence '\\{m.group(3)}'")
 
 
-def _unquote(quoted: str) -> str:
-    body = quoted.strip()[1:-1]
+def _unquote(body: str) -> str:
+    """A string's value from what is between its quotes."""
+    if "\x04" in body:      # msgctxt and msgid are joined with it in a MO file
+        raise _Bad(_EOT)
     return _UNESCAPE.sub(_unescape_repl, body) if "\\" in body else body
 
 
 class _Draft:
     """Fields of the entry being read."""
     __slots__ = ("tcomment", "comment", "occurrences", "flags", "prev", "fields", "plural",
-                 "obsolete", "line", "field")
+                 "obsolete", "line")
 
     def __init__(self) -> None:
         self.tcomment: list[str] = []
@@ -61,11 +79,6 @@ class _Draft:
         self.plural: dict[int, str] = {}
         self.obsolete = False
         self.line = 0            # the msgid line
-        self.field: tuple | None = None
-
-    @property
-    def has_msgstr(self) -> bool:
-        return "msgstr" in self.fields or bool(self.plural)
 
 
 def _occurrences(text: str) -> list[tuple[str, str]]:
@@ -76,98 +89,272 @@ def _occurrences(text: str) -> list[tuple[str, str]]:
     return out
 
 
-class _Parser:
-    """One pass over the lines; ``draft`` is the entry being read."""
+def _comment(d: _Draft, line: str) -> None:
+    """One comment line (``#`` and what follows it) into the entry it precedes."""
+    kind = line[1:2]
+    if kind == ",":
+        d.flags += [f.strip() for f in line[2:].split(",") if f.strip()]
+    elif kind == ":":
+        d.occurrences += _occurrences(line[2:])
+    elif kind == ".":
+        d.comment.append(line[3:] if line[2:3] == " " else line[2:])
+    else:
+        d.tcomment.append(line[2:] if kind == " " else line[1:])
 
-    def __init__(self, path) -> None:
-        self.path = path
+
+# The grammar of ``po-gram-gen.y``, one state per place in an entry; ``_KW``
+# states wait for the string after a keyword. An entry is complete in _STR
+# and _FORM: whatever cannot continue it starts the next one.
+(_START, _PCTXT_KW, _PCTXT, _PID_KW, _PID, _PPL_KW, _PPL, _CTXT_KW, _CTXT, _ID_KW, _ID,
+ _PL_KW, _PL, _STR_KW, _STR, _FORM_KW, _FORM_IDX, _FORM_CLOSE, _FORM_STR_KW, _FORM) = range(20)
+
+#: what each state waits for, for the message when something else comes
+_EXPECTED = {
+    _START: "msgid or msgctxt to begin an entry", _PCTXT_KW: "a string after #| msgctxt",
+    _PCTXT: "#| msgid after #| msgctxt", _PID_KW: "a string after #| msgid",
+    _PID: "msgid after #| msgid", _PPL_KW: "a string after #| msgid_plural",
+    _PPL: "msgid after #| msgid_plural", _CTXT_KW: "a string after msgctxt",
+    _CTXT: "msgid after msgctxt", _ID_KW: "a string after msgid", _ID: "msgstr after msgid",
+    _PL_KW: "a string after msgid_plural", _PL: "msgstr[0] after msgid_plural",
+    _STR_KW: "a string after msgstr",
+    _FORM_KW: "'[' after msgstr", _FORM_IDX: "a number after msgstr[",
+    _FORM_CLOSE: "']' after the plural form's number", _FORM_STR_KW: "a string after msgstr[n]",
+}
+#: the string field each ``_KW`` state fills, and the state after it
+_FILLS = {_PCTXT_KW: ("pstr", "prev", "msgctxt", _PCTXT),
+          _PID_KW: ("pstr", "prev", "msgid", _PID),
+          _PPL_KW: ("pstr", "prev", "msgid_plural", _PPL),
+          _CTXT_KW: ("str", "fields", "msgctxt", _CTXT), _ID_KW: ("str", "fields", "msgid", _ID),
+          _PL_KW: ("str", "fields", "msgid_plural", _PL),
+          _STR_KW: ("str", "fields", "msgstr", _STR)}
+#: the keywords and punctuation each state takes, and the state they lead to
+_NEXT = {(_PCTXT, "#| msgid"): _PID_KW, (_PID, "#| msgid_plural"): _PPL_KW,
+         (_PID, "msgctxt"): _CTXT_KW, (_PPL, "msgctxt"): _CTXT_KW,
+         (_PID, "msgid"): _ID_KW, (_PPL, "msgid"): _ID_KW, (_CTXT, "msgid"): _ID_KW,
+         (_ID, "msgstr"): _STR_KW, (_ID, "msgid_plural"): _PL_KW,
+         (_PL, "msgstr"): _FORM_KW, (_FORM, "msgstr"): _FORM_KW,
+         (_STR_KW, "["): _FORM_IDX, (_FORM_KW, "["): _FORM_IDX,     # the first: no msgid_plural
+         (_FORM_IDX, "num"): _FORM_CLOSE, (_FORM_CLOSE, "]"): _FORM_STR_KW}
+#: states a further string continues (a field's next line)
+_STRINGS = frozenset((_CTXT, _ID, _PL, _STR, _FORM))
+_PREV_STRINGS = frozenset((_PCTXT, _PID, _PPL))
+#: keywords as the lexer returns them: inside ``#|`` they name the previous msgid's fields
+_WORDS = {"msgid": "msgid", "msgid_plural": "msgid_plural", "msgstr": "msgstr",
+          "msgctxt": "msgctxt", "domain": "domain"}
+_PREV_WORDS = {"msgid": "#| msgid", "msgid_plural": "#| msgid_plural", "msgctxt": "#| msgctxt"}
+
+
+def _found(kind: str, value) -> str:
+    """A token as an error message names it: a string by its start, so that a
+    line of a megabyte never becomes a message of one."""
+    if kind in ("str", "pstr"):
+        text = value if len(value) <= 40 else value[:40] + "…"
+        return f"the string {text!r}"
+    if kind == "num":
+        return f"'{value}'"
+    if kind in ("[", "]"):
+        return f"'{kind}'"
+    return kind
+
+
+class _Parser:
+    """GNU's grammar over GNU's tokens, fed one line at a time: keywords and
+    strings may share a line or spread over several as msgfmt allows, a
+    comment only stands before an entry, and every problem is named at the
+    line msgfmt names (or, for a syntax error, the line of the token)."""
+
+    def __init__(self) -> None:
         self.draft = _Draft()
         self.entries: list[_Draft] = []
         self.number = 0
-
-    def flush(self) -> None:
-        d = self.draft
-        if d.fields or d.plural:
-            if not d.has_msgstr:
-                raise L10nError("PO syntax error: msgid without msgstr", self.path, d.line)
-            if d.plural and "msgid_plural" not in d.fields:
-                raise L10nError("PO syntax error: msgstr[n] without msgid_plural", self.path,
-                                d.line)
-            self.entries.append(d)
-        self.draft = _Draft()
+        self.state = _START
+        self.obsolete = False       # of the entry's first keyword: every token must agree
+        self.store: tuple[dict, object] | None = None     # the field a string continues
+        self.index = 0              # the plural form being read
+        self.keyword_line = 0       # of its msgstr
 
     def line(self, line: str) -> None:
-        if line.startswith("#~"):
-            rest = line[2:]
-            previous = rest.startswith("|")
-            body = (rest[1:] if previous else rest).strip()
-            if body:
-                self.content(body, previous, True)
-            return
-        if line.startswith("#"):
-            if self.draft.has_msgstr:
-                self.flush()
-            d, kind = self.draft, line[1:2]
-            if kind == "|":
-                self.content(line[2:].strip(), True, False)
-            elif kind == ",":
-                d.flags += [f.strip() for f in line[2:].split(",") if f.strip()]
-            elif kind == ":":
-                d.occurrences += _occurrences(line[2:])
-            elif kind == ".":
-                d.comment.append(line[3:] if line.startswith("#. ") else line[2:])
+        """One line: the common shapes by one match, anything else token by token."""
+        obsolete = previous = False
+        body = line
+        if line[:1] == "#":
+            kind = line[1:2]
+            if kind == "~":
+                obsolete = True
+                body = line[2:]
+                if body[:1] == "|":
+                    previous, body = True, body[1:]
+            elif kind == "|":
+                previous, body = True, line[2:]
             else:
-                d.tcomment.append(line[2:] if line.startswith("# ") else line[1:])
-            return
-        body = line.strip()
-        if body:
-            self.content(body, False, False)
-
-    def content(self, body: str, previous: bool, obsolete: bool) -> None:
-        """One keyword or continuation line."""
-        d = self.draft
-        if body.startswith('"'):
-            if d.field is None:
-                raise _Bad(f"unexpected string {body[:60]!r}")
-            if not _CONTINUATION.match(body):
-                raise _Bad(f"bad string {body[:60]!r}")
-            store, name = d.field
-            store[name] += _unquote(body)
-            return
+                self.comment(line)
+                return
         m = _KEYWORD.match(body)
-        if not m:
-            raise _Bad(repr(body[:60]))
-        keyword, index, quoted = m.group(1), m.group(2), m.group(3)
-        if previous:
-            if keyword not in ("msgctxt", "msgid", "msgid_plural"):
-                raise _Bad(f"{keyword} in a previous-msgid comment")
-            if d.has_msgstr:
-                self.flush()
-                d = self.draft
-            d.prev[keyword] = _unquote(quoted)
-            d.field = (d.prev, keyword)
+        if m:
+            word, index, value = m.groups()
+            self.token(self.keyword(word, previous), None, obsolete)
+            if index is not None:
+                self.token("[", None, obsolete)
+                self.token("num", index, obsolete)
+                self.token("]", None, obsolete)
+            self.token("pstr" if previous else "str", _unquote(value), obsolete)
             return
-        starts_entry = keyword == "msgctxt" or keyword == "msgid"
-        if starts_entry and (d.has_msgstr or keyword in d.fields
-                             or (keyword == "msgctxt" and "msgid" in d.fields)):
-            if not d.has_msgstr:
-                raise _Bad("msgid without msgstr")
-            self.flush()
-            d = self.draft
-        if keyword.startswith("msgstr") and "msgid" not in d.fields:
-            raise _Bad(f"{keyword} without msgid")
-        if keyword == "msgid":
-            d.line = self.number
-        d.obsolete = obsolete
-        value = _unquote(quoted)
-        if index is not None:
-            d.plural[int(index)] = value
-            d.field = (d.plural, int(index))
+        m = _CONTINUATION.match(body)
+        if m:
+            self.token("pstr" if previous else "str", _unquote(m.group(1)), obsolete)
+            return
+        self.tokens(body, obsolete, previous)
+
+    def tokens(self, line: str, obsolete: bool, previous: bool) -> None:
+        pos = 0
+        while True:
+            m = _TOKEN.match(line, pos)
+            if m is None:
+                return                              # only whitespace left
+            pos = m.end()
+            string, closed, word, number, punct, junk = m.groups()
+            if string is not None:
+                if not closed:
+                    raise _Bad("end-of-line within string")
+                self.token("pstr" if previous else "str", _unquote(string), obsolete)
+            elif word is not None:
+                self.token(self.keyword(word, previous), None, obsolete)
+            elif number is not None:
+                self.token("num", number, obsolete)
+            elif punct == "#":                      # the lexer reads # anywhere on a line
+                after = line[pos:pos + 1]
+                if after == "~":
+                    obsolete, pos = True, pos + 1
+                    if line[pos:pos + 1] == "|":
+                        previous, pos = True, pos + 1
+                elif after == "|":
+                    previous, pos = True, pos + 1
+                else:
+                    self.comment(line[m.start(5):])
+                    return
+            elif punct:
+                self.token(punct, None, obsolete)
+            else:
+                raise _Bad(f"{junk!r} outside a string")
+
+    @staticmethod
+    def keyword(word: str, previous: bool) -> str:
+        kind = (_PREV_WORDS if previous else _WORDS).get(word)
+        if kind is None:
+            raise _Bad(f'keyword "{word}" unknown')
+        return kind
+
+    def comment(self, line: str) -> None:
+        state = self.state
+        if state != _START:
+            if state == _STR or state == _FORM:
+                self.finish()
+            else:
+                self.incomplete(f"a comment inside an entry, where {_EXPECTED[state]} "
+                                f"should be (comments go above its #| and msgid lines)")
+        _comment(self.draft, line)
+
+    def incomplete(self, syntax_error: str):
+        """An entry cut short: what msgfmt reports for it, at the line it names."""
+        d, state = self.draft, self.state
+        if state == _ID:
+            raise _Bad("missing 'msgstr' section", d.line)
+        if state == _PL:
+            raise _Bad("missing 'msgstr[]' section", d.line)
+        raise _Bad(syntax_error)
+
+    def unexpected(self, kind: str, value) -> _Bad:
+        if self.state == _FORM_KW and kind == "str":
+            return _Bad("after msgid_plural, msgstr needs the plural form's "
+                        "number (msgstr[0], msgstr[1]…)")
+        if self.state == _START and kind in ("str", "pstr"):
+            return _Bad(f"{_found(kind, value)} outside an entry")
+        return _Bad(f"expected {_EXPECTED[self.state]}, found {_found(kind, value)}")
+
+    def token(self, kind: str, value, obsolete: bool) -> None:
+        state = self.state
+        if state == _START:
+            self.begin(kind, value, obsolete)
+            return
+        d = self.draft
+        fills = _FILLS.get(state)
+        after = _NEXT.get((state, kind))
+        if fills is not None and kind == fills[0] or state == _FORM_STR_KW and kind == "str" \
+                or kind == "str" and state in _STRINGS or kind == "pstr" and state in _PREV_STRINGS:
+            pass
+        elif after is None:
+            if state == _STR or state == _FORM:       # complete: this begins the next entry
+                self.finish()
+                self.begin(kind, value, obsolete)
+                return
+            if state == _ID or state == _PL:
+                self.incomplete("")
+            raise self.unexpected(kind, value)
+        if obsolete != self.obsolete:
+            raise _Bad("inconsistent use of #~ (part of the entry is marked obsolete and "
+                       "part is not)")
+        if after is not None:
+            self.state = after
+            if after == _ID_KW:
+                d.line = self.number
+            elif after == _STR_KW or after == _FORM_KW:
+                self.keyword_line = self.number
+            elif after == _FORM_CLOSE:
+                self.plural_index(value)
+        elif fills is not None:
+            _, where, name, self.state = fills
+            store = getattr(d, where)
+            store[name] = value
+            self.store = (store, name)
+        elif state == _FORM_STR_KW:
+            d.plural[self.index] = value
+            self.store, self.state = (d.plural, self.index), _FORM
         else:
-            if keyword in d.fields:
-                raise _Bad(f"duplicate {keyword}")
-            d.fields[keyword] = value
-            d.field = (d.fields, keyword)
+            store, name = self.store
+            store[name] += value
+
+    def plural_index(self, number: str) -> None:
+        """``msgstr[n]``: the forms count from 0, one after the other."""
+        index, expected = int(number), len(self.draft.plural)
+        if index != expected:
+            if not expected:
+                raise _Bad(f"first plural form has nonzero index (msgstr[{number}]; the forms "
+                           f"count from msgstr[0])", self.keyword_line)
+            raise _Bad(f"plural form has wrong index (msgstr[{number}] where msgstr[{expected}] "
+                       f"belongs)", self.keyword_line)
+        self.index = index
+
+    def begin(self, kind: str, value, obsolete: bool) -> None:
+        """The first keyword of an entry."""
+        self.obsolete = obsolete
+        if kind == "msgid":
+            self.draft.line, self.state = self.number, _ID_KW
+        elif kind == "msgctxt":
+            self.state = _CTXT_KW
+        elif kind == "#| msgid":
+            self.state = _PID_KW
+        elif kind == "#| msgctxt":
+            self.state = _PCTXT_KW
+        elif kind == "domain":
+            raise _Bad("'domain' directives are not supported: one PO file per domain")
+        else:
+            raise self.unexpected(kind, value)
+
+    def finish(self) -> None:
+        """The entry is complete."""
+        d = self.draft
+        if self.state == _FORM and "msgid_plural" not in d.fields:
+            raise _Bad("missing 'msgid_plural' section", d.line)
+        d.obsolete = self.obsolete
+        self.entries.append(d)
+        self.draft, self.state, self.store = _Draft(), _START, None
+
+    def end(self) -> None:
+        state = self.state
+        if state == _STR or state == _FORM:
+            self.finish()
+        elif state != _START:       # comments after the last entry belong to none, as in GNU
+            self.incomplete(f"expected {_EXPECTED[state]}, found the end of the file")
 
 
 def parse(text: str, path=None) -> polib.POFile:
@@ -176,9 +363,10 @@ def parse(text: str, path=None) -> polib.POFile:
     A file laid out as gettext writes it takes ``_read_entries``, one regular
     expression per entry: `l10n check` reads every catalog of a site, and this
     is most of what it does. Anything else (a CR, odd spacing, a syntax error)
-    is read line by line, which knows every case and names the line of a
-    problem; both give the same entries for the files the first accepts."""
-    entries = _read_entries(text) if "\r" not in text else None
+    is read token by token, which knows every case msgfmt knows and names the
+    line of a problem; both give the same entries for the files the first
+    accepts."""
+    entries = _read_entries(text) if "\r" not in text and "\x04" not in text else None
     if entries is None:
         entries = _read_lines(text, path)
     po = polib.POFile(wrapwidth=DEFAULT_WIDTH)
@@ -187,16 +375,17 @@ def parse(text: str, path=None) -> polib.POFile:
 
 
 def _read_lines(text: str, path=None) -> list[_Draft]:
-    parser = _Parser(path)
+    parser = _Parser()
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     try:
         for parser.number, raw in enumerate(lines, start=1):
-            parser.line(raw[:-1] if raw.endswith("\r") else raw)
-        parser.flush()
+            if raw:
+                parser.line(raw[:-1] if raw.endswith("\r") else raw)
+        parser.end()
     except _Bad as exc:
-        raise L10nError(f"PO syntax error: {exc}", path, parser.number) from None
+        raise L10nError(f"PO syntax error: {exc}", path, exc.line or parser.number) from None
     return parser.entries
 
 
@@ -209,7 +398,7 @@ _ENTRY = re.compile(
     r"\n*((?:#(?:[^~\n][^\n]*)?\n|#~\|[^\n]*\n)*)((?:#~ )?)"
     rf"(?:msgctxt ({_LINES})\n\2)?msgid ({_LINES})\n"
     rf"(?:\2msgid_plural ({_LINES})\n((?:\2msgstr\[[0-9]+\] {_LINES}\n)+)|\2msgstr ({_LINES})\n)")
-_FORM = re.compile(r'(?:#~ )?msgstr\[([0-9]+)\] ("[^\n]*"(?:\n(?:#~ )?"[^\n]*")*)\n')
+_PLURAL_FORM = re.compile(r'(?:#~ )?msgstr\[([0-9]+)\] ("[^\n]*"(?:\n(?:#~ )?"[^\n]*")*)\n')
 
 
 def _read_entries(text: str) -> list[_Draft] | None:
@@ -226,13 +415,15 @@ def _read_entries(text: str) -> list[_Draft] | None:
             comments, prefix, msgctxt, msgid, plural, forms, msgstr = m.groups()
             d = _Draft()
             if comments:
-                _comment_block(d, comments)
+                _comment_block(d, comments, bool(prefix))
             if msgctxt is not None:
                 d.fields["msgctxt"] = _joined(msgctxt, prefix)
             d.fields["msgid"] = _joined(msgid, prefix)
             if plural is not None:
                 d.fields["msgid_plural"] = _joined(plural, prefix)
-                for index, value in _FORM.findall(forms):
+                for index, value in _PLURAL_FORM.findall(forms):
+                    if int(index) != len(d.plural):
+                        return None     # forms out of order: the line reader names the line
                     d.plural[int(index)] = _joined(value, prefix)
             else:
                 d.fields["msgstr"] = _joined(msgstr, prefix)
@@ -257,55 +448,65 @@ def _joined(lines: str, prefix: str) -> str:
     return "".join(_UNESCAPE.sub(_unescape_repl, p) if "\\" in p else p for p in pieces)
 
 
-def _comment_block(d: _Draft, block: str) -> None:
-    """Comment lines, as ``_Parser.line`` reads them (``_Bad`` where it would fail)."""
+#: the previous msgid's fields in the order ``po-gram-gen.y`` takes them
+_PREV_ORDER = {None: ("msgctxt", "msgid"), "msgctxt": ("msgid",), "msgid": ("msgid_plural",)}
+
+
+def _comment_block(d: _Draft, block: str, obsolete: bool) -> None:
+    """Comment lines, as ``_Parser.line`` reads them (``_Bad`` where it would
+    fail): ``#|`` lines last, all ``#|`` for a live entry or ``#~|`` for an
+    obsolete one, msgctxt, msgid and msgid_plural in that order."""
     field = None
     for line in block[:-1].split("\n"):
         kind = line[1:2]
-        if kind == ".":
-            d.comment.append(line[3:] if line[2:3] == " " else line[2:])
-        elif kind == ":":
-            d.occurrences += _occurrences(line[2:])
-        elif kind == ",":
-            d.flags += [f.strip() for f in line[2:].split(",") if f.strip()]
-        elif kind == "|" or kind == "~":
-            body = (line[3:] if kind == "~" else line[2:]).strip()
-            if body.startswith('"'):
-                if field is None or not _CONTINUATION.match(body):
+        if kind == "|" or kind == "~":
+            if (kind == "~") != obsolete:
+                raise _Bad(line)
+            body = line[3:] if kind == "~" else line[2:]
+            m = _CONTINUATION.match(body)
+            if m:
+                if field is None:
                     raise _Bad(body)
-                d.prev[field] += _unquote(body)
+                d.prev[field] += _unquote(m.group(1))
                 continue
             m = _KEYWORD.match(body)
-            if not m or m.group(1) not in ("msgctxt", "msgid", "msgid_plural"):
+            if not m or m.group(2) is not None or m.group(1) not in _PREV_ORDER[field]:
                 raise _Bad(body)
             field = m.group(1)
             d.prev[field] = _unquote(m.group(3))
+        elif field is not None:
+            raise _Bad(line)                # a comment after the previous msgid
         else:
-            d.tcomment.append(line[2:] if kind == " " else line[1:])
+            _comment(d, line)
+    if field == "msgctxt":
+        raise _Bad(block)
 
 
 def _build(po: polib.POFile, entries: list[_Draft], path) -> None:
-    """Entries into ``po``; duplicates found with one dict, in linear time."""
+    """Entries into ``po``; duplicates found with one dict, in linear time.
+
+    Every GNU tool refuses a file holding one (msgctxt, msgid) twice, an
+    obsolete copy or a second header included, so a file that passes here
+    is one msgmerge, msgcat and msgfmt read too."""
     seen: dict[tuple, int] = {}
     header_done = False
     for d in entries:
         line = d.line
         f = d.fields
         msgid, msgctxt = f["msgid"], f.get("msgctxt")
-        if not header_done and msgid == "" and msgctxt is None and not d.obsolete:
-            header_done = True
-            if not po and not seen:
-                po.header = "\n".join(d.tcomment)
-                po.header_comment = bool(d.tcomment)
-                po.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in d.flags else 0
-                po.metadata = _metadata(f.get("msgstr", ""))
-                continue
-        k = (msgctxt, msgid, d.obsolete)
+        k = (msgctxt, msgid)
         first = seen.get(k)
-        if first is not None and not d.obsolete:
+        if first is not None:
             raise L10nError(f"duplicate message definition (first defined at line {first})",
                             path, line)
-        seen.setdefault(k, line)
+        seen[k] = line
+        if not header_done and msgid == "" and msgctxt is None and not d.obsolete:
+            header_done = True
+            po.header = "\n".join(d.tcomment)
+            po.header_comment = bool(d.tcomment)
+            po.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in d.flags else 0
+            po.metadata = _metadata(f.get("msgstr", ""))
+            continue
         po.append(polib.POEntry(
             msgid=msgid, msgstr=f.get("msgstr", ""), msgid_plural=f.get("msgid_plural", ""),
             msgstr_plural=dict(d.plural), msgctxt=msgctxt, obsolete=d.obsolete,
@@ -336,7 +537,7 @@ def _reference_lines(occurrences, width: int | None) -> list[str]:
     """``#:`` lines; GNU wraps these at the page width even under ``--no-wrap``."""
     if not occurrences:
         return []
-    page = width or DEFAULT_WIDTH
+    page = max(width, MIN_WIDTH) if width else DEFAULT_WIDTH
     lines, current, column = [], "#:", 2
     for name, line in occurrences:
         ref = f"{name}:{line}" if line else name

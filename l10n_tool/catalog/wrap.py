@@ -15,6 +15,7 @@ own tables, so the decisions are the same character for character.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from functools import lru_cache
@@ -24,6 +25,8 @@ from l10n_tool.catalog import _unidata as U
 
 #: msgcat's default page width; 0 or None means ``--no-wrap``.
 DEFAULT_WIDTH = 79
+#: msgcat writes a narrower ``--width`` at this one (``message_page_width_set``)
+MIN_WIDTH = 20
 
 _PROHIBITED, _POSSIBLE = 1, 2
 _C = U.CLASSES
@@ -108,6 +111,11 @@ def _pair_breaks() -> re.Pattern:
 
 
 
+@lru_cache(maxsize=1)
+def _special_class() -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(c) for c in _SPECIAL_CHARS) + "]")
+
+
 def _classes(chars: str) -> str:
     return chars.translate(_CLASS_CHARS)
 
@@ -184,10 +192,16 @@ class _Layout:
         else:
             self.cum = list(accumulate(map(_WIDTH.__getitem__, chars), initial=0))
         self._events: list[tuple[int, bool]] | None = None
+        self._classes: str | None = None
+
+    def classes(self) -> str:
+        if self._classes is None:
+            self._classes = _classes(self.chars)
+        return self._classes
 
     def events(self) -> list[tuple[int, bool]]:
         if self._events is None:
-            possible, mandatory = possible_linebreaks(_classes(self.chars))
+            possible, mandatory = possible_linebreaks(self.classes())
             events = [(i, False) for i in possible if i not in self.forbidden]
             if mandatory:
                 events = sorted(events + [(i, True) for i in mandatory])
@@ -215,6 +229,88 @@ class _Layout:
         if last is not None and column + cum[-1] - cum[piece_start] > width:
             breaks.append(last)
         return breaks
+
+    def widths(self, start_column: int, breaks: list[int]) -> tuple[int, float] | None:
+        """The line widths at which ``breaks(width, start_column)`` gives exactly
+        ``breaks``: each step of the greedy pass compares one column with the
+        width, so the answer is an interval (``lo``, ``hi``, ``hi`` inf when
+        any wider width does), or None when no width gives them (a line cut
+        where no break may be).
+
+        A line that holds a break opportunity fitted, and a break was made
+        because the line up to the next opportunity would not have: two
+        facts per line, found with one search each for the next opportunity,
+        where text without the classes that need the state machine allows
+        (a break depends only on the characters around it there)."""
+        classes = self.classes()
+        if _special_class().search(classes):
+            return self._widths_in_order(start_column, breaks)
+        search, forbidden, cum = _pair_breaks().search, self.forbidden, self.cum
+        end = len(self.chars)
+
+        def following(pos: int) -> int | None:
+            """The first break opportunity after ``pos`` (a match ends at each)."""
+            while (m := search(classes, pos)) is not None:
+                if m.end() not in forbidden:
+                    return m.end()
+                pos = m.end()
+            return None
+
+        bounds = [0, *breaks, end]
+        nexts = [following(b) for b in bounds[:-1]]
+        lo, hi = 0, math.inf
+        for k in range(len(bounds) - 1):
+            a, b = bounds[k], bounds[k + 1]
+            column = start_column if k == 0 else 0
+            opportunity = nexts[k]
+            if k + 1 < len(bounds) - 1:         # b is a break: the first opportunity after a
+                if opportunity != b and not (opportunity is not None and opportunity < b
+                                             and self._opportunity(classes, b)):
+                    return None
+                o = nexts[k + 1]
+                hi = min(hi, column + cum[end if o is None else o] - cum[a] - 1)
+            if opportunity is not None and opportunity < b:
+                lo = max(lo, column + cum[b] - cum[a])
+        return (lo, hi) if lo <= hi else None
+
+    def _opportunity(self, classes: str, i: int) -> bool:
+        """Whether a line may break before ``i``: the pair table's match for the
+        last character before it that is not a space ends there."""
+        if i in self.forbidden:
+            return False
+        before = len(self.chars[:i].rstrip(" ")) - 1
+        m = _pair_breaks().match(classes, before) if before >= 0 else None
+        return m is not None and m.end() == i
+
+    def _widths_in_order(self, start_column: int, breaks: list[int]) -> tuple[int, float] | None:
+        """``widths`` by following ``breaks`` event by event: for text whose
+        breaks need the state machine (mandatory breaks, joiners, marks)."""
+        cum = self.cum
+        lo, hi = 0, math.inf
+        wanted = iter(breaks)
+        want = next(wanted, None)
+        column, piece_start, last = start_column, 0, None
+        for i, must in self.events():
+            if last is not None:
+                value = column + cum[i] - cum[piece_start]
+                if last == want:                    # broke here: the next piece overflowed
+                    hi = min(hi, value - 1)
+                    column, want = 0, next(wanted, None)
+                else:                               # did not: it fitted
+                    lo = max(lo, value)
+            if must:
+                last, column, piece_start = None, 0, i + 1
+            else:
+                column += cum[i] - cum[piece_start]
+                last, piece_start = i, i
+        if last is not None:
+            value = column + cum[-1] - cum[piece_start]
+            if last == want:
+                hi = min(hi, value - 1)
+                want = next(wanted, None)
+            else:
+                lo = max(lo, value)
+        return (lo, hi) if want is None and lo <= hi else None
 
 
 _ESCAPE_TABLE = str.maketrans({**{k: "\\" + v for k, v in _ESCAPES.items()},
@@ -249,7 +345,7 @@ def wrap(name: str, value: str, prefix: str = "", width: int | None = DEFAULT_WI
         if not width or len(prefix) + len(name) + len(value) + 3 <= width:
             return [f'{prefix}{name} "{value}"']        # the common short case
     after_break = len(prefix) + 1
-    line_width = (width if width else 1 << 30) - 1 - after_break
+    line_width = (max(width, MIN_WIDTH) if width else 1 << 30) - 1 - after_break
     lines: list[str] = []
     first = True
     portions = _portions(value)
@@ -274,3 +370,67 @@ def wrap(name: str, value: str, prefix: str = "", width: int | None = DEFAULT_WI
         lines.append(f'{head}"{pieces[0]}"')
         lines.extend(f'{prefix}"{piece}"' for piece in pieces[1:])
     return lines
+
+
+def field_widths(name: str, texts: list[str], prefix: str = "") -> tuple[int, float] | None:
+    """The page widths at which ``wrap(name, value, prefix, width)`` writes a
+    field as these lines (what is between the quotes of each, as a file holds
+    them): an interval, ``hi`` inf when no string was broken for want of room
+    (so any wider page, or none, writes the same); None when no width writes
+    these lines. ``wrap`` run backwards, decision by decision."""
+    shift = len(prefix) + 2                 # the prefix and both quotes
+    keyword = len(name) + 1                 # ``msgid `` before the first quote
+    if len(texts) == 1:
+        text = texts[0]
+        if not text:
+            return 0, math.inf
+        ends = _portion_ends(text)
+        if ends and ends[0] != len(text):
+            return None                     # two portions on one line: GNU starts each anew
+        layout = _Layout(text, _forbidden(text, bool(ends)))
+        fits = layout.widths(keyword, [])
+        if fits is None:
+            return None
+        return max(keyword, fits[0]) + shift, math.inf
+    if texts[0] or not all(texts[1:]):
+        return None                         # GNU opens with ``msgid ""``, writes no empty line
+    lo, hi = 0, math.inf
+    portions: list[list[str]] = [[]]
+    for text in texts[1:]:
+        ends = _portion_ends(text)
+        if ends and ends[0] != len(text):
+            return None
+        portions[-1].append(text)
+        if ends:
+            portions.append([])
+    if not portions[-1]:
+        portions.pop()
+    for group in portions:
+        chars = "".join(group)
+        layout = _Layout(chars, _forbidden(chars, bool(_portion_ends(group[-1]))))
+        if len(portions) == 1:              # one portion, yet not after ``msgid "``: no room
+            alone = layout.widths(keyword, [])
+            if alone is None:
+                return None
+            hi = min(hi, max(keyword, alone[0]) - 1)
+        breaks = list(accumulate(len(t) for t in group[:-1]))
+        found = layout.widths(0, breaks)
+        if found is None:
+            return None
+        lo, hi = max(lo, found[0]), min(hi, found[1])
+    return (lo + shift, hi + shift) if lo <= hi else None
+
+
+def _portion_ends(text: str) -> list[int]:
+    """Where a ``\\n`` escape ends in a line as written (a portion ends there)."""
+    if "\\n" not in text:
+        return []
+    return [m.end() for m in _PAIR.finditer(text) if m.group() == "\\n"]
+
+
+def _forbidden(text: str, ends_portion: bool) -> set[int]:
+    """``_escape``'s forbidden breaks, found in text already escaped."""
+    forbidden = {m.start() + 1 for m in _PAIR.finditer(text)} if "\\" in text else set()
+    if ends_portion:
+        forbidden.add(len(text) - 2)
+    return forbidden
