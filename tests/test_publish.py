@@ -614,15 +614,19 @@ def test_old_generations_are_removed_only_when_they_hold_nothing_but_ours(projec
 
 
 def test_canonical_and_hreflang_links_anywhere_in_the_source_are_replaced(project, l10n):
+    """The author's canonical and alternates in a published language give way to
+    each version's own; an alternate in a language not published here stays."""
     page = project / "source" / "asia-europe-cooperation-bring-development-opportunities-to-chongqing.html"
     page.write_text(page.read_text(encoding="utf-8").replace(
         "</h1>", '</h1>\n<link rel="canonical" href="https://elsewhere.example/a">'
-                 '<link rel="alternate" hreflang="fr" href="https://elsewhere.example/fr">tail', 1),
+                 '<link rel="alternate" hreflang="fr" href="https://elsewhere.example/fr">'
+                 '<link rel="alternate" hreflang="zh-Hans" href="https://elsewhere.example/zh">tail', 1),
         encoding="utf-8")
     l10n(project, "publish", "--all")
     out = (project / "public" / "zh_Hans" / page.name).read_text(encoding="utf-8")
-    assert out.count('rel="canonical"') == 1 and "elsewhere.example" not in out
-    assert 'hreflang="fr"' not in out and "tail" in out
+    assert out.count('rel="canonical"') == 1 and "https://elsewhere.example/a" not in out
+    assert "https://elsewhere.example/zh" not in out
+    assert 'hreflang="fr" href="https://elsewhere.example/fr"' in out and "tail" in out
 
 
 def test_a_page_in_a_subfolder_is_copied_with_a_warning(project, l10n):
