@@ -213,7 +213,7 @@ def save_merged(path: str | os.PathLike, ours: polib.POFile, base: bytes | None,
                             _take_person(ours, disk, swapped_out, shown)
                             seen = raw
                             continue
-                        displaced.pop().unlink()  # what was merged: nobody's save
+                        _drop([displaced.pop()])  # what was merged: nobody's save
             finally:
                 if tmp is not None and tmp not in displaced:
                     tmp.unlink(missing_ok=True)
@@ -272,6 +272,11 @@ def _restore(displaced: list[Path], target: Path, placed: bytes | None) -> list[
 
 
 def _drop(paths: list[Path]) -> None:
+    """Delete what is merged into the file in place: best effort, as the save
+    itself is done (a file left over is swept by a later run)."""
     for p in paths:
-        p.unlink(missing_ok=True)
+        try:
+            p.unlink()
+        except OSError:
+            pass
     paths.clear()
