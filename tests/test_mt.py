@@ -611,3 +611,39 @@ def test_source_text_that_looks_like_a_token_survives():
     text, repairs, problems = restore(p, out)
     assert "X5X" in text and "X 3X" in text and "<1>ILSTC</1>" in text
     assert not repairs and not problems
+
+
+def test_an_approved_term_starting_a_sentence_gets_its_capital(tmp_path):
+    """"Smart city trade fair opens": the approved rendering, written in place of
+    the term, starts the headline with a capital as the model would have."""
+    from l10n_tool.mt.protect import protect, restore
+    (tmp_path / "g.csv").write_text("term,type,pt_BR\nsmart city,translate,cidade inteligente\n",
+                                    encoding="utf-8")
+    glossary = load_glossary(tmp_path / "g.csv")
+    for msgid, start in (("Smart city trade fair opens.", "Cidade inteligente"),
+                         ("A smart city opens.", "A cidade inteligente")):
+        p = protect(msgid, glossary, "pt_BR")
+        text, _, problems = restore(p, p.texts)       # a model that copies its input
+        assert text.startswith(start) and not problems, (msgid, text)
+
+
+def test_a_token_whose_number_the_model_dropped_is_debris():
+    """A tiny model in a long sentence writes "XX" for X1X: removed and reported,
+    and the check flags it in a msgstr whose msgid has none."""
+    from l10n_tool.checks.markup_text import debris
+    from l10n_tool.mt.protect import protect, restore
+    glossary = load_glossary(REPO / "glossary.csv")
+    p = protect("The ILSTC office opened on Monday.", glossary, "de")
+    text, _, problems = restore(p, "Das XX Büro wurde am Montag eröffnet.")
+    assert "XX" not in text and any("ILSTC" in problem for problem in problems)
+    assert debris("o XX, o XX") and not debris("Super Bowl XXL, X-ray")
+
+
+def test_a_draft_that_loops_is_a_problem_unless_the_source_does():
+    from l10n_tool.mt.protect import protect, restore
+    glossary = load_glossary(REPO / "glossary.csv")
+    p = protect("The region grew quickly, and the city with it.", glossary, "pt_BR")
+    _, _, problems = restore(p, "A região cresceu, a cidade, a cidade, a cidade, a cidade.")
+    assert any("repeats “a cidade”" in problem for problem in problems)
+    p = protect("Ha ha ha, said the mayor.", glossary, "pt_BR")
+    assert restore(p, "Ha ha ha, disse o prefeito.")[2] == []

@@ -47,6 +47,7 @@ DEBRIS = re.compile("|".join([
     r"X\d+X",                                          # a whole token: X1X, X12X
     r"(?<![A-Za-z0-9])X\d+(?![A-Za-z0-9])",            # its first half: X3
     r"(?<![A-Za-z0-9])\d+X(?![A-Za-z0-9])",            # its second half: 3X
+    r"(?<![A-Za-z0-9-])X ?X(?![A-Za-z0-9-])",          # its number dropped: XX
     rf"{_PLACEHOLDER}X(?![A-Za-z0-9])",                # a lone X after a placeholder: </1>X,
     rf"(?<![A-Za-z0-9])X(?={_PLACEHOLDER})",           # … or before one: X<1>
     "[\ue000-\uf8ff\U000f0000-\U0010ffff]",            # private-use characters

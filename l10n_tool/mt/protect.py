@@ -43,9 +43,10 @@ TOKEN_RE = re.compile(r"X(\d+)X")
 #: Source text that a model could take for a token, in any spacing ("X 3X"):
 #: masked as a token itself, so it comes back verbatim.
 LITERAL_RE = re.compile(r"X\s?\d+\s?X")
-#: What a broken token leaves behind: ``X1``, ``1X``, a lone ``X``.
+#: What a broken token leaves behind: ``X1``, ``1X``, a lone ``X``, or ``XX``
+#: (the number dropped, as a tiny model does in a long sentence).
 DEBRIS_RE = re.compile(r"(?<![^\W\d_])X\s?\d+(?![^\W_])|(?<![^\W_])\d+\s?X(?![^\W\d_])"
-                       r"|(?<![\w-])X(?![\w-])")
+                       r"|(?<![\w-])X(?: ?X)?(?![\w-])")
 #: Whole numbers with a unit symbol ("2x3 mm", "20-pin" is not one): the same in
 #: every target language, and the tiny model garbles them ("2x3 mm" → "4 mm").
 #: Decimals are left to the model, which localises their separators.
@@ -111,6 +112,8 @@ def _masks(msgid: str, glossary: Glossary, locale: str) -> list[tuple[int, int, 
     for occ in glossary.find(msgid):
         target = occ.term.approved(locale)
         if target is not None:
+            if occ.term.type != "fixed":
+                target = _capitalised_like(msgid[occ.start:occ.end], occ.term.term, target)
             # the whole match, suffix included: "TEUs" → X1X → 标准箱
             out.append((occ.start, occ.end, "fixed" if occ.term.type == "fixed" else "term", target))
     for kind, regex in (("email", EMAIL_RE), ("url", URL_RE), ("literal", LITERAL_RE),
@@ -130,6 +133,15 @@ def _masks(msgid: str, glossary: Glossary, locale: str) -> list[tuple[int, int, 
             kept.append(m)
             reached = m[1]
     return kept
+
+
+def _capitalised_like(found: str, term: str, target: str) -> str:
+    """The approved rendering with a capital where the source gave the term one
+    its glossary form lacks ("Smart city trade fair opens": a headline or a
+    sentence's first word), as the model would have written it."""
+    if found[:1].isupper() and term[:1].islower() and target[:1].islower():
+        return target[0].upper() + target[1:]
+    return target
 
 
 def _letterless_pairs(msgid: str, tags: list[markup.Tag]) -> list[tuple[int, int]]:
@@ -381,6 +393,7 @@ def restore(p: Protected, outputs: str | list[str]) -> tuple[str, list[str], lis
     r.text = _spaces(" ".join((p.prefix, _render(p, None, outputs, r), p.suffix)))
     _restore_tokens(p, r)
     _remove_debris(p, r)
+    _note_loops(p, r)
     why = markup.compare(p.source, r.text)
     if why and not r.problems:
         r.problems.append(f"placeholders: {why}")
@@ -590,6 +603,20 @@ def _restore_tokens(p: Protected, r: _Result) -> None:
                           mark_r, text)
     text = re.sub(r"\x00L(\d+)\x00R", lambda m: p.tokens[int(m.group(1))].restore, text)
     r.text = _spaces(text)
+
+
+#: One to four words said three times running ("a cidade, a cidade, a cidade"):
+#: a model that lost its way in a long sentence loops like this.
+_LOOP_RE = re.compile(r"(?i)(?<!\w)((?:\w+[\s,;:]+){1,4}?)\1\1")
+
+
+def _note_loops(p: Protected, r: _Result) -> None:
+    """A draft that loops where the source does not is reported: it reads as
+    a sentence, so nothing else would tell a reviewer it is garbage."""
+    m = _LOOP_RE.search(markup.strip(r.text) + " ")
+    if m and not _LOOP_RE.search(markup.strip(p.source) + " "):
+        r.problems.append(f"the draft repeats “{m.group(1).strip(' ,;:')}” over and over: "
+                          "the model lost its way; translate this one by hand")
 
 
 def _remove_debris(p: Protected, r: _Result) -> None:
