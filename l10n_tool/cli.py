@@ -316,7 +316,7 @@ def publish(ctx, locales, all_locales, out_dir, include_fuzzy, min_complete):
 
 
 @cli.command()
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--bind", default="127.0.0.1", show_default=True)
 @click.pass_context
 def serve(ctx, port, bind):

@@ -11,6 +11,7 @@ import errno
 import os
 import re
 import shutil
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -57,11 +58,13 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
     consumers (make, rsync, the publish step) see no change.
     """
     path = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if _special(path):
+        return _write_through(path, raw)
     if path.is_symlink():
         # write through to the link's target: replacing the link itself with a
         # regular file would silently detach a file the user shares elsewhere
         path = Path(os.path.realpath(path))
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         if path.read_bytes() == raw:
             return False
@@ -78,6 +81,26 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> bool:
         if isinstance(exc, OSError):
             raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
         raise
+    return True
+
+
+def _special(path: Path) -> bool:
+    """A device, a pipe or a socket (``-o /dev/stdout``, ``-o >(gzip)``): written
+    to as it is, never read first (a pipe would hang, /dev/full never ends) and
+    never renamed over (as root, that would replace /dev/null)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_through(path: Path, raw: bytes) -> bool:
+    try:
+        with open(path, "wb") as fh:
+            fh.write(raw)
+    except OSError as exc:
+        raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
     return True
 
 

@@ -4,6 +4,8 @@ each; catalogs found in locales/; MT debris and markup-looking text."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -666,3 +668,18 @@ def test_a_hidden_file_or_a_folder_named_like_a_page_is_no_page_to_check_against
     orphans = sorted(f["file"] for f in json.loads(r.stdout)["findings"] if f["check"] == "orphaned")
     assert orphans == sorted(f"locales/{loc}/{slug}.po" for loc in ("de", "zh_Hans")
                              for slug in (ASIA, MEDIA))
+
+
+def test_a_report_written_to_a_pipe_is_written_to_it(project, l10n, tmp_path):
+    """`-o >(gzip)` or a named pipe: written to as it is, never read first (that
+    hung) and never renamed over (as root, -o /dev/null replaced /dev/null)."""
+    import threading
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    l10n(project, "check", "--all", "--format", "json", "-o", str(fifo), expect=None)
+    reader.join(timeout=30)
+    assert got and json.loads(got[0])["summary"]["files"] == catalog_count(project)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)

@@ -649,3 +649,8 @@ def test_an_entry_with_a_msgctxt_added_by_hand_is_another_message(project, l10n)
     l10n(project, "publish", "-l", "zh_Hans")
     page = (project / "public" / "zh_Hans" / f"{ASIA}.html").read_text(encoding="utf-8")
     assert "别的意思" not in page and ours.msgstr in page
+
+
+def test_serve_refuses_a_port_out_of_range(project, l10n):
+    r = l10n(project, "serve", "--port", "99999", expect=2)
+    assert "99999 is not in the range 0<=x<=65535" in r.stderr and "Traceback" not in r.stderr
