@@ -647,3 +647,16 @@ def test_a_draft_that_loops_is_a_problem_unless_the_source_does():
     assert any("repeats “a cidade”" in problem for problem in problems)
     p = protect("Ha ha ha, said the mayor.", glossary, "pt_BR")
     assert restore(p, "Ha ha ha, disse o prefeito.")[2] == []
+
+
+def test_source_text_that_reads_like_a_placeholder_goes_through_as_written():
+    """"The literal text <1> and </1>" (escaped in the msgid as \\<1>): the model
+    garbled it ("no 1> e no n.o 1>"); it is kept out of MT and comes back."""
+    from l10n_tool.mt.protect import protect, restore
+    from l10n_tool.mt.pseudo import PseudoEngine
+    glossary = load_glossary(REPO / "glossary.csv")
+    msgid = "The literal text \\<1> and \\</1> appears in <1>this</1> sentence."
+    p = protect(msgid, glossary, "de")
+    assert "<1>" not in " ".join(p.texts)
+    text, _, problems = restore(p, list(PseudoEngine().translate(p.texts)))
+    assert "\\<1>" in text and "\\</1>" in text and not problems, text

@@ -119,6 +119,10 @@ def _masks(msgid: str, glossary: Glossary, locale: str) -> list[tuple[int, int, 
     for kind, regex in (("email", EMAIL_RE), ("url", URL_RE), ("literal", LITERAL_RE),
                         ("number", UNIT_RE)):
         out += [(m.start(), m.end(), kind, m.group()) for m in regex.finditer(msgid)]
+    # source text that reads like a placeholder ("the <1> tag", escaped as \<1>):
+    # a model garbles it ("no 1>"), so it goes through as it is written
+    out += [(m.start(), m.end(), "literal", m.group()) for m in markup.TOKEN_RE.finditer(msgid)
+            if len(m.group(1)) % 2]
     tags = markup.tags(msgid)
     for tag in tags:
         out.append((tag.start, tag.end, tag.kind, str(tag)))
