@@ -81,6 +81,11 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
+def content_sha(data: bytes) -> str:
+    """A file's fingerprint from its bytes: what ``fingerprint`` records."""
+    return hashlib.sha256(data).hexdigest()
+
+
 class BuildState:
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -140,7 +145,7 @@ class BuildState:
         if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
             return known[2]
         with open(key, "rb") as f:
-            sha = hashlib.sha256(f.read()).hexdigest()
+            sha = content_sha(f.read())
         self._dirty[key] = (st.st_size, st.st_mtime_ns, sha)
         return sha
 
@@ -185,7 +190,7 @@ class BuildState:
         knows it for the tool's own and does not merge it again. A file someone
         else had changed stays as recorded, so that update merges it."""
         known = self.output(path)
-        if known is not None and was is not None and known.sha == hashlib.sha256(was).hexdigest():
+        if known is not None and was is not None and known.sha == content_sha(was):
             self.record(path, known.inputs, data)
 
     def forget(self, path: Path) -> None:
