@@ -34,6 +34,9 @@ _BYTE = re.compile(r"\\?(?:x([0-9a-fA-F]{1,2})|([0-7]{1,3}))")
 _SIMPLE = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
            "\\": "\\", '"': '"'}
 _EOT = "context separator <EOT> within string"
+#: a CR inside a comment line followed by what would be a PO line of its own:
+#: a file with CR-only line ends, which GNU reads as one comment (an empty file)
+_SWALLOWED = re.compile(r'\r[ \t\r\f\v]*(?:#|"|msg)')
 
 
 class _Bad(Exception):
@@ -245,6 +248,9 @@ class _Parser:
         return kind
 
     def comment(self, line: str) -> None:
+        if "\r" in line and _SWALLOWED.search(line):
+            raise _Bad("a lone CR line end (old Mac) inside a comment: gettext reads what "
+                       "follows, to the next LF, as part of it; save the file with LF line ends")
         state = self.state
         if state != _START:
             if state == _STR or state == _FORM:
