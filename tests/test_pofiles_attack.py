@@ -53,3 +53,43 @@ def test_crlf_files_and_a_lone_cr_inside_a_comment_are_still_read(project, l10n)
                      .replace("\n", "\r\n").encode())
     merge_all(project, l10n)
     assert "msgstr \"Internet der Dinge & Smart City\"" in path.read_text(encoding="utf-8")
+
+
+NEWLINE_ENTRIES = '''
+msgid "Line one\\n"
+msgstr "Zeile eins"
+
+msgid "\\nLead"
+msgstr "\\nVorspann"
+
+msgid "Tail\\n"
+msgstr "Ende\\n"
+
+msgid "one file"
+msgid_plural "%d files\\n"
+msgstr[0] "eine Datei"
+msgstr[1] "%d Dateien"
+'''
+
+
+def test_a_msgstr_adding_or_dropping_a_newline_is_an_error_as_msgfmt_says(project, l10n):
+    """A stray Enter at the end of a field (``<1>Kontakt</1>\\n``) passed the
+    gate although ``msgfmt --check`` refuses the file."""
+    path = project / "locales" / "de" / "_site.po"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('msgstr "<1>Kontakt</1>"', 'msgstr "<1>Kon\\ttakt</1>\\n"')
+                    + NEWLINE_ENTRIES, encoding="utf-8")
+    rc, stderr = msgfmt_stderr(path)
+    assert rc != 0
+    gnu = sorted(re.findall(r"'(msgid|msgstr(?:\[\d\])?|msgid_plural)' entries do not both "
+                            r"(begin|end)", stderr))
+    report = json.loads(l10n(project, "check", "-l", "de", "--format", "json",
+                             expect=1).stdout)
+    ours = [f for f in report["findings"] if f["check"] == "newlines"]
+    assert all(f["severity"] == "error" and f["file"] == "locales/de/_site.po" for f in ours)
+    # msgfmt names each pair by its second string: msgid–msgstr ×2, msgid–msgid_plural, …
+    assert sorted(re.search(r"and '([^']+)' entries do not both (\w+)", f["message"]).groups()
+                  for f in ours) == sorted(("msgstr" if a == "msgid" else a, b)
+                                           for a, b in gnu), (ours, stderr)
+    lines = text.count("\n")
+    assert sorted(f["line"] for f in ours) == [97, lines + 2, lines + 11]

@@ -7,7 +7,7 @@ the runner and every report format pick it up from there.
 """
 
 from l10n_tool.checks import (completeness, consistency, discovery, format_strings, glossary,
-                              markup_text, numbers, placeholders, plurals, syntax)
+                              markup_text, newlines, numbers, placeholders, plurals, syntax)
 
 #: Every check, in report order.
 REGISTRY = (
@@ -19,6 +19,7 @@ REGISTRY = (
     markup_text.CHECK,
     plurals.CHECK,
     format_strings.CHECK,
+    newlines.CHECK,
     glossary.FIXED,
     glossary.APPROVED,
     numbers.CHECK,
