@@ -20,9 +20,9 @@ def merge_all(project, l10n, expect: int | None = 0):
 def msgfmt_stderr(path) -> tuple[int, str]:
     exe = shutil.which("msgfmt")
     assert exe, "msgfmt (Debian package gettext) is required; .ci/run installs it"
-    r = subprocess.run([exe, "--check", "-o", "/dev/null", str(path)], capture_output=True,
-                       text=True)
-    return r.returncode, r.stderr
+    r = subprocess.run([exe, "--check", "-o", "/dev/null", str(path)], capture_output=True)
+    # msgfmt prints a character it quotes byte by byte (half of a "ü")
+    return r.returncode, r.stderr.decode("utf-8", errors="replace")
 
 
 def test_a_file_with_cr_only_line_ends_is_an_error_not_an_empty_catalog(project, l10n):
@@ -93,3 +93,54 @@ def test_a_msgstr_adding_or_dropping_a_newline_is_an_error_as_msgfmt_says(projec
                                            for a, b in gnu), (ours, stderr)
     lines = text.count("\n")
     assert sorted(f["line"] for f in ours) == [97, lines + 2, lines + 11]
+
+
+#: python-brace-format pairs (msgid, msgstr): msgfmt 0.21 names an argument by
+#: all it says up to its "}", so {n:d} and {n} are two arguments to it
+BRACES = [("{n} page", "{n} S"), ("{n} page", "S"), ("{n} page", "{n} {m}"),
+          ("{n:d} page", "{n} S"), ("{n.x} p", "{n} S"), ("{n[0]} p", "{n} S"),
+          ("{0} p", "{1} S"), ("{n} p", "{n}} S"), ("{n} p", "{{n}} S"), ("{n} p", "{n:{w}} S"),
+          ("{n:{w}} p", "{n:{w}} S"), ("{n} p", "{ S"), ("{n} p", "{n!r} S"), ("{n!r} p", "S"),
+          ("{n:>10} p", "{n:>10} S"), ("{n:xyz} p", "{n:xyz} S"), ("{} p", "S"),
+          ("{n} {n} p", "{n} S"), ("{n:.2f} p", "{n:.3f} S"), ("{a}{b}", "{b}{a}"),
+          ("x", "{n}"), ("{a.b}", "{a.c}"), ("{n}", "}"), ("{n}", "{n:{w:x}}"),
+          ("{a[x]}", "{a[x}"), ("{a.}", "S"), ("{n}", "{n."), ("{n}", "{n:"), ("{n}", "{n:<"), ("{n}", "{n"),
+          ("{n}", "{n:{w"), ("{n}", "{"), ("{n}", "{n:x}"),
+          ("{n}", "{a[x y]}"), ("{n}", "{a[]}"), ("{n}", "{a[-1]}"), ("{n}", "{a.1}"),
+          ("{n}", "{a[x]y}"), ("{a[x].b[0]}", "{a[x].b[0]}"), ("{n}", "{n:{{}"), ("{n}", "{n:{}}"),
+          ("{n}", "{n:xx}"), ("{n}", "{n:>>}"), ("{n}", "{ü}"), ("{n}", "{n:{w}x}"),
+          ("{n}", "{n.a"), ("{n}", "{n:{w!}}"), ("{n}", "{n:{w[}}"), ("{n:{0}}", "{n:{0}}")]
+
+
+def test_python_brace_format_is_judged_as_msgfmt_judges_it(project, l10n):
+    """A ``python-brace-format`` entry (Weblate and Babel set it) whose msgstr
+    drops ``{n}`` passed the gate although msgfmt --check refuses the file."""
+    path = project / "locales" / "de" / "_site.po"
+    text = path.read_text(encoding="utf-8")
+    first = text.count("\n") + 1
+    entries = "".join(f'\n#, python-brace-format\nmsgctxt "{k}"\nmsgid "{a}"\nmsgstr "{b}"\n'
+                      for k, (a, b) in enumerate(BRACES))
+    plural = ('\n#, python-brace-format\nmsgid "{n} file"\nmsgid_plural "{n} files"\n'
+              'msgstr[0] "eine Datei"\nmsgstr[1] "Dateien"\n')     # [1] is for many numbers
+    path.write_text(text + entries + plural, encoding="utf-8")
+    rc, stderr = msgfmt_stderr(path)
+    gnu: dict[int, str] = {}
+    for line in stderr.splitlines():
+        m = re.match(r".*?_site\.po:(\d+): (.*)", line)
+        if m and "warning" not in m.group(2) and "header field" not in m.group(2):
+            entry = (int(m.group(1)) - first) // 5
+            gnu.setdefault(entry, m.group(2))
+    report = json.loads(l10n(project, "check", "-l", "de", "--format", "json",
+                             expect=1).stdout)
+    ours = {(f["line"] - first) // 5: f["message"] for f in report["findings"]
+            if f["check"] == "format-strings"}
+    assert set(ours) == set(gnu), (ours, gnu)
+    assert len(BRACES) in ours and "'n' doesn't exist in 'msgstr[1]'" in ours[len(BRACES)]
+    for k, message in gnu.items():
+        pair = BRACES[k] if k < len(BRACES) else ("{n} files", "Dateien")
+        if "Reason: " in message:
+            reason = message.split("Reason: ")[1]
+            said = reason.split("\x00")[0].split("\ufffd")[0]     # as far as msgfmt printed it
+            assert said in ours[k], (pair, ours[k], message)
+        elif "n:d" not in pair[0]:      # msgfmt 0.21 names the wrong one of this pair
+            assert message.split(" (")[0] in ours[k], (pair, ours[k], message)

@@ -1,5 +1,5 @@
-"""``format-strings``: a ``c-format`` or ``python-format`` msgstr takes the
-msgid's arguments.
+"""``format-strings``: a ``c-format``, ``python-format`` or ``python-brace-format``
+msgstr takes the msgid's arguments.
 
 A program formats a translation with the arguments its msgid asks for: a
 msgstr with other conversions (``%d von %s`` for ``%s of %d``), one more or
@@ -8,7 +8,8 @@ catalog. Entries flagged ``c-format``/``python-format`` (or their
 ``possible-`` forms) are judged as GNU gettext 0.21 does: the directives are
 parsed by its rules (numbered arguments ``%2$s`` count as their numbers, a
 ``*`` width takes an argument, ``%%`` and ``%m`` none; Python's ``%(name)s``
-form a mapping), an invalid msgstr is refused where the msgid is valid, and
+form a mapping; ``{name}`` fields by name, as gettext 0.21 reads them),
+an invalid msgstr is refused where the msgid is valid, and
 the arguments must be the msgid's, type for type. A plural entry's forms are
 compared with ``msgid_plural``; a form the header's plural rule uses for
 only one number (``ein Artikel`` for n = 1) may leave out arguments, as
@@ -306,8 +307,110 @@ def _same_python(a: str, b: str, strict: bool) -> bool:
     return a == b or (not strict and "any" in (a, b))
 
 
+def parse_python_brace(text: str, translated: bool = False) -> Spec:
+    """``text`` as gettext 0.21's format-python-brace parser reads it (PEP 3101
+    fields, ``{{`` an escape, a lone ``}`` plain text); raises ``_Invalid``. An
+    argument is named by all it says up to its ``}`` (``n:.2f``, ``a.b``):
+    msgfmt compares those texts, not the bare names."""
+    spec = Spec()
+    i, n = 0, len(text)
+    while i < n:
+        if text[i] == "{":
+            i = _brace_directive(spec, text, i, True)
+        else:
+            i += 1
+    return spec
+
+
+def _brace_field(text: str, i: int, numeric: bool = True) -> int:
+    """Where an identifier (or, if ``numeric``, digits) at ``i`` ends; ``i`` if none is there."""
+    n = len(text)
+    if i < n and (text[i] == "_" or "A" <= text[i] <= "Z" or "a" <= text[i] <= "z"):
+        i += 1
+        while i < n and (text[i] == "_" or text[i].isascii() and text[i].isalnum()):
+            i += 1
+    elif numeric:
+        i = _digits_end(text, i)
+    return i
+
+
+_ENDS = "The string ends in the middle of a directive."
+
+
+def _brace_directive(spec: Spec, text: str, i: int, toplevel: bool) -> int:
+    """The directive whose ``{`` is at ``i``; where parsing goes on."""
+    n, start = len(text), i
+    count = len(spec.directives)
+
+    def at(k: int) -> str:
+        return text[k] if k < n else ""
+
+    i += 1
+    if at(i) == "{":
+        return i + 1                    # an escaped brace
+    name_start = i
+    j = _brace_field(text, i)
+    if j == i:
+        raise _Invalid(f"In the directive number {count}, '{at(i)}' cannot start a field name.")
+    i = j
+    while at(i) in (".", "["):
+        bracket = at(i) == "["
+        j = _brace_field(text, i + 1, numeric=bracket)
+        if j == i + 1:
+            what = "getitem" if bracket else "getattr"
+            raise _Invalid(f"In the directive number {count}, '{at(j)}' cannot start a {what} "
+                           "argument.")
+        i = j
+        if bracket:
+            if at(i) != "]":
+                raise _Invalid(_ENDS)          # 0.21's words, wherever the "]" is missing
+            i += 1
+    spec_given = at(i) == ":"
+    if spec_given:
+        if not toplevel:
+            raise _Invalid(f"In the directive number {count}, no more nesting is allowed in a "
+                           "format specifier.")
+        i += 1
+        if at(i) == "{":
+            i = _brace_directive(spec, text, i, False)
+        else:
+            if at(i + 1) in ("<", ">", "=", "^"):
+                i += 2
+            elif at(i) in ("<", ">", "=", "^"):
+                i += 1
+            for optional in ("+- ", "#", "0"):
+                if at(i) and at(i) in optional:
+                    i += 1
+            i = _digits_end(text, i)
+            if at(i) == "." and at(i + 1) in _DIGITS:
+                i = _digits_end(text, i + 1)
+            if at(i) and at(i) in "bcdoxXneEfFgG%":
+                i += 1
+    if at(i) != "}":        # 0.21 says this much only without a format specifier
+        raise _Invalid(_ENDS if spec_given else f"In the directive number {count}, there is "
+                       "an unterminated format directive.")
+    if toplevel:
+        spec.named[text[name_start:i]] = "any"
+        spec.directives.append(text[start:i + 1])
+    return i + 1
+
+
+def check_python_brace(want: Spec, got: Spec, strict: bool, msgid: str,
+                       msgstr: str) -> str | None:
+    """The argument names must be the msgid's, for a form that must take them
+    all; a form the plural rule uses for one number may leave some out, or
+    name others (msgfmt 0.21 then looks no further)."""
+    if not strict:
+        return None
+    for name in sorted(set(want.named) ^ set(got.named)):
+        where = msgstr if name in want.named else msgid
+        return f"a format specification for argument '{name}' doesn't exist in '{where}'"
+    return None
+
+
 #: flag language → (its name in msgfmt's messages, parser, comparison)
-LANGUAGES = {"c": ("C", parse_c, check_c), "python": ("Python", parse_python, check_python)}
+LANGUAGES = {"c": ("C", parse_c, check_c), "python": ("Python", parse_python, check_python),
+             "python-brace": ("Python brace", parse_python_brace, check_python_brace)}
 _RANGE = re.compile(r"range:\s*([0-9]+)\s*\.\.\s*([0-9]+)$")
 #: a range's numbers looked at, at most, to tell whether a form serves one of them
 _RANGE_SCAN = 100_000
@@ -395,6 +498,6 @@ def _judge(ctx, f, entry, langs: list[str], forms: list[str], strict: list[bool]
 
 
 CHECK = Check("format-strings", "error",
-              "a c-format or python-format msgstr takes the msgid's arguments (as msgfmt --check "
-              "judges)",
+              "a c-format, python-format or python-brace-format msgstr takes the msgid's "
+              "arguments (as msgfmt --check judges)",
               rule, "file", __doc__)
