@@ -144,3 +144,24 @@ def test_python_brace_format_is_judged_as_msgfmt_judges_it(project, l10n):
             assert said in ours[k], (pair, ours[k], message)
         elif "n:d" not in pair[0]:      # msgfmt 0.21 names the wrong one of this pair
             assert message.split(" (")[0] in ours[k], (pair, ours[k], message)
+
+
+def test_a_header_field_given_twice_is_read_by_its_first_line_as_msgfmt_reads_it(project, l10n):
+    """A second Plural-Forms a person typed below the first: msgfmt takes the
+    first, the check took the second and failed a catalog msgfmt compiles
+    (and passed the one it refuses)."""
+    path = project / "locales" / "de" / "_site.po"
+    text = path.read_text(encoding="utf-8")
+    two = '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n'
+    three = '"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n==2 ? 1 : 2);\\n"\n'
+    generated = '"Generated-By: l10n_tool 0.1.0\\n"\n'
+    assert text.count(two) == 1 and generated in text
+    plural = '\nmsgid "one"\nmsgid_plural "many"\nmsgstr[0] "eins"\nmsgstr[1] "viele"\n'
+    for header, compiles in ((text.replace(generated, generated + three), True),
+                             (text.replace(two, three).replace(generated, generated + two), False)):
+        path.write_text(header + plural, encoding="utf-8")
+        assert (msgfmt_stderr(path)[0] == 0) is compiles
+        report = json.loads(l10n(project, "check", "-l", "de", "--format", "json",
+                                 expect=None).stdout)
+        found = [f for f in report["findings"] if f["check"] == "plural-forms"]
+        assert (found == []) is compiles, found

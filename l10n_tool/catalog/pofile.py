@@ -523,11 +523,14 @@ def _build(po: polib.POFile, entries: list[_Draft], path) -> None:
 
 
 def _metadata(msgstr: str) -> dict[str, str]:
+    """Header fields by name; a field given twice is what its first line says,
+    as every GNU tool reads it (a second Plural-Forms a person added below the
+    first changes nothing for msgfmt, so it must change nothing here)."""
     meta: dict[str, str] = {}
     for line in msgstr.split("\n"):
         name, sep, value = line.partition(":")
         if sep:
-            meta[name.strip()] = value[1:] if value.startswith(" ") else value
+            meta.setdefault(name.strip(), value[1:] if value.startswith(" ") else value)
     return meta
 
 
