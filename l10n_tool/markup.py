@@ -77,25 +77,47 @@ def escape(text: str) -> str:
     return TOKEN_RE.sub(sub, text)
 
 
-def assemble(parts) -> str:
+def assemble(parts, marks=None):
     """Msgid text from literal strings and ``Tag`` placeholders, in order.
 
     The one way to write a msgid from source text: besides escaping tokens,
     a literal backslash right before a placeholder must be doubled too, which
     only the writer that knows what comes next can do.
+
+    With ``marks`` (ascending indices into ``parts``), returns the text and
+    the offset into it of each mark: where something kept out of the text
+    (a comment) sat, right before ``parts[index]``.
     """
     out: list[str] = []
     literal: list[str] = []
-    for part in parts:
+    done = 0                      # length of out
+    literal_len, plain = 0, True  # of literal; plain: no "<", so escape keeps its length
+    offsets: list[int] = []
+    pending = iter(marks or ())
+    mark = next(pending, None)
+    for i, part in enumerate(parts):
+        while mark is not None and mark <= i:
+            offsets.append(done + (literal_len if plain else len(escape("".join(literal)))))
+            mark = next(pending, None)
         if isinstance(part, Tag):
             text = escape("".join(literal))
             bare = text.rstrip("\\")
-            out.append(bare + "\\" * (2 * (len(text) - len(bare))) + str(part))
-            literal = []
+            piece = bare + "\\" * (2 * (len(text) - len(bare))) + str(part)
+            out.append(piece)
+            done += len(piece)
+            literal, literal_len, plain = [], 0, True
         else:
             literal.append(part)
+            literal_len += len(part)
+            plain = plain and "<" not in part
     out.append(escape("".join(literal)))
-    return "".join(out)
+    text = "".join(out)
+    if marks is None:
+        return text
+    while mark is not None:
+        offsets.append(len(text))
+        mark = next(pending, None)
+    return text, offsets
 
 
 def unescape(text: str) -> str:

@@ -21,6 +21,7 @@ import dataclasses
 import importlib
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -115,6 +116,28 @@ def _clean(text: str) -> str:
     return _UNSAFE.sub("", _LINE_BREAKS.sub(" ", text))
 
 
+def _collapse(text: str) -> str:
+    return _WS.sub(" ", text)
+
+
+def _offsets_after(text: str, marks, transform) -> list[int]:
+    """Where each of the ascending offsets ``marks`` into ``text`` lands in
+    ``transform(text)`` (``_clean``, or ``_collapse``: white space that runs
+    across a mark is still one space), in one pass over the text."""
+    out, total, prev, joined = [], 0, 0, False
+    for at in marks:
+        piece = transform(text[prev:at])
+        if transform is _collapse:
+            if joined and piece[:1] == " ":
+                piece = piece[1:]
+            if piece:
+                joined = piece[-1] == " "
+        total += len(piece)
+        prev = at
+        out.append(total)
+    return out
+
+
 # --------------------------------------------------------------------------- model
 
 @dataclass
@@ -123,6 +146,9 @@ class _Sentence:
     text: str                       # msgid-form text, run-level placeholder ids
     sep: str                        # whitespace that followed it in the source
     ids: dict[int, int]             # unit-local placeholder id → run-level id
+    #: comments in it (kept out of its msgid): (run-level id, run-level id of
+    #: the inline element holding it or None, offset into ``text``)
+    comments: tuple = ()
 
 
 @dataclass
@@ -138,6 +164,9 @@ class _Run:
     sentences: list[_Sentence] = field(default_factory=list)
     whole_parent: bool = False
     comments: list = field(default_factory=list)  # comments kept out of the msgids
+    #: for each of ``comments``: its run-level id, and where it sits (the
+    #: index into the run's parts it came before)
+    comment_at: list = field(default_factory=list)
     #: elements whose head ends the run (``_Walker.head_end``) → their first
     #: block; they stay where they are, holding their blocks
     opened: dict = field(default_factory=dict)
@@ -244,23 +273,86 @@ _MARKUP_SCAN = re.compile(
     r"""|<(script|style|textarea|title|xmp|noembed|noframes|iframe|plaintext)\b"""
     r"""(?:[^>"']|"[^"]*"|'[^']*')*>.*?(?:</\1\s*>|\Z)"""
     r"""|<(?:bgsound|embed|keygen|source|track|wbr)\b(?:[^>"']|"[^"]*"|'[^']*')*>"""
+    r"""|</br(?=[\s/>])[^>]*>"""
     r"""|<[a-zA-Z](?:[^>"']|"[^"]*"|'[^']*')*>""", re.I | re.S)
 _UNKNOWN_VOID = re.compile(r"<(?:bgsound|embed|keygen|source|track|wbr)\b", re.I)
+_END_BR = re.compile(r"</br(?=[\s/>])", re.I)
+_NEEDS_FIXING = re.compile(f"{_UNKNOWN_VOID.pattern}|{_END_BR.pattern}", re.I)
 
 
 def _close_voids(text: str) -> str:
-    """Write ``<source …>`` as ``<source … />`` before libxml2 sees it.
+    """Write ``<source …>`` as ``<source … />`` before libxml2 sees it, and
+    ``</br>`` as ``<br>``.
 
     libxml2 only knows HTML 4's void elements; it parses an unknown one as a
     container that swallows what follows (``<p><wbr>text <p>`` nests the
-    second paragraph), unless the tag is self-closed.
+    second paragraph), unless the tag is self-closed. And it drops a
+    ``</br>``, which browsers read as a line break (the HTML spec says so):
+    ``Line one</br>Line two`` would be published on one line, its words run
+    together in the msgid.
     """
     def sub(m: re.Match) -> str:
         tag = m.group()
-        if m.group(1) is None and _UNKNOWN_VOID.match(tag) and not tag.endswith("/>"):
-            return tag[:-1] + " />"
+        if m.group(1) is None:
+            if _END_BR.match(tag):
+                return "<br" + "\n" * tag.count("\n") + ">"  # the lines after it stay
+            if _UNKNOWN_VOID.match(tag) and not tag.endswith("/>"):
+                return tag[:-1] + " />"
         return tag
-    return _MARKUP_SCAN.sub(sub, text) if _UNKNOWN_VOID.search(text) else text
+    return _MARKUP_SCAN.sub(sub, text) if _NEEDS_FIXING.search(text) else text
+
+
+#: Start tags of the two elements a browser has one of, whatever the page says.
+_ROOT_TAG = re.compile(r"<(html|body)(?=[\s/>])", re.I)
+
+
+def _tag_attributes(tag: str, name: str) -> list[tuple[str, str]]:
+    """The attributes of the start tag ``tag`` (of ``html`` or ``body``), as
+    libxml2 reads them (bare names, duplicates, unquoted values)."""
+    html = tag if name == "html" else "<html>" + tag
+    try:
+        parsed = lxml_html.document_fromstring(html + "</html>")
+    except (etree.ParserError, ValueError):
+        return []
+    el = parsed if name == "html" else parsed.find("body")
+    return list(el.items()) if el is not None else []
+
+
+def adopt_root_attributes(root, text: str) -> None:
+    """Give ``<html>`` and ``<body>`` the attributes of every start tag of
+    theirs in the page, as browsers do.
+
+    A browser that meets a ``<body>`` tag once the body is open (an
+    ``<iframe>`` or loose text in ``<head>`` opened it, as in pages saved
+    from news sites) adds the tag's attributes the body lacks; so does a
+    second ``<html>`` tag. libxml2 drops them, and the published page would
+    lose the body's ``class`` that its style sheet lays the page out by.
+    Tags inside comments, scripts and other raw text are no tags.
+    """
+    body = root.find("body")
+    found = [(m.group(1).lower(), m.start()) for m in _ROOT_TAG.finditer(text)]
+    if not found:
+        return
+    def missing(name: str, tag: str) -> list:
+        el = root if name == "html" else body
+        if el is None:
+            return []
+        return [(k, v) for k, v in _tag_attributes(tag, name) if el.get(k) is None]
+    quick = [(name, _MARKUP_SCAN.match(text, start)) for name, start in found]
+    if not any(m is not None and missing(name, m.group()) for name, m in quick):
+        return                     # every attribute is there already: the usual page
+    for m in _MARKUP_SCAN.finditer(text):   # tags only, outside comments and raw text
+        tag = m.group()
+        head = _ROOT_TAG.match(tag)
+        if head is None:
+            continue
+        name = head.group(1).lower()
+        el = root if name == "html" else body
+        for key, value in missing(name, tag):
+            try:
+                el.set(key, value)
+            except ValueError:     # a name lxml refuses (``@click``): kept out, as before
+                pass
 
 
 def adopt_late_content(root) -> None:
@@ -314,6 +406,7 @@ def parse_html(text: str, path) -> etree._Element:
         scrub(root)
     move_void_content(root)
     adopt_late_content(root)
+    adopt_root_attributes(root, text)
     return root
 
 
@@ -625,7 +718,7 @@ class _Walker:
 
     def text_only(self, el) -> None:
         run = _Run(el, None, [], {}, set(), "", "", whole_parent=True)
-        self.finish_run(run, markup.escape(el.text or ""), el.sourceline or 1)
+        self.finish_run(run, markup.escape(el.text or ""), line=el.sourceline or 1)
 
     def runs(self, el) -> Iterator:
         children = list(el)
@@ -650,13 +743,13 @@ class _Walker:
             if _LETTER.search(parts[0]) or \
                     any(_LETTER.search(c.tail or "") for c in current.children):
                 self.open_head(current, child, parts)     # the run has words of its own
-            self.finish_run(current, markup.assemble(parts), line)
+            self.finish_run(current, *self.assembled(current, parts), line=line)
             yield child
             current = _Run(el, child, [], {}, set(), "", "")
             parts = [child.tail or ""]
             line = child.sourceline or line
         current.whole_parent = not has_block
-        self.finish_run(current, markup.assemble(parts), line)
+        self.finish_run(current, *self.assembled(current, parts), line=line)
         reenabled: list = []
         for child in children:
             if self.is_inline(child):
@@ -733,7 +826,11 @@ class _Walker:
     def inline_markup(self, run: _Run, el, parts: list) -> None:
         """Append ``el`` to ``parts`` as placeholders around its literal text."""
         if not isinstance(el.tag, str) and not _is_directive(el):
+            num = len(run.elements) + 1   # an id of its own, in no msgid: it keeps its place
+            run.elements[num] = el
+            run.atomic.add(num)
             run.comments.append(el)
+            run.comment_at.append((num, len(parts)))
             return
         num = len(run.elements) + 1
         run.elements[num] = el
@@ -748,13 +845,27 @@ class _Walker:
             parts.append(child.tail or "")
         parts.append(markup.Tag(num, "close", 0, 0))
 
-    def finish_run(self, run: _Run, raw: str, line: int) -> None:
-        raw = _clean(raw)
+    @staticmethod
+    def assembled(run: _Run, parts: list) -> tuple:
+        """The run's msgid-form text, and the offset into it of each comment."""
+        if not run.comment_at:
+            return markup.assemble(parts), ()
+        return markup.assemble(parts, [at for _, at in run.comment_at])
+
+    def finish_run(self, run: _Run, raw: str, marks=(), line: int = 1) -> None:
+        dirty = _DIRTY.search(raw) is not None
+        if dirty and marks:
+            marks = _offsets_after(raw, marks, _clean)
+        raw = _clean(raw) if dirty else raw
         if not _has_letters(raw):
             return  # nothing to read: white space, numbers, &nbsp; or markup alone
         norm = _WS.sub(" ", raw)
         stripped = norm.strip(HTML_SPACE)
         lead = raw[: len(raw) - len(raw.lstrip(HTML_SPACE))]
+        if marks:
+            skip = 1 if lead else 0     # the one space the leading white space became
+            marks = [min(max(o - skip, 0), len(stripped))
+                     for o in _offsets_after(raw, marks, _collapse)]
         run.lead_ws = lead
         run.trail_ws = raw[len(raw.rstrip(HTML_SPACE)):]
         line += lead.count("\n")
@@ -767,7 +878,14 @@ class _Walker:
         scope = self.classes.scope(run.parent)
         offset = 0
         lines = _LineCounter(raw, len(lead), line)
-        for text, sep in pieces:
+        holders = {el: n for n, el in run.elements.items()} if marks else {}
+        placed = [(n, holders.get(run.elements[n].getparent()), at)
+                  for (n, _), at in zip(run.comment_at, marks)]
+        for i, (text, sep) in enumerate(pieces):
+            end = offset + len(text) + len(sep)
+            last = i + 1 == len(pieces)
+            mine = tuple((n, holder, min(at - offset, len(text))) for n, holder, at in placed
+                         if offset <= at and (at < end or last))
             ids = {t.id: None for t in markup.tags(text)}
             local = {run_id: n for n, run_id in enumerate(ids, start=1)}
             unit = None
@@ -775,7 +893,8 @@ class _Walker:
                 notes = tuple(self.atomic_note(run, run_id, n) for run_id, n in local.items()
                               if run_id in run.atomic)
                 unit = Unit(markup.renumber(text, local), kind, lines.at(offset), notes, scope)
-            run.sentences.append(_Sentence(unit, text, sep, {n: r for r, n in local.items()}))
+            run.sentences.append(_Sentence(unit, text, sep, {n: r for r, n in local.items()},
+                                           mine))
             offset += len(text) + len(sep)
         self.items.append(run)
 
@@ -971,8 +1090,9 @@ def _fill(el, nodes: list) -> None:
 
 
 def _alone(nodes: list):
-    """The one element among ``nodes`` when the rest is white space, else None."""
-    elements = [n for n in nodes if not isinstance(n, str)]
+    """The one element among ``nodes`` when the rest is white space (or
+    comments), else None."""
+    elements = [n for n in nodes if not isinstance(n, str) and isinstance(n.tag, str)]
     text = "".join(n for n in nodes if isinstance(n, str))
     if len(elements) == 1 and not text.strip(HTML_SPACE) and isinstance(elements[0].tag, str) \
             and elements[0].tag not in VOID_TAGS | ATOMIC_TAGS:
@@ -1029,7 +1149,8 @@ def _rebuild_run(run: _Run, chosen: list, joiner: str, mark: Optional[dict],
     nodes: list = []
     pending: list = []
     for i, (text, fallback, s) in enumerate(chosen):
-        built = _build(markup.parse(text), run, s.ids, None if fallback else retag)
+        node, ids = _with_comments(s, text, run)
+        built = _build(node, run, ids, None if fallback else retag)
         last = i + 1 == len(chosen)
         next_fallback = not last and chosen[i + 1][1]
         sep = "" if last else _separator(s, fallback, next_fallback, joiner)
@@ -1044,12 +1165,64 @@ def _rebuild_run(run: _Run, chosen: list, joiner: str, mark: Optional[dict],
         else:  # translated, or no letters ("12:30"): in no language, never marked
             nodes.extend(built)
             nodes.append(sep)
+    placed = {run.elements[n] for s in run.sentences for n, _, _ in s.comments}
     for comment in run.comments:
-        kept = copy.deepcopy(comment)
-        kept.tail = None
-        nodes.append(kept)
+        if comment not in placed:
+            kept = copy.deepcopy(comment)
+            kept.tail = None
+            nodes.append(kept)
     _replace_run(run, [run.lead_ws] + nodes + [run.trail_ws])
     return speaking
+
+
+#: Placeholder ids, in no msgid or msgstr, of the comments put back into a
+#: sentence (``_with_comments``).
+_COMMENT_IDS = 10 ** 9
+
+
+def _with_comments(s: _Sentence, text: str, run: _Run) -> tuple:
+    """The parsed ``text`` of sentence ``s``, its comments put back, and the
+    placeholder ids to build it with.
+
+    Comments are no words of the msgid, but they are the page's: a
+    framework's markers (``<!-- react-text -->``, Knockout's ``<!-- ko -->``),
+    a conditional comment, a note. Where ``text`` is the source's own (a
+    fallback, or a translation that kept every word) each goes back exactly
+    where it was; in a translation, at the end of the element that held it,
+    so that no comment leaves its element.
+    """
+    if not s.comments:
+        return markup.parse(text), s.ids
+    ids = dict(s.ids)
+    tokens = []
+    for k, (n, _, _) in enumerate(s.comments):
+        ids[_COMMENT_IDS + k] = n
+        tokens.append(f"<{_COMMENT_IDS + k}/>")
+    local = {r: n for n, r in s.ids.items()}
+    if text == markup.renumber(s.text, local):
+        marked = s.text
+        for k in reversed(range(len(s.comments))):     # from the end: earlier offsets hold
+            at = s.comments[k][2]
+            marked = marked[:at] + tokens[k] + marked[at:]
+        marked = markup.renumber(marked, local)
+        if markup.strip(marked) == markup.strip(text) and \
+                markup.signature(marked) == markup.signature(text) + Counter(tokens) and \
+                markup.nesting_problem(marked) is None:
+            return markup.parse(marked), ids
+    root = markup.parse(text)
+    holders: dict = {}
+    stack = [root]
+    while stack:
+        for child in stack.pop().children:
+            if isinstance(child, markup.Node):
+                holders[child.id] = child
+                stack.append(child)
+    for k, (_, holder, _) in enumerate(s.comments):
+        target = holders.get(local.get(holder)) if holder is not None else None
+        if target is None or target.empty:
+            target = root
+        target.children.append(markup.Node(_COMMENT_IDS + k, empty=True))
+    return root, ids
 
 
 def _slot_text(run: _Run) -> str:
@@ -1272,7 +1445,8 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
         if isinstance(item, _Attr):
             text = lookup(item.unit)
             if text is not None and not markup.tags(text):
-                item.element.set(item.attr, _clean(markup.unescape(text)))
+                if text != item.unit.text:  # the same words: the value as written, spaces and all
+                    item.element.set(item.attr, _clean(markup.unescape(text)))
                 translated.append(item.element)
     rebuilds: list = []
     for item in items:

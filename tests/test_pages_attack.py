@@ -1,0 +1,158 @@
+"""Pages as the web serves them, read as browsers read them.
+
+Each case is markup that libxml2 (the parser under the reader) reads
+differently from a browser: the tool publishes what it parsed, so where the
+two disagree the published page loses what the reader of the source page saw
+(a body's class, a line break, a comment's place). Each goes through the CLI.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+from lxml import html as lxml_html
+
+
+def site(tmp_path: Path, pages: dict[str, str]) -> Path:
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        '[tool.l10n]\nlocales = ["de"]\nbase_url = "https://example.org/"\n', encoding="utf-8")
+    for name, text in pages.items():
+        (root / "source" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def publish_with(l10n, root: Path, translate) -> None:
+    """Extract, merge, give every entry ``translate(msgid)`` as its msgstr, publish."""
+    l10n(root, "update", "-l", "de")
+    for po_path in (root / "locales" / "de").glob("*.po"):
+        po = polib.pofile(str(po_path))
+        for entry in po:
+            entry.msgstr = translate(entry.msgid)
+        po.save(str(po_path))
+    l10n(root, "publish", "-l", "de")
+
+
+def publish_identity(l10n, root: Path) -> None:
+    """Every entry translated as its own msgid: the page must come back as it was."""
+    publish_with(l10n, root, lambda msgid: msgid)
+
+
+def published(root: Path, name: str):
+    return lxml_html.document_fromstring((root / "public" / "de" / name).read_bytes())
+
+
+def msgids(root: Path, slug: str) -> list[str]:
+    return [e.msgid for e in polib.pofile(str(root / "locales" / "templates" / f"{slug}.pot"))]
+
+
+# -- the body start tag after content that opened the body ------------------------------
+
+def test_body_attributes_survive_content_that_opens_the_body_in_the_head(tmp_path, l10n):
+    # An <iframe> or loose text in <head> opens the body there (as in the
+    # saved nytimes and cnet pages); a browser still gives the body the
+    # attributes of the <body> tag that follows, libxml2 dropped them.
+    root = site(tmp_path, {
+        "a.html": '<!DOCTYPE html><html><head><title>Page title</title>'
+                  '<iframe src="https://ads.example/x.html"></iframe></head>\n'
+                  '<body class="story dark" data-id="7" onload="init()">'
+                  '<p>Some words of the article.</p></body></html>\n',
+        "b.html": '<html><head><title>Other title</title>Stray words</head>'
+                  '<body class="b2"><p>More words here.</p></body></html>\n',
+        # a second <html> or <body> tag adds what the first did not say
+        "c.html": '<html lang="en"><body class="one"><p>First words here.</p>'
+                  '<body class="two" id="main"><html data-theme="x" lang="fr">'
+                  '<p>Second words here.</p></body></html>\n',
+        # one in a comment or a script is no tag
+        "d.html": '<html><head><title>Page title</title><iframe src="x.html"></iframe>'
+                  '<!-- <body class="commented"> --><script>var s = "<body id=\'scripted\'>";'
+                  '</script></head><body data-real="1"><p>Some words here.</p></body></html>\n',
+    })
+    publish_identity(l10n, root)
+    body = published(root, "a.html").find("body")
+    assert (body.get("class"), body.get("data-id"), body.get("onload")) == \
+        ("story dark", "7", "init()")
+    assert published(root, "b.html").find("body").get("class") == "b2"
+    c = published(root, "c.html")
+    assert (c.find("body").get("class"), c.find("body").get("id")) == ("one", "main")
+    assert c.get("data-theme") == "x"
+    d = published(root, "d.html").find("body")
+    assert (d.get("data-real"), d.get("class"), d.get("id")) == ("1", None, None)
+
+
+# -- </br> ---------------------------------------------------------------------------------
+
+def test_an_end_tag_br_is_a_line_break_as_browsers_read_it(tmp_path, l10n):
+    root = site(tmp_path, {
+        "a.html": "<html><head><title>Page title</title></head><body>"
+                  "<p>Line one</br>Line two</BR >Line three</p>"
+                  "<script>var s = '</br>';</script><!-- </br> --></body></html>\n",
+    })
+    publish_identity(l10n, root)
+    assert "Line one<1/>Line two<2/>Line three" in msgids(root, "a")
+    page = published(root, "a.html")
+    assert len(page.find("body").find("p").findall("br")) == 2
+    text = (root / "public" / "de" / "a.html").read_text(encoding="utf-8")
+    assert "var s = '</br>';" in text and "<!-- </br> -->" in text
+
+
+# -- comments keep their place ---------------------------------------------------------------
+
+def body_markup(root: Path, name: str, folder: str = "de") -> str:
+    text = (root / ("public/" + folder if folder else "source") / name).read_text(encoding="utf-8")
+    return text[text.index("<p"):text.rindex("</body>")]
+
+
+COMMENTED = ('<html><head><title>Page title</title></head><body>\n'
+             '<p>Text with <!-- a note --> a comment and <b>bold<!--x--> word</b>. '
+             '<small><!-- react-text: 5 -->All rights reserved <!-- /react-text -->'
+             '<!-- react-text: 6 -->2020<!-- /react-text --></small></p>\n'
+             '<p><!-- ko text: name -->Someone<!-- /ko --> said hello.</p>\n'
+             '</body></html>\n')
+
+
+def test_comments_stay_where_they_were_when_the_words_do(tmp_path, l10n):
+    # A comment is no word of the msgid; every one went to the end of its
+    # paragraph, out of the <b> or <small> that held it, even with every
+    # msgstr the msgid: framework markers (React's text markers, Knockout's
+    # containerless bindings) then bracket nothing, or the wrong words.
+    root = site(tmp_path, {"a.html": COMMENTED})
+    publish_identity(l10n, root)
+    # (white space on both sides of a comment is one space in the msgid: it
+    # comes back on one side, which a browser shows alike)
+    def same(markup: str) -> str:
+        return re.sub(r"\s*(<!--.*?-->)\s*", r"\1", markup)
+    assert same(body_markup(root, "a.html")) == same(body_markup(root, "a.html", folder=""))
+    assert "Text with a comment and <1>bold word</1>." in msgids(root, "a")
+
+
+def test_a_translated_sentence_keeps_its_comments_in_their_elements(tmp_path, l10n):
+    root = site(tmp_path, {"a.html": COMMENTED})
+    publish_with(l10n, root, lambda msgid: msgid.upper() if "bold" in msgid else "")
+    page = published(root, "a.html")
+    first, second = page.find("body").findall("p")
+    bold = first.find("b")
+    assert bold.text == "BOLD WORD" and [c.text for c in bold] == ["x"]
+    assert "<!-- a note -->" in lxml_html.tostring(first, encoding="unicode")
+    # the untranslated sentences around it keep theirs exactly
+    small = first.find("small")
+    assert lxml_html.tostring(small, encoding="unicode", with_tail=False) == (
+        '<small lang="en"><!-- react-text: 5 -->All rights reserved <!-- /react-text -->'
+        '<!-- react-text: 6 -->2020<!-- /react-text --></small>')
+    assert lxml_html.tostring(second, encoding="unicode", with_tail=False) == \
+        '<p lang="en"><!-- ko text: name -->Someone<!-- /ko --> said hello.</p>'
+
+
+def test_an_attribute_translated_as_itself_keeps_its_value_as_written(tmp_path, l10n):
+    # a name or a brand is its own translation; its value came back with
+    # its white space collapsed and trimmed (a tooltip's line break lost)
+    root = site(tmp_path, {
+        "a.html": '<html><head><title>Page title</title></head><body>'
+                  '<p>Some words <img src="a.png" alt=" Scattered  Thunderstorms " '
+                  'title="Line one\nLine two">here.</p></body></html>\n'})
+    publish_identity(l10n, root)
+    img = published(root, "a.html").find(".//img")
+    assert (img.get("alt"), img.get("title")) == (" Scattered  Thunderstorms ", "Line one\nLine two")
