@@ -346,3 +346,19 @@ def test_bad_selector_in_pyproject_is_one_line_naming_the_file(tmp_path, l10n):
     r = l10n(project, "extract", expect=2)
     assert "pyproject.toml" in r.stderr and "bad CSS selector" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_share_buttons_inside_a_byline_above_the_article_stay_chrome():
+    # seattletimes: the dateline (marked article, above the container) holds
+    # the share bar; its "Share this article via Facebook" went to the page's
+    # catalog along with the byline it sat in
+    page = PAGE.replace(
+        '<p class="byline">By Jane Doe, Harbour Town</p>',
+        '<div class="article-dateline"><time id="when">April 28, 2019</time>'
+        '<div class="article-share" id="sharebar"><a id="fb" aria-label="Share via Facebook">'
+        '</a><a id="tw" href="#">Tweet</a></div><nav id="crumbs"><a href="/">Home</a></nav></div>')
+    root = parse(page)
+    result = cls.classify(root)
+    assert result.scope(by_id(root, "when")) == cls.ARTICLE
+    for ident in ("sharebar", "fb", "tw", "crumbs"):
+        assert result.scope(by_id(root, ident)) == cls.CHROME, ident

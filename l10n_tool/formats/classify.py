@@ -580,9 +580,16 @@ def _in_furniture(el) -> bool:
 
 
 def _mark(el, scope: dict) -> None:
-    for sub in el.iter():
-        if isinstance(sub.tag, str):
-            scope[sub] = ARTICLE
+    """Make ``el`` article, and what it holds but site furniture (a share bar
+    or a menu inside a dateline): that stays as it was."""
+    stack = [el]
+    while stack:
+        sub = stack.pop()
+        if sub is not el and (sub.tag in ("nav", "aside", "form", "menu") or
+                              sub.get("role") in _ROLE_FURNITURE or _furniture_name(sub)):
+            continue
+        scope[sub] = ARTICLE
+        stack.extend(c for c in sub if isinstance(c.tag, str))
 
 
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W_]+")
