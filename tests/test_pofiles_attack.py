@@ -165,3 +165,25 @@ def test_a_header_field_given_twice_is_read_by_its_first_line_as_msgfmt_reads_it
                                  expect=None).stdout)
         found = [f for f in report["findings"] if f["check"] == "plural-forms"]
         assert (found == []) is compiles, found
+
+
+MEDIA = "media-delegation-visits-sw-china-for-green-development-along-the-yangtze-river"
+
+
+def test_a_catalog_of_another_language_in_the_folder_is_an_error_at_its_header(project, l10n):
+    """The French (or Traditional Chinese) catalog of a page saved into the
+    German (Simplified) folder passed every check; its header still said so."""
+    cases = {("de", ASIA): ("fr", True), ("zh_Hans", ASIA): ("zh_TW", True),
+             ("zh_Hans", MEDIA): ("zh_CN", False), ("de", MEDIA): ("de_AT", False),
+             ("de", "_site"): ("Deutsch", False), ("zh_Hans", "_site"): ("zh-Hant", True)}
+    for (locale, page), (theirs, _) in cases.items():
+        path = project / "locales" / locale / f"{page}.po"
+        text = path.read_text(encoding="utf-8")
+        assert f'"Language: {locale}\\n"' in text
+        path.write_text(text.replace(f'"Language: {locale}\\n"', f'"Language: {theirs}\\n"'),
+                        encoding="utf-8")
+    report = json.loads(l10n(project, "check", "--all", "--format", "json", expect=1).stdout)
+    found = {(f["locale"], f["file"], f["line"], f["found"]) for f in report["findings"]
+             if f["check"] == "language"}
+    assert found == {(locale, f"locales/{locale}/{page}.po", 2, f"Language: {theirs}")
+                     for (locale, page), (theirs, wrong) in cases.items() if wrong}

@@ -263,6 +263,20 @@ def _same_locale(found: str, ours: str) -> bool:
     return not (a.pseudo or b.pseudo) and _likely(a.code) == _likely(b.code)
 
 
+def same_language(found: str, ours: str) -> bool | None:
+    """Whether a Language value names our locale's language in our locale's
+    script, CLDR's likely script filled in (``de_AT`` for ``de`` does,
+    ``zh_TW``, Traditional, for ``zh_Hans`` does not, nor ``fr``); None when
+    it is no code Babel knows."""
+    try:
+        a, b = get_locale(found.strip()), get_locale(ours)
+    except L10nError:
+        return None
+    if a.code == b.code or a.pseudo or b.pseudo:
+        return a.code == b.code or a.language == b.language
+    return _likely(a.code)[:2] == _likely(b.code)[:2]
+
+
 def _likely(code: str) -> tuple:
     """(language, script, territory, variant) with CLDR's likely subtags
     filled in where the code leaves them out (the lookup order of UTS #35)."""

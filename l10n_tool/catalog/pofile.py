@@ -510,6 +510,7 @@ def _build(po: polib.POFile, entries: list[_Draft], path) -> None:
             header_done = True
             po.header = "\n".join(d.tcomment)
             po.header_comment = bool(d.tcomment)
+            po.header_line = line       # its msgid "": where a finding about the header points
             po.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in d.flags else 0
             po.metadata = _metadata(f.get("msgstr", ""))
             continue

@@ -7,7 +7,7 @@ the runner and every report format pick it up from there.
 """
 
 from l10n_tool.checks import (completeness, consistency, discovery, format_strings, glossary,
-                              markup_text, newlines, numbers, placeholders, plurals, syntax)
+                              language, markup_text, newlines, numbers, placeholders, plurals, syntax)
 
 #: Every check, in report order.
 REGISTRY = (
@@ -15,6 +15,7 @@ REGISTRY = (
     discovery.UNCONFIGURED,
     syntax.CHECK,
     discovery.ORPHANED,
+    language.CHECK,
     placeholders.CHECK,
     markup_text.CHECK,
     plurals.CHECK,
