@@ -258,6 +258,8 @@ ACCEPTED = {
     "comment after msgstr": 'msgid "s"\nmsgstr "t" # for the next entry\nmsgid "u"\nmsgstr "v"\n',
     "previous msgid spread": '#, fuzzy\n#|  msgid "w"\n#|"x"\nmsgid "y"\nmsgstr "z"\n',
     "two entries on a line": 'msgid "aa" msgstr "bb" msgid "cc" msgstr "dd"\n',
+    # an editor's auto-indent leaves blanks on the empty lines between entries
+    "lines of blanks only": 'msgid "ee"\nmsgstr "ff"\n    \n\t\n\f\n#~  \nmsgid "gg"\n  \nmsgstr "hh"\n',
 }
 
 

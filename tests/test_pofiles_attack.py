@@ -187,3 +187,17 @@ def test_a_catalog_of_another_language_in_the_folder_is_an_error_at_its_header(p
              if f["check"] == "language"}
     assert found == {(locale, f"locales/{locale}/{page}.po", 2, f"Language: {theirs}")
                      for (locale, page), (theirs, wrong) in cases.items() if wrong}
+
+
+def test_an_empty_msgid_plural_is_an_error_not_lost_plural_forms(project, l10n):
+    """``msgid_plural ""``: msgfmt takes it, but read as a singular entry its
+    msgstr[0] and msgstr[1] were dropped at the next save."""
+    path = project / "locales" / "de" / "_site.po"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + '\nmsgid "one"\nmsgid_plural ""\nmsgstr[0] "eins"\nmsgstr[1] "viele"\n',
+                    encoding="utf-8")
+    before = path.read_bytes()
+    r = merge_all(project, l10n, expect=2)
+    line = text.count("\n") + 2
+    assert f"_site.po:{line}: PO syntax error: empty msgid_plural" in r.stderr
+    assert path.read_bytes() == before

@@ -27,7 +27,7 @@ _CONTINUATION = re.compile(rf'{_WS}*{_BODY}{_WS}*\Z')
 #: one token of GNU's lexer (``po-lex.c``): string (group 2 empty if it is not
 #: closed on its line), word, number, punctuation, or anything else (junk)
 _TOKEN = re.compile(rf'{_WS}*(?:"((?:[^"\\]|\\.)*)("?)|([A-Za-z_$][A-Za-z0-9_$]*)|([0-9]+)'
-                    rf'|([\[\]#])|(.))')
+                    rf'|([\[\]#])|([^ \t\r\f\v]))')
 _UNESCAPE = re.compile(r'\\(?:([abfnrtv\\"])|((?:[0-7]{1,3}|x[0-9a-fA-F]{1,2})'
                        r'(?:\\(?:[0-7]{1,3}|x[0-9a-fA-F]{1,2}))*))|\\(.?)')
 _BYTE = re.compile(r"\\?(?:x([0-9a-fA-F]{1,2})|([0-7]{1,3}))")
@@ -506,6 +506,11 @@ def _build(po: polib.POFile, entries: list[_Draft], path) -> None:
             raise L10nError(f"duplicate message definition (first defined at line {first})",
                             path, line)
         seen[k] = line
+        if f.get("msgid_plural") == "":
+            # msgfmt takes it, but every reader with a plural test (polib, ours, Poedit's
+            # "has plural") sees a singular entry: its forms would be lost at the next save
+            raise L10nError("PO syntax error: empty msgid_plural (an entry with plural forms "
+                            "needs the plural's source text)", path, line)
         if not header_done and msgid == "" and msgctxt is None and not d.obsolete:
             header_done = True
             po.header = "\n".join(d.tcomment)
