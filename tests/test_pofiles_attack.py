@@ -201,3 +201,17 @@ def test_an_empty_msgid_plural_is_an_error_not_lost_plural_forms(project, l10n):
     line = text.count("\n") + 2
     assert f"_site.po:{line}: PO syntax error: empty msgid_plural" in r.stderr
     assert path.read_bytes() == before
+
+
+def test_a_utf16_file_says_so_in_one_line(project, l10n):
+    path = project / "locales" / "zh_Hans" / "_site.po"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    before = path.read_bytes()
+    r = merge_all(project, l10n, expect=2)
+    assert r.stderr.startswith("error: locales/zh_Hans/_site.po:1: the file is UTF-16") \
+        and r.stderr.count("\n") == 1, r.stderr
+    assert path.read_bytes() == before
+    report = json.loads(l10n(project, "check", "-l", "zh_Hans", "--format", "json",
+                             expect=1).stdout)
+    assert [(f["check"], f["line"]) for f in report["findings"]
+            if f["file"].endswith("_site.po")] == [("po-syntax", 1)]

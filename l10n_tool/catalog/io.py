@@ -44,6 +44,11 @@ def load(path: Path) -> polib.POFile:
 def loads(data: bytes, path: Path) -> polib.POFile:
     """Parse a PO file's bytes as ``load`` would, errors naming ``path``: for
     bytes already read, which may no longer be what the file holds."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # Notepad's "Unicode": no gettext tool reads it (every charset they take is ASCII's superset)
+        raise L10nError("the file is UTF-16 (it starts with a UTF-16 byte order mark): gettext "
+                        "tools read PO files in UTF-8 or another ASCII-based charset; save it "
+                        "as UTF-8", path, 1)
     # the header names the charset; legacy files may use another than UTF-8
     m = re.search(rb"charset=([\w.-]+)", data[:4096])
     charset = m.group(1).decode("ascii") if m and m.group(1).upper() != b"CHARSET" else "utf-8"
