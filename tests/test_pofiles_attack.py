@@ -215,3 +215,26 @@ def test_a_utf16_file_says_so_in_one_line(project, l10n):
                              expect=1).stdout)
     assert [(f["check"], f["line"]) for f in report["findings"]
             if f["file"].endswith("_site.po")] == [("po-syntax", 1)]
+
+
+def test_reports_write_control_characters_as_their_codes(project, l10n):
+    """A msgid with a control character (``\\001``, an ESC sequence) made the
+    JUnit report XML no CI server parses, and the text report drove the
+    terminal showing it."""
+    from xml.etree import ElementTree as ET
+
+    path = project / "locales" / "de" / "_site.po"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + '\nmsgid "Call 5 now\\001"\nmsgstr "Ruf 6 an\\001"\n'
+                    + '\nmsgid "Press 5 \\033[31mred"\nmsgstr "Drücke 7 \\033[31mrot"\n',
+                    encoding="utf-8")
+    junit = l10n(project, "check", "-l", "de", "--format", "junit", expect=1).stdout
+    cases = ET.fromstring(junit.encode()).iter("failure")
+    assert sum("[U+0001]" in c.text or "[U+001B]" in c.text for c in cases) == 2
+    for fmt in ("text", "github"):
+        out = l10n(project, "check", "-l", "de", "--format", fmt, expect=1).stdout
+        assert "\x01" not in out and "\x1b" not in out
+        assert "Call 5 now[U+0001]" in out and "Press 5 [U+001B][31mred" in out
+    report = json.loads(l10n(project, "check", "-l", "de", "--format", "json", expect=1).stdout)
+    assert {f["msgid"] for f in report["findings"] if f["check"] == "numbers"} == \
+        {"Call 5 now[U+0001]", "Press 5 [U+001B][31mred"}

@@ -7,6 +7,7 @@ exit code and every report format treat all findings, from any check, alike.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable
@@ -115,6 +116,20 @@ class ProjectContext:
     unconfigured: list[tuple[str, str]] = field(default_factory=list)
 
 
+#: what a report must not print as it is: C0 and C1 controls and DEL (an ESC
+#: in a msgid would drive the terminal showing the report, and XML cannot
+#: carry most of them), the bidi controls that reorder a line, and the
+#: non-characters XML refuses
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                         "\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
+def visible(text: str) -> str:
+    """``text`` with each unprintable character written as its code (``[U+001B]``)."""
+    return UNPRINTABLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", text) \
+        if UNPRINTABLE.search(text) else text
+
+
 def shorten(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
+    text = visible(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"

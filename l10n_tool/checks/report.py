@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from l10n_tool.checks.finding import visible
 from l10n_tool.checks.runner import CheckRun
 
 SCHEMA_VERSION = 1
@@ -24,13 +25,13 @@ def text(run: CheckRun, strict: bool = False) -> str:
         by_file[f.file].append(f)
     lines = []
     for path in sorted(by_file):
-        lines.append(path)
+        lines.append(visible(path))
         for f in sorted(by_file[path], key=lambda f: (f.line or 0, f.check)):
-            lines.append(f"  {f.line or 0:>5}  {f.severity:<7} {f.check:<20} {f.message}")
+            lines.append(f"  {f.line or 0:>5}  {f.severity:<7} {f.check:<20} {visible(f.message)}")
             if f.msgid:
                 lines.append(f"         msgid: {f.msgid}")
             if f.severity != "info":
-                lines.append(f"         expected: {f.expected}   found: {f.found}")
+                lines.append(f"         expected: {visible(f.expected)}   found: {visible(f.found)}")
     lines.append(f"{len(run.files)} files, {run.entries} entries: {run.count('error')} errors, "
                  f"{run.count('warning')} warnings, {run.count('info')} info"
                  + (" (--strict: warnings fail)" if strict else "")
@@ -65,13 +66,15 @@ def github(run: CheckRun, strict: bool = False) -> str:
         lvl = "error" if f.fails(strict) else level[f.severity]
         msg = f"{f.message} [{f.locale}] msgid: {f.msgid}" if f.msgid else f.message
         line = f",line={f.line}" if f.line else ""       # a folder or a whole file: no line
-        out.append(f"::{lvl} file={_escape_prop(f.file)}{line},"
-                   f"title={_escape_prop(f.check)}::{_escape_data(msg)}")
+        out.append(f"::{lvl} file={_escape_prop(visible(f.file))}{line},"
+                   f"title={_escape_prop(f.check)}::{_escape_data(visible(msg))}")
     return "\n".join(out)
 
 
 def junit(run: CheckRun, strict: bool = False) -> str:
-    """A testsuite per PO file, a testcase per finding (failures for errors)."""
+    """A testsuite per PO file, a testcase per finding (failures for errors).
+    XML 1.0 cannot carry most control characters, so they are written as
+    their codes: a report a CI server cannot parse reports nothing."""
     from xml.etree import ElementTree as ET   # here: every other format starts without it
 
     root = ET.Element("testsuites", name="l10n check")
@@ -99,6 +102,10 @@ def junit(run: CheckRun, strict: bool = False) -> str:
         failures += len(fails)
     root.set("tests", str(total))
     root.set("failures", str(failures))
+    for node in root.iter():
+        node.attrib.update((k, visible(v)) for k, v in node.attrib.items())
+        if node.text:
+            node.text = visible(node.text)
     return ET.tostring(root, encoding="unicode", xml_declaration=True)
 
 
