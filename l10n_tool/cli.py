@@ -145,8 +145,22 @@ def _project(ctx: click.Context) -> Project:
     return ctx.find_object(Project)
 
 
+def _distinct_locales(ctx, param, codes: tuple[str, ...]) -> tuple[str, ...]:
+    """``-l de -l DE`` is one locale: each is resolved (aliases too, ``zh_CN`` and
+    ``zh_Hans``) and named once, or status listed its pages twice and update
+    merged each of its files twice."""
+    out, seen = [], set()
+    for code in codes:
+        key = get_locale(code).code
+        if key not in seen:
+            seen.add(key)
+            out.append(code)
+    return tuple(out)
+
+
 locale_options = [
     click.option("-l", "--locale", "locales", multiple=True, metavar="LOCALE",
+                 callback=_distinct_locales,
                  help="Target locale (repeatable), e.g. zh_Hans or de."),
     click.option("--all", "all_locales", is_flag=True,
                  help="Every locale listed in [tool.l10n] locales (the default)."),
@@ -272,9 +286,10 @@ def status(ctx, locales, all_locales, fmt):
         click.echo(json.dumps({"pages": rows, "orphaned": report.orphaned},
                               ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'locale':<9} {'page':<48} {'reviewed':>14} {'fuzzy':>6} {'untransl.':>9} {'words':>11}")
+    width = max([9, *(len(r["locale"]) + 1 for r in rows)])     # sr_Latn_RS, zh_Hant_TW
+    click.echo(f"{'locale':<{width}} {'page':<48} {'reviewed':>14} {'fuzzy':>6} {'untransl.':>9} {'words':>11}")
     for r in rows:
-        click.echo(f"{r['locale']:<9} {r['page'][:48]:<48} "
+        click.echo(f"{r['locale']:<{width}} {r['page'][:48]:<48} "
                    f"{r['reviewed']:>4}/{r['units']:<4} {r['percent_reviewed']:>4.0f}% "
                    f"{r['fuzzy']:>6} {r['untranslated']:>9} {r['words_reviewed']:>5}/{r['words']:<5}")
     for path in report.orphaned:
@@ -404,7 +419,7 @@ def translate(ctx, locale, engine, options, beam, threads, batch_size, device, e
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option("--min-complete", type=click.FloatRange(0, 100), default=None,
               help="Error when a page has a smaller share of reviewed entries (percent).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the report to a file (atomically) instead of stdout.")
 @click.option("--select", multiple=True, metavar="ID",
               help="Run only this check (repeatable; replaces [tool.l10n.check] select).")
@@ -421,6 +436,11 @@ def check(ctx, locales, all_locales, fmt, strict, min_complete, output, select, 
     from l10n_tool.fsutil import write_atomic
     from l10n_tool.steps.check import check as do_check, listing
 
+    if output is not None and not output.strip():
+        # as a Path, -o '' (an unset CI variable: -o "$REPORT") is ".", which
+        # write_atomic then tried to replace
+        raise click.BadParameter("needs a file name, not an empty string",
+                                 param_hint="'-o' / '--output'")
     project = _project(ctx)
     if list_checks:
         for check_id, severity, title in listing(project):
@@ -429,8 +449,8 @@ def check(ctx, locales, all_locales, fmt, strict, min_complete, output, select, 
     run = do_check(project, locales, all_locales, min_complete, select, ignore,
                    use_cache=not no_cache)
     report = render(run, fmt, strict)
-    if output:
-        write_atomic(output, report + "\n")
+    if output is not None:
+        write_atomic(Path(output), report + "\n")
     elif report:
         click.echo(report)
     if run.failed(strict):

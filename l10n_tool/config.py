@@ -294,6 +294,10 @@ def load_settings(root: Path | None = None) -> Settings:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise L10nError("not UTF-8", path, path.read_bytes()[: exc.start].count(b"\n") + 1) from None
+    if text.startswith("\ufeff"):
+        # Notepad's "UTF-8 with BOM": tomllib (and so pip) stops at its first byte
+        raise L10nError("starts with a byte-order mark (BOM), which TOML does not allow; "
+                        "save it as UTF-8 without BOM", path, 1)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

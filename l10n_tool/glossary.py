@@ -314,7 +314,7 @@ class _Rows:
         cells = self.cells[i]
         translations = {}
         for loc, cell in zip(self.locales, cells[2:]):
-            if value := cell.strip():
+            if value := " ".join(cell.split()):      # a line break typed in a cell is a space
                 translations[loc] = value
         return Term(self.terms[i], self.types[i], translations,
                     cells[-1].strip() if self.note else "", self.lines[i])
@@ -352,12 +352,13 @@ def parse(path: Path) -> tuple[Glossary, list[Problem]]:
     if not path.exists():
         return Glossary([]), []
     text = _text(path)
-    clean = _parse_clean(text)
+    delimiter = _delimiter(text)
+    clean = _parse_clean(text, delimiter)
     if clean is not None:
         return clean, []
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        header = [h.strip() for h in next(reader)]
+        header = _header(next(reader))
     except StopIteration:
         return Glossary([]), []
     problems: list[Problem] = []
@@ -390,15 +391,38 @@ def parse(path: Path) -> tuple[Glossary, list[Problem]]:
     return Glossary(terms), problems
 
 
-def _parse_clean(text: str) -> Glossary | None:
+def _header(row: list[str]) -> list[str]:
+    """Header cells, the column names ours whatever their case (Excel users
+    write ``Term,Type,Note``); locale columns are read by ``get_locale``."""
+    cells = [h.strip() for h in row]
+    return [h.lower() if h.lower() in ("term", "type", "note") else h for h in cells]
+
+
+def _delimiter(text: str) -> str:
+    """``,`` as the README says, or what a spreadsheet saved instead: Excel
+    writes ``;`` where the decimal mark is a comma (German, French, Portuguese
+    settings) and a tab for "Unicode Text". Told by the header line: the one
+    separator that splits it into the columns ``term`` and ``type``."""
+    first = text.split("\n", 1)[0]
+    for delimiter in (",", ";", "\t"):
+        try:
+            names = _header(next(csv.reader([first], delimiter=delimiter)))
+        except (StopIteration, csv.Error):
+            continue
+        if "term" in names and "type" in names:
+            return delimiter
+    return ","
+
+
+def _parse_clean(text: str, delimiter: str = ",") -> Glossary | None:
     """The glossary of a file without a single problem, or None: then ``parse``
     reads it again row by row to say what is wrong. Every command loads the
     glossary, and with each row through ``_term`` and the duplicate
     bookkeeping a term base of 20,000 rows cost more than extracting two
     pages; these are the same rules, with only the work a clean row needs."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        header = [h.strip() for h in next(reader)]
+        header = _header(next(reader))
     except (StopIteration, csv.Error):
         return None
     problems: list[str] = []
@@ -445,10 +469,18 @@ def _parse_clean(text: str) -> Glossary | None:
 
 def _text(path: Path) -> str:
     data = read_input(path, "glossary CSV file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode Text" and "UTF-16 CSV": UTF-16 with its byte-order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise L10nError("glossary is not valid UTF-16", path,
+                            data[: exc.start].decode("utf-16", "replace").count("\n") + 1) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise L10nError("glossary is not UTF-8", path, data[: exc.start].count(b"\n") + 1) from None
+        raise L10nError("glossary is not UTF-8 (save it as \"CSV UTF-8\")", path,
+                        data[: exc.start].count(b"\n") + 1) from None
 
 
 @dataclass(frozen=True)
@@ -460,6 +492,10 @@ class _Columns:
 
 
 def _columns(header: list[str], problem) -> _Columns | None:
+    for name in ("term", "type", "note"):
+        if header.count(name) > 1:
+            problem(f"column {name!r} appears twice", 1)
+            return None
     missing = [c for c in ("term", "type") if c not in header]
     for name in missing:
         problem(f"missing column {name!r}", 1)
@@ -498,7 +534,8 @@ def _term(row: list[str], header: list[str], c: _Columns, line: int, problem) ->
     if kind not in TYPES:
         problem(f"bad type {row[c.type]!r} for {term!r} (expected one of {', '.join(TYPES)})", line)
         return None
-    return Term(term, kind, {loc: row[i].strip() for i, loc in c.locales.items() if row[i].strip()},
+    return Term(term, kind, {loc: " ".join(row[i].split()) for i, loc in c.locales.items()
+                             if row[i].strip()},
                 row[c.note].strip() if c.note is not None else "", line)
 
 

@@ -23,6 +23,11 @@ PSEUDO_LOCALES = {"en_XA": ("en", "English (pseudo-accented)")}
 #: Argos Translate's package codes differ from CLDR for a few locales.
 ARGOS_CODES = {"zh_Hans": "zh", "zh_Hant": "zt", "pt_BR": "pb", "zh": "zh"}
 
+#: Codes Babel accepts that name no language to translate into: CLDR's root,
+#: "undetermined" (Babel makes it en: "-l und" then read "en is the source
+#: locale") and the C/POSIX locale of a shell's LANG (en_US_POSIX)
+NOT_LANGUAGES = {"root", "und", "c", "posix"}
+
 #: Scripts written without spaces between sentences: joining translated
 #: sentences of a block must not insert one.
 NO_SPACE_LANGUAGES = {"zh", "ja", "yue", "lo", "km", "my", "th"}
@@ -131,6 +136,9 @@ def get_locale(code: str, source: str | None = None, line: int | None = None) ->
         base = Locale.parse(PSEUDO_LOCALES[raw][0])
         return LocaleInfo(code=raw, bcp47=raw.replace("_", "-"), language=base.language,
                           argos_code=base.language, pseudo=True)
+    if raw.split("_")[0].split(".")[0].split("@")[0].lower() in NOT_LANGUAGES:
+        raise L10nError(f"{code!r} names no language; give one such as de or zh_Hans",
+                        source, line)
     try:
         loc = Locale.parse(raw)
     except (UnknownLocaleError, ValueError, TypeError):

@@ -33,7 +33,7 @@ def write(path: Path, rows: list[list[str]], header=HEADER) -> Path:
 
 def row_by_row(path: Path):
     """What ``parse`` says when it reads every row through ``_term``."""
-    with mock.patch.object(glossary_mod, "_parse_clean", lambda text: None):
+    with mock.patch.object(glossary_mod, "_parse_clean", lambda text, delimiter=",": None):
         return parse(path)
 
 
