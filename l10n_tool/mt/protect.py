@@ -52,9 +52,22 @@ DEBRIS_RE = re.compile(r"(?<![^\W\d_])X\s?\d+(?![^\W_])|(?<![^\W_])\d+\s?X(?![^\
 #: Decimals are left to the model, which localises their separators.
 UNIT_RE = re.compile(r"(?<![\w.,])\d+(?:\s?[x×]\s?\d+)*\s?(?:mm|cm|km|kg|mg|GB|MB|TB|KB|GHz|MHz|kHz"
                      r"|Hz|kW|MW|kWh|mAh|ms|px|dpi|fps|°C|°F)(?![\w.,]\d|\w)")
+#: A currency symbol before or after an amount, but for $ (which the model
+#: writes as US$, and which is part of HK$ or R$): the tiny en→pt model turns
+#: "¥2.3 billion", "£40 million" and "₹100 crore" into euros, and drops the €
+#: of "€5 and £4", wrong amounts that no number check sees. As a token the
+#: symbol comes back as written; the number stays the model's to localise
+#: ("¥2,3 bilhões").
+_CURRENCIES = "€£¥₹₩₽₺₪₫₱฿₦₴₸₡₲₵₭₮"
+CURRENCY_RE = re.compile(rf"[{_CURRENCIES}](?=\s?\d)|(?<=\d)[{_CURRENCIES}]|(?<=\d )[{_CURRENCIES}]")
 _DEBRIS_AND_SPACE = re.compile(r"[ \t]?(?:" + DEBRIS_RE.pattern + ")")
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
+#: A long run without spaces that holds = & % or / (a query string, COinS
+#: metadata such as "ctx_ver=Z39.88-2004&rft_val_fmt=…", a path): machine text,
+#: which the model rewrote ("Le+15+Mai&rft_id=https3%3A%A%2F…") without a word
+#: of warning. Kept verbatim, as a URL is.
+CODE_RE = re.compile(r"(?<!\S)(?=[^\s<>]*[=&%/])[^\s<>]{30,}(?<![.,;:!?])")
 #: Characters around a whole-sentence span that stay outside its tags.
 _EDGE = " \t\"'“”‘’«».,;:!?…[]~"
 
@@ -62,7 +75,7 @@ _EDGE = " \t\"'“”‘’«».,;:!?…[]~"
 @dataclass(frozen=True)
 class Token:
     number: int
-    kind: str          # empty | fixed | term | email | url | number | literal
+    kind: str          # empty | fixed | term | email | url | number | currency | literal
     restore: str       # what goes back into the text
     glue_left: bool = False   # no space before it in the source
     glue_right: bool = False  # no space after it in the source
@@ -116,8 +129,8 @@ def _masks(msgid: str, glossary: Glossary, locale: str) -> list[tuple[int, int, 
                 target = _capitalised_like(msgid[occ.start:occ.end], occ.term.term, target)
             # the whole match, suffix included: "TEUs" → X1X → 标准箱
             out.append((occ.start, occ.end, "fixed" if occ.term.type == "fixed" else "term", target))
-    for kind, regex in (("email", EMAIL_RE), ("url", URL_RE), ("literal", LITERAL_RE),
-                        ("number", UNIT_RE)):
+    for kind, regex in (("email", EMAIL_RE), ("url", URL_RE), ("url", CODE_RE), ("literal", LITERAL_RE),
+                        ("number", UNIT_RE), ("currency", CURRENCY_RE)):
         out += [(m.start(), m.end(), kind, m.group()) for m in regex.finditer(msgid)]
     # source text that reads like a placeholder ("the <1> tag", escaped as \<1>):
     # a model garbles it ("no 1>"), so it goes through as it is written
@@ -154,9 +167,16 @@ def _letterless_pairs(msgid: str, tags: list[markup.Tag]) -> list[tuple[int, int
         if tag.kind != "open":
             continue
         close = next((t for t in tags[i + 1:] if t.kind == "close" and t.id == tag.id), None)
-        if close is not None and not re.search(r"[^\W_]", markup.strip(msgid[tag.end:close.start])):
+        if close is not None and _letterless(markup.strip(msgid[tag.end:close.start])):
             out.append((tag.start, close.end))
     return out
+
+
+def _letterless(text: str) -> bool:
+    """Nothing a model translates: no letters, and no number it would write
+    the target's way (4,500 → 4.500). A reference mark ("[43]", "12", "†")
+    counts: sent as words, the tiny model drops it ("…loop.<1>[43]</1>")."""
+    return not re.search(r"[^\W\d_]", text) and not re.search(r"\d[.,\u00a0\u202f ]\d", text)
 
 
 class _Builder:
@@ -588,7 +608,8 @@ def _restore_tokens(p: Protected, r: _Result) -> None:
         if number in found:
             continue
         what = {"fixed": "fixed term", "term": "approved term", "email": "e-mail address",
-                "url": "URL", "empty": "placeholder", "number": "number"}.get(tok.kind, "text")
+                "url": "URL", "empty": "placeholder", "number": "number",
+                "currency": "currency symbol"}.get(tok.kind, "text")
         r.problems.append(f"{what} {tok.restore} lost by MT")
 
     def back(m: re.Match) -> str:
@@ -600,11 +621,11 @@ def _restore_tokens(p: Protected, r: _Result) -> None:
     for number, tok in p.tokens.items():
         mark_l, mark_r = f"\x00L{number}", f"{number}\x00R"
         if tok.glue_left:
-            text = re.sub((" " if tok.kind == "empty" else r"(?<=[(\[“‘\"']) ") + re.escape(mark_l),
-                          mark_l, text)
+            before = {"empty": " ", "currency": r"(?<=\d) "}.get(tok.kind, r"(?<=[(\[“‘\"']) ")
+            text = re.sub(before + re.escape(mark_l), mark_l, text)
         if tok.glue_right:
-            text = re.sub(re.escape(mark_r) + (" " if tok.kind == "empty" else r" (?=[.,;:!?)\]”’\"'])"),
-                          mark_r, text)
+            after = {"empty": " ", "currency": r" (?=\d)"}.get(tok.kind, r" (?=[.,;:!?)\]”’\"'])")
+            text = re.sub(re.escape(mark_r) + after, mark_r, text)
     text = re.sub(r"\x00L(\d+)\x00R", lambda m: p.tokens[int(m.group(1))].restore, text)
     r.text = _spaces(text)
 
