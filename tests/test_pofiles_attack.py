@@ -238,3 +238,22 @@ def test_reports_write_control_characters_as_their_codes(project, l10n):
     report = json.loads(l10n(project, "check", "-l", "de", "--format", "json", expect=1).stdout)
     assert {f["msgid"] for f in report["findings"] if f["check"] == "numbers"} == \
         {"Call 5 now[U+0001]", "Press 5 [U+001B][31mred"}
+
+
+def test_status_does_not_trust_counts_an_older_tool_recorded(project, l10n):
+    """Counts were remembered by the file's content alone: a file an older
+    version read wrongly (a CR-only file as empty: 0/0, 100%) kept those
+    counts after the upgrade."""
+    from l10n_tool.config import load_settings
+    from l10n_tool.project import Project
+
+    l10n(project, "status")
+    path = project / "locales" / "de" / "_site.po"
+    with Project(load_settings(project)).build_state() as state:
+        # what a version whose memo key was the content digest alone left behind
+        state.set_memo(f"stats:{path}", state.fingerprint(path),
+                       {"total": 0, "reviewed": 0, "fuzzy": 0, "untranslated": 0,
+                        "words_total": 0, "words_reviewed": 0, "words_fuzzy": 0})
+    rows = json.loads(l10n(project, "status", "--format", "json").stdout)["pages"]
+    site = next(r for r in rows if r["locale"] == "de" and r["page"] == "_site")
+    assert site["units"] == 13 and site["reviewed"] == 13

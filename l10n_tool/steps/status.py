@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from l10n_tool import catalog
-from l10n_tool.buildstate import BuildState
+from l10n_tool.buildstate import BuildState, code_version
 from l10n_tool.locales import LocaleInfo
 from l10n_tool.fsutil import files_by_name
 from l10n_tool.project import SITE_SLUG, Project
@@ -25,7 +25,9 @@ class StatusReport:
 
 
 def _stats(project: Project, state: BuildState, path: Path) -> catalog.Stats:
-    sha = state.fingerprint(path)
+    # the tool's code too: counts an older version recorded (one that read a file
+    # differently, or counted differently) are not this version's
+    sha = f"{state.fingerprint(path)} {code_version()}"
     known = state.memo(f"stats:{os.fspath(path)}", sha)
     if known is not None:
         return catalog.Stats(**known)
