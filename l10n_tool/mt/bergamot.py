@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -190,7 +191,30 @@ class BergamotEngine:
     def _one(self, text: str) -> str:
         if not text.strip():
             return text
-        pieces = chunk.chunks(text)
+        curly = any(q in text for q in _CURLY)
+        plain = text.translate(_STRAIGHT) if curly else text
+        pieces = chunk.chunks(plain)
         if len(pieces) == 1:
-            return self.direction.translate(text).strip()
-        return chunk.join(pieces, [self.direction.translate(p) for p in pieces], self.joiner)
+            out = self.direction.translate(plain).strip()
+        else:
+            out = chunk.join(pieces, [self.direction.translate(p) for p in pieces], self.joiner)
+        return _curl(out) if curly else out
+
+
+#: Typographic quotes, which the tiny model was trained without: it drops a
+#: closing one (“we will win” and left → "nós vamos ganhar e partir), or the
+#: whole pair and the words' sense with it, where it handles the straight
+#: ones. They go in straight, and the translation's come back curly.
+_CURLY = "“”‘’"
+_STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+_OPENING = re.compile(r"""(?:^|(?<=[\s(\[{—–-]))(["'])""")
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+
+
+def _curl(text: str) -> str:
+    """Straight quotes as typographic ones: an apostrophe inside a word is ’;
+    a quote at the start or after a space or bracket opens (“ ‘), any other
+    closes (” ’)."""
+    text = _APOSTROPHE.sub("’", text)
+    text = _OPENING.sub(lambda m: "“" if m.group(1) == '"' else "‘", text)
+    return text.replace('"', "”").replace("'", "’")

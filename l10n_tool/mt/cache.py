@@ -1,8 +1,9 @@
 """A persistent MT cache outside the PO files.
 
 Keyed by source text, target locale, engine identity (model, version,
-decoding settings) and the glossary's content for that locale, so changing
-any of them re-translates, and nothing else does. Units are committed as
+decoding settings), the glossary's content for that locale and the version
+of the protection around the engine (``protect.VERSION``), so changing any of
+them re-translates, and nothing else does. Units are committed as
 they finish, in whatever order that is: an interrupted run loses only the
 units still in flight. Every sqlite or OS failure becomes an ``L10nError``
 naming the cache file, because the user can fix it (delete a corrupt cache,
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from l10n_tool.errors import L10nError
+from l10n_tool.mt.protect import VERSION as PROTECT_VERSION
 
 
 class MTCache:
@@ -52,7 +54,12 @@ class MTCache:
 
     @staticmethod
     def key(source: str, locale: str, engine: str, glossary: str) -> str:
-        return hashlib.sha256("\x1f".join((source, locale, engine, glossary)).encode()).hexdigest()
+        # a draft is kept as protect.restore made it: when that changes what it
+        # writes (a symbol now kept), the old drafts must not come back from the
+        # cache on --refresh-drafts
+        return hashlib.sha256("\x1f".join((source, locale, engine, glossary,
+                                            f"protect {PROTECT_VERSION}"))
+                              .encode()).hexdigest()
 
     def get_many(self, keys: list[str]) -> dict[str, tuple[str, dict]]:
         out = {}

@@ -34,6 +34,11 @@ from l10n_tool import markup
 from l10n_tool.glossary import Glossary
 from l10n_tool.mt import align
 
+#: What ``restore`` writes for the same engine output: raised whenever that
+#: changes, since the MT cache keeps restored drafts (mt/cache.py). 2: currency
+#: symbols, reference marks and machine text kept verbatim.
+VERSION = 2
+
 #: Short and delimited on both sides, so it reads back unambiguously even
 #: next to digits; every extra SentencePiece piece costs decoding time.
 TOKEN = "X{}X"
