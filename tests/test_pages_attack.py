@@ -156,3 +156,19 @@ def test_an_attribute_translated_as_itself_keeps_its_value_as_written(tmp_path, 
     publish_identity(l10n, root)
     img = published(root, "a.html").find(".//img")
     assert (img.get("alt"), img.get("title")) == (" Scattered  Thunderstorms ", "Line one\nLine two")
+
+
+# -- deep, but within what the parser reads ---------------------------------------------------
+
+def test_an_old_page_with_an_unclosed_font_on_every_line_is_read_and_published(tmp_path, l10n):
+    # each unclosed <font> nests the rest of the page one level deeper (in
+    # browsers too): 400 lines were "nested too deeply to read", and the page
+    # was withheld, though libxml2 reads 2048 levels
+    lines = "".join(f'<font face="Arial">Line {i} of the old page<br>' for i in range(500))
+    root = site(tmp_path, {"a.html": f"<html><head><title>Old page</title></head>"
+                                     f"<body>{lines}</body></html>\n"})
+    publish_identity(l10n, root)
+    parser = lxml_html.HTMLParser(huge_tree=True)    # past lxml's default depth of 256
+    page = lxml_html.document_fromstring((root / "public/de/a.html").read_bytes(), parser=parser)
+    text = page.find("body").text_content()
+    assert "Line 0 of the old page" in text and "Line 499 of the old page" in text

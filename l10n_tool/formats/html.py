@@ -20,8 +20,10 @@ import copy
 import dataclasses
 import importlib
 import re
+import sys
 from bisect import bisect_left
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional
@@ -914,16 +916,36 @@ class _Walker:
         return f"placeholder <{n}/> is {desc}{hidden}"
 
 
+#: Python frames enough to read and rebuild a page nested as deep as libxml2
+#: parses (2048 elements; inline ones are read and rebuilt recursively, a few
+#: frames a level): an old page with an unclosed <font> on each of 400 lines
+#: nests that deep.
+_FRAMES = 2048 * 5 + 1000
+
+
+@contextmanager
+def _deep_pages():
+    old = sys.getrecursionlimit()
+    if old < _FRAMES:
+        sys.setrecursionlimit(_FRAMES)
+    try:
+        yield
+    finally:
+        if old < _FRAMES:
+            sys.setrecursionlimit(old)
+
+
 def _walk(raw: str, path: Path, lang: str, segment: str, rules=None):
     root = parse_html(raw, path)
     walker = _Walker(path, lang, segment, _classify(root, rules))
     try:
-        for part in ("head", "body"):
-            el = root.find(part)
-            if el is not None:
-                walker.walk(el)
+        with _deep_pages():
+            for part in ("head", "body"):
+                el = root.find(part)
+                if el is not None:
+                    walker.walk(el)
     except RecursionError:
-        raise L10nError("elements nested too deeply to read", path) from None
+        raise L10nError("elements nested too deeply to read", path, 1) from None
     _mark_lead(walker.items)
     return root, walker.items
 
@@ -1437,6 +1459,15 @@ def render(document: Document, lookup: Lookup, lang_attr: Optional[str] = None,
             raise L10nError("source changed while publishing; run `l10n extract` again",
                             sk.source)
     mark = _fallback_mark(fallback_lang, direction)
+    try:
+        with _deep_pages():
+            return _render(sk, root, items, lookup, lang_attr, direction, joiner, mark)
+    except RecursionError:
+        raise L10nError("elements nested too deeply to rebuild", sk.source, 1) from None
+
+
+def _render(sk: _Skeleton, root, items: list, lookup: Lookup, lang_attr: Optional[str],
+            direction: Optional[str], joiner: str, mark: Optional[dict]) -> etree._Element:
     retag = _retagger(sk.lang, lang_attr) if mark and lang_attr else None
     translated: list = []   # elements now holding translated text
     untouched: list = []    # runs left entirely in the source language
