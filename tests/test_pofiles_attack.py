@@ -257,3 +257,20 @@ def test_status_does_not_trust_counts_an_older_tool_recorded(project, l10n):
     rows = json.loads(l10n(project, "status", "--format", "json").stdout)["pages"]
     site = next(r for r in rows if r["locale"] == "de" and r["page"] == "_site")
     assert site["units"] == 13 and site["reviewed"] == 13
+
+
+def test_a_byte_order_mark_is_read_but_reported_since_msgfmt_refuses_it(project, l10n):
+    """A BOM (Notepad, some editors' "UTF-8 with BOM") passed the CI gate, but
+    msgfmt 0.21 refuses the file: 1:2: syntax error."""
+    path = project / "locales" / "de" / "_site.po"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert msgfmt_stderr(path)[0] != 0
+    report = json.loads(l10n(project, "check", "-l", "de", "--format", "json",
+                             expect=1).stdout)
+    site = [(f["check"], f["line"]) for f in report["findings"] if f["file"].endswith("_site.po")]
+    assert site == [("po-syntax", 1)], site
+    assert report["summary"]["entries"] == 100          # the file is read and checked as usual
+    merge_all(project, l10n)
+    assert path.read_bytes()[:3] != b"\xef\xbb\xbf" and msgfmt_stderr(path)[0] == 0
+    assert "Cookie-Hinweis" in path.read_text(encoding="utf-8")
+    l10n(project, "check", "-l", "de")

@@ -66,6 +66,9 @@ def loads(data: bytes, path: Path) -> polib.POFile:
                         line) from None
     po = pofile.parse(text, path)
     po.fpath = str(path)
+    # read past here, as editors do, but msgfmt 0.21 refuses it (1:2: syntax error):
+    # a save writes the file without it, and ``check`` reports it (po-syntax)
+    po.bom = data[:3] == b"\xef\xbb\xbf"
     return po
 
 
