@@ -238,3 +238,16 @@ def test_curly_quotes_stay_paired_with_the_real_model():
     for text in (out[0], out[1]):
         assert text.count("“") == text.count("”") == 1, text
     assert '"' in out[2] and "“" not in out[2], out[2]      # straight ones stay straight
+
+
+def test_a_typo_in_another_engines_table_is_reported_now(tmp_path, l10n):
+    root = _pt_project(tmp_path, "<p>Hello.</p>")
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as f:
+        f.write('[tool.l10n.mt]\nengine = "pseudo"\nbeam = 4\n[tool.l10n.mt.argos]\nbeem = 3\n')
+    l10n(root, "update")
+    r = l10n(root, "translate", "-l", "pt_BR", expect=2)
+    assert r.stderr == ("error: pyproject.toml:7: unknown option 'beem' for MT engine 'argos'; "
+                        "did you mean 'beam'? (options: batch_size, beam, device, threads)\n")
+    # common keys stay for the engines that have them: pseudo takes no beam, and runs
+    (root / "pyproject.toml").write_text((root / "pyproject.toml").read_text().replace("beem", "beam"))
+    l10n(root, "translate", "-l", "pt_BR")

@@ -99,6 +99,11 @@ def load(project_settings, engine: str | None = None, executor: str | None = Non
     engines.engine_class(name, *(("--engine", None) if engine else
                                  (where.path, where.line(COMMON, "engine"))))
     options = _engine_options(name, table, where, cli_options or {})
+    for other, own in table.items():
+        # another engine's table is checked too: a typo in [tool.l10n.mt.argos]
+        # should not wait to surface until the day the project switches to argos
+        if isinstance(own, dict) and other != name:
+            _engine_options(other, {other: own}, where, {})
     chosen = executor or run.get("executor", "local")
     if chosen not in EXECUTORS:
         message = (f"unknown executor {chosen!r}{engines.suggest(chosen, EXECUTORS)} "
