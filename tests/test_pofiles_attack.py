@@ -274,3 +274,18 @@ def test_a_byte_order_mark_is_read_but_reported_since_msgfmt_refuses_it(project,
     assert path.read_bytes()[:3] != b"\xef\xbb\xbf" and msgfmt_stderr(path)[0] == 0
     assert "Cookie-Hinweis" in path.read_text(encoding="utf-8")
     l10n(project, "check", "-l", "de")
+
+
+def test_a_merge_conflict_is_named_as_one_at_its_marker(project, l10n):
+    path = project / "locales" / "de" / "_site.po"
+    text = path.read_text(encoding="utf-8")
+    entry = 'msgid "Cookie notice"\nmsgstr "Cookie-Hinweis"\n'
+    assert entry in text
+    path.write_text(text.replace(entry, 'msgid "Cookie notice"\n<<<<<<< HEAD\nmsgstr '
+                                 '"Cookie-Hinweis"\n=======\nmsgstr "Hinweis zu Cookies"\n'
+                                 '>>>>>>> feature\n'), encoding="utf-8")
+    line = text[:text.index(entry)].count("\n") + 2
+    r = merge_all(project, l10n, expect=2)
+    assert r.stderr == (f"error: locales/de/_site.po:{line}: PO syntax error: a merge conflict "
+                        "marker (<<<<<<<): keep one side of the conflict and delete the marker "
+                        "lines\n")

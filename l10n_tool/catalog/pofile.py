@@ -36,6 +36,8 @@ _SIMPLE = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v"
 _EOT = "context separator <EOT> within string"
 #: a CR inside a comment line followed by what would be a PO line of its own:
 #: a file with CR-only line ends, which GNU reads as one comment (an empty file)
+#: the lines git leaves around a conflict in a file both sides changed
+_CONFLICT = frozenset(("<<<<<<<", "|||||||", "=======", ">>>>>>>"))
 _SWALLOWED = re.compile(r'\r[ \t\r\f\v]*(?:#|"|msg)')
 
 
@@ -178,6 +180,9 @@ class _Parser:
 
     def line(self, line: str) -> None:
         """One line: the common shapes by one match, anything else token by token."""
+        if line[:7] in _CONFLICT:
+            raise _Bad(f"a merge conflict marker ({line[:7]}): keep one side of the "
+                       "conflict and delete the marker lines")
         obsolete = previous = False
         body = line
         if line[:1] == "#":
