@@ -289,3 +289,20 @@ def test_a_merge_conflict_is_named_as_one_at_its_marker(project, l10n):
     assert r.stderr == (f"error: locales/de/_site.po:{line}: PO syntax error: a merge conflict "
                         "marker (<<<<<<<): keep one side of the conflict and delete the marker "
                         "lines\n")
+
+
+def test_a_quote_or_backslash_typed_into_the_text_is_named_with_how_to_write_it(project, l10n):
+    """A plain-text editor's most common slips: msgfmt's words alone
+    (``keyword "Hallo" unknown``) do not say what to type instead."""
+    path = project / "locales" / "de" / "_site.po"
+    text = path.read_text(encoding="utf-8")
+    for body, words in (('msgstr "Er sagte "Hallo" dann"', 'keyword "Hallo" unknown (a double '
+                         'quote inside the text is written \\")'),
+                        ('msgstr "Pfad C:\\Temp"', "invalid control sequence '\\T' (a backslash "
+                         "of the text itself is written \\\\)")):
+        path.write_text(text + f'\nmsgid "typed"\n{body}\n', encoding="utf-8")
+        line = text.count("\n") + 3
+        assert msgfmt_stderr(path)[0] != 0
+        r = merge_all(project, l10n, expect=2)
+        assert r.stderr == f"error: locales/de/_site.po:{line}: PO syntax error: {words}\n", \
+            r.stderr

@@ -59,7 +59,8 @@ def _unescape_repl(m: re.Match) -> str:
             raise _Bad(_EOT)
         return raw.decode("utf-8", errors="replace")
     # msgfmt knows no other escape, \' and \? of C included
-    raise _Bad(f"invalid control sequence '\\{m.group(3)}'")
+    raise _Bad(f"invalid control sequence '\\{m.group(3)}' (a backslash of the text itself is "
+               "written \\\\)")
 
 
 def _unquote(body: str) -> str:
@@ -226,7 +227,15 @@ class _Parser:
                     raise _Bad("end-of-line within string")
                 self.token("pstr" if previous else "str", _unquote(string), obsolete)
             elif word is not None:
-                self.token(self.keyword(word, previous), None, obsolete)
+                try:
+                    kind = self.keyword(word, previous)
+                except _Bad as exc:
+                    if pos - len(word) > 0 and line[:pos - len(word)].rstrip(" \t\f\v\r")[-1:] == '"':
+                        # a word right after a string: most often a quote typed into the text
+                        raise _Bad(f'{exc} (a double quote inside the text is written \\")') \
+                            from None
+                    raise
+                self.token(kind, None, obsolete)
             elif number is not None:
                 self.token("num", number, obsolete)
             elif punct == "#":                      # the lexer reads # anywhere on a line
