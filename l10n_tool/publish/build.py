@@ -38,10 +38,15 @@ class Written:
     removed: list[str]
 
 
-def _files(folder: Path) -> list[str]:
-    """Every entry under ``folder`` that is not a folder (symlinks included)."""
+def _files(folder: Path, empty_dirs: bool = False) -> list[str]:
+    """Every entry under ``folder`` that is not a folder (symlinks included),
+    and with ``empty_dirs`` every folder holding nothing, as ``name/``. A
+    folder that cannot be read is an OSError: what it holds is unknown, so
+    nothing may be deleted on the strength of this list."""
+    def fail(exc: OSError) -> None:
+        raise exc
     out = []
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=fail):
         for d in list(dirnames):
             if os.path.islink(os.path.join(dirpath, d)):
                 filenames.append(d)
@@ -49,7 +54,17 @@ def _files(folder: Path) -> list[str]:
         rel = Path(dirpath).relative_to(folder).as_posix()
         prefix = "" if rel == "." else rel + "/"
         out += [prefix + f for f in filenames]
+        if empty_dirs and prefix and not dirnames and not filenames:
+            out.append(prefix)
     return sorted(out)
+
+
+def _foreign(present: list[str], ours: set[str]) -> list[str]:
+    """The entries of ``present`` (``_files`` with empty folders) publish did
+    not write; an empty folder is ours when it held a file of ours (a
+    person deleted that file by hand)."""
+    return [p for p in present if p not in ours and
+            not (p.endswith("/") and any(f.startswith(p) for f in ours))]
 
 
 def _only_ours(folder: Path) -> bool:
@@ -57,9 +72,10 @@ def _only_ours(folder: Path) -> bool:
     delete. A folder without a marker, or with a file someone added, is not."""
     try:
         listed = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("files")
-    except (OSError, ValueError, AttributeError):
+        return isinstance(listed, list) and \
+            not _foreign(_files(folder, empty_dirs=True), set(listed) | {MARKER})
+    except (OSError, ValueError, AttributeError, TypeError):
         return False
-    return isinstance(listed, list) and set(_files(folder)) <= set(listed) | {MARKER}
 
 
 class SiteDir:
@@ -108,17 +124,21 @@ class SiteDir:
             raise self._refuse("it is not a folder")
         else:
             folder = out
-        present = _files(folder)
+        try:
+            present = _files(folder, empty_dirs=True)
+        except OSError as exc:
+            raise self._refuse(f"{exc.filename} cannot be read ({exc.strerror}), so what it "
+                               "holds is unknown") from None
         if not present:
             return folder, None
         manifest = self._read_manifest(folder)
         if manifest is not None:
             ours = set(manifest["files"]) | {MARKER}
-        elif folder == out and _looks_published(out, present, source_dir):
-            ours = set(present)      # a site written before the marker existed
+        elif folder == out and (extra := _not_published(out, present, source_dir)) is not None:
+            ours = set(present) - set(extra)     # a site written before the marker existed
         else:
             ours = set()
-        foreign = [p for p in present if p not in ours]
+        foreign = _foreign(present, ours)
         if foreign:
             more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
             raise self._refuse(f"it holds files publish did not write ({', '.join(foreign[:3])}"
@@ -341,18 +361,35 @@ class Staging:
         _remove(self.folder)
 
 
-def _looks_published(folder: Path, present: list[str], source_dir: Path) -> bool:
-    """A site an older version of publish wrote (before the marker): its
-    language picker and sitemap, and nothing but pages, the sitemap and
-    copies of source assets."""
+def _not_published(folder: Path, present: list[str], source_dir: Path) -> list[str] | None:
+    """For a site an older version of publish wrote (before the marker: its
+    language picker and sitemap), the files in it that it did not write;
+    None for a folder that is no such site. It wrote the picker, the
+    sitemap, copies of source assets, and in each locale folder (one with
+    its index.html) that index and the pages of the source folder: a page
+    of a person's own (``about.html``, ``drafts/x.html``) is not one."""
     try:
         picker = (folder / "index.html").read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return False
+        return None
     if "l10n-languages" not in picker or "sitemap.xml" not in present:
-        return False
-    return all(p.endswith((".html", ".htm")) or p == "sitemap.xml" or (source_dir / p).is_file()
-               for p in present)
+        return None
+    from l10n_tool import formats        # only for this one-time migration
+    suffixes = formats.suffixes()
+    try:
+        stems = {os.path.splitext(n)[0] for n in os.listdir(source_dir)
+                 if os.path.splitext(n)[1].lower() in suffixes}
+    except OSError:
+        stems = set()
+    listed = set(present)
+
+    def written(p: str) -> bool:
+        if p in ("index.html", "sitemap.xml") or (source_dir / p).is_file():
+            return True
+        locale, _, name = p.partition("/")
+        return bool(locale) and "/" not in name and name.endswith(".html") and \
+            f"{locale}/index.html" in listed and (name == "index.html" or name[:-5] in stems)
+    return [p for p in present if not written(p)]
 
 
 def _link_or_false(src: Path, dest: Path) -> bool:
