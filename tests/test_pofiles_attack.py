@@ -306,3 +306,36 @@ def test_a_quote_or_backslash_typed_into_the_text_is_named_with_how_to_write_it(
         r = merge_all(project, l10n, expect=2)
         assert r.stderr == f"error: locales/de/_site.po:{line}: PO syntax error: {words}\n", \
             r.stderr
+
+
+PLURALS = '''
+msgid "ILSTC runs 1 train"
+msgid_plural "ILSTC runs 2 trains"
+msgstr[0] "ILSTC fährt 1 Zug"
+msgstr[1] "ILSTC fährt 2 Züge"
+
+msgid "<1>One</1> smart city"
+msgid_plural "<1>Many</1> smart cities"
+msgstr[0] "<1>Eine</1> Smart City"
+msgstr[1] "<1>Viele</1> Smart Citys"
+
+msgid "A <1>link</1> in 2021"
+msgid_plural "Links <1>here</1> in 2021"
+msgstr[0] "Ein <1>Link</1> 2021"
+msgstr[1] "Links hier 2021"
+'''
+
+
+def test_entry_checks_judge_each_plural_form(project, l10n):
+    """Placeholders, numbers and glossary terms were looked for in a plural
+    entry's empty msgstr: every hand-added plural entry failed (ILSTC "found
+    0×", <1> "missing") however right its forms, and a form really missing
+    its placeholders was reported without saying which."""
+    path = project / "locales" / "de" / "_site.po"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + PLURALS, encoding="utf-8")
+    report = json.loads(l10n(project, "check", "-l", "de", "--format", "json",
+                             expect=1).stdout)
+    found = [(f["check"], f["line"] - text.count("\n"), f["message"]) for f in report["findings"]
+             if f["file"].endswith("_site.po") and f["check"] not in ("fuzzy", "untranslated")]
+    assert found == [("placeholders", 12, "missing </1> <1> (msgstr[1])")], found

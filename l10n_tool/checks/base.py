@@ -54,6 +54,10 @@ class Check:
     doc: str = ""          # the longer why, usually the module docstring
     #: locale scope only: summary(ctx, file) → JSON data the rule combines
     summary: Callable[..., Any] | None = None
+    #: entry scope: the rule reads every form of a plural entry itself; else the
+    #: runner has it judge each form as a msgstr of its own (msgstr[0] against
+    #: the msgid, the others against msgid_plural)
+    plural_forms: bool = False
 
     def __post_init__(self):
         if not re.match(ID_PATTERN, self.id):

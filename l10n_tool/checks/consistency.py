@@ -10,9 +10,10 @@ from l10n_tool.checks.finding import Finding, shorten
 
 
 def summary(ctx, f):
-    """Each reviewed entry: [msgctxt, msgid, msgstr, line]."""
+    """Each reviewed singular entry: [msgctxt, msgid, msgstr, line] (a plural
+    entry's msgstr is empty: its forms are not one translation to compare)."""
     return [[e.msgctxt, e.msgid, e.msgstr, e.linenum] for e, st in zip(f.po, f.states)
-            if st is catalog.State.REVIEWED]
+            if st is catalog.State.REVIEWED and not e.msgid_plural]
 
 
 def rule(ctx, summaries):

@@ -95,8 +95,8 @@ def consistency_summary(ctx, f):
     changed does not cut every other catalog's again."""
     out = []
     for entry, st in zip(f.po, f.states):
-        if st is not catalog.State.REVIEWED:
-            continue
+        if st is not catalog.State.REVIEWED or entry.msgid_plural:
+            continue        # a plural entry's msgstr is empty: no rendering to compare
         key = ("glossary-consistency", entry.msgid, entry.msgstr)
         row = ctx.cache.get(key)
         if row is None:

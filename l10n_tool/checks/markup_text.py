@@ -152,4 +152,4 @@ def ascii_safe(text: str) -> str:
 CHECK = Check("markup-text", "error",
               "no MT token debris (X1X, </1>X), raw HTML tags or entities, bidi controls, "
               "zero-width or control characters in a msgstr",
-              rule, "entry", __doc__)
+              rule, "entry", __doc__, plural_forms=True)

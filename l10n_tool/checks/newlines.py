@@ -37,4 +37,4 @@ def rule(ctx, entry):
 
 CHECK = Check("newlines", "error",
               "a msgstr begins and ends with a newline where its msgid does (as msgfmt --check "
-              "judges)", rule, "entry", __doc__)
+              "judges)", rule, "entry", __doc__, plural_forms=True)

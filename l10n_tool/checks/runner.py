@@ -12,6 +12,7 @@ once per locale) so that a catalog's share can be remembered.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 
 from l10n_tool import catalog
@@ -125,10 +126,30 @@ def _content(entry) -> tuple:
 def _verdicts(entry_checks, ctx: Context, entry, draft: bool) -> list[tuple]:
     """What the entry checks say about one entry, all but where it is: (check,
     severity, msgid as reported, expected, found, message)."""
-    return [(check.id, draft_severity if draft else severity, shorten(entry.msgid), expected, got,
-             message + (" (unreviewed draft)" if draft else ""))
-            for check, severity, draft_severity in entry_checks
-            for expected, got, message in check.rule(ctx, entry)]
+    rows: dict[tuple, list[str]] = {}
+    for check, severity, draft_severity in entry_checks:
+        for view, form in _forms(check, entry):
+            for expected, got, message in check.rule(ctx, view):
+                rows.setdefault((check.id, draft_severity if draft else severity, expected, got,
+                                 message), []).append(form)
+    note = " (unreviewed draft)" if draft else ""
+    return [(cid, severity, shorten(entry.msgid), expected, got,
+             message + (f" ({', '.join(forms)})" if forms[0] else "") + note)
+            for (cid, severity, expected, got, message), forms in rows.items()]
+
+
+def _forms(check: Check, entry):
+    """The entry as the check's rule reads it: as it is, or for a rule that
+    reads one msgstr, each plural form in turn as the msgstr of its source
+    (msgstr[0] of the msgid, the others of msgid_plural), named."""
+    if not entry.msgid_plural or check.plural_forms:
+        yield entry, ""
+        return
+    for n in sorted(entry.msgstr_plural):
+        view = copy.copy(entry)
+        view.msgid = entry.msgid if n == 0 else entry.msgid_plural
+        view.msgstr, view.msgid_plural, view.msgstr_plural = entry.msgstr_plural[n], "", {}
+        yield view, f"msgstr[{n}]"
 
 
 def in_report_order(chosen: list[tuple[Check, str]], parts) -> list[Finding]:
