@@ -172,3 +172,25 @@ def test_an_old_page_with_an_unclosed_font_on_every_line_is_read_and_published(t
     page = lxml_html.document_fromstring((root / "public/de/a.html").read_bytes(), parser=parser)
     text = page.find("body").text_content()
     assert "Line 0 of the old page" in text and "Line 499 of the old page" in text
+
+
+# -- a block of the article whose only words are furniture ------------------------------
+
+def test_an_ad_label_alone_in_an_article_block_goes_to_the_site_catalog(tmp_path, l10n):
+    # nytimes: <div class="supported-by"><span class="ad-label">Supported by</span>
+    # sits in the article's header; the span is furniture, but the unit took
+    # the scope of the block around it and went into the article's catalog
+    para = ("The council voted on Tuesday to expand the harbour, a project that has "
+            "divided the town for years, and construction will begin in spring. ") * 4
+    root = site(tmp_path, {"a.html": (
+        '<html><head><title>Harbour vote</title></head><body><article>'
+        '<header><h1>Council backs harbour</h1><div class="supported-by">'
+        '<span class="ad-label">Supported by</span></div></header>'
+        f'<p>{para}</p><p>{para}</p><p>Read it, <a class="share-link" href="#">share it</a>.</p>'
+        '</article></body></html>\n')})
+    l10n(root, "extract")
+    site_ids = msgids(root, "_site")
+    assert "<1>Supported by</1>" in site_ids
+    assert "<1>Supported by</1>" not in msgids(root, "a")
+    # words of the block's own beside it keep the block's scope
+    assert "Read it, <1>share it</1>." in msgids(root, "a")

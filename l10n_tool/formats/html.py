@@ -878,6 +878,8 @@ class _Walker:
         else:
             pieces = [(stripped, "")]
         scope = self.classes.scope(run.parent)
+        if scope == "article" and run.children and self.chrome_only(run):
+            scope = "chrome"
         offset = 0
         lines = _LineCounter(raw, len(lead), line)
         holders = {el: n for n, el in run.elements.items()} if marks else {}
@@ -899,6 +901,21 @@ class _Walker:
                                            mine))
             offset += len(text) + len(sep)
         self.items.append(run)
+
+    def chrome_only(self, run: _Run) -> bool:
+        """All the run's words are in site furniture: an ad's "Supported by"
+        label, a share link, alone in an article block (the unit goes where
+        its words belong, not where its block is)."""
+        if _LETTER.search(_slot_text(run)) or \
+                any(_LETTER.search(c.tail or "") for c in run.children):
+            return False
+        found = False
+        for child in run.children:
+            if isinstance(child.tag, str) and self.has_words(child):
+                if self.classes.scope(child) != "chrome":
+                    return False
+                found = True
+        return found
 
     def atomic_note(self, run: _Run, run_id: int, n: int) -> str:
         el = run.elements[run_id]
