@@ -194,3 +194,11 @@ def test_an_ad_label_alone_in_an_article_block_goes_to_the_site_catalog(tmp_path
     assert "<1>Supported by</1>" not in msgids(root, "a")
     # words of the block's own beside it keep the block's scope
     assert "Read it, <1>share it</1>." in msgids(root, "a")
+
+
+def test_a_no_break_space_between_sentences_stays_in_a_spaced_locale(tmp_path, l10n):
+    root = site(tmp_path, {"a.html": '<html><head><title>Page title</title></head><body>'
+                                     '<p>First one.\u00a0Second one. Third one.</p></body></html>\n'})
+    publish_with(l10n, root, lambda msgid: msgid.upper())
+    assert published(root, "a.html").find("body").find("p").text == \
+        "FIRST ONE.\u00a0SECOND ONE. THIRD ONE."

@@ -1170,13 +1170,21 @@ def _mark(nodes: list, mark: dict, opened: dict, speaking: set) -> list:
     return [span]
 
 
+#: White space that may stand between sentences in a text spaced like the
+#: locale's (not an ideographic space: that spaces CJK text).
+_SENTENCE_SPACES = " \u00a0\u2009\u202f"
+
+
 def _separator(s: _Sentence, fallback: bool, next_fallback: bool, joiner: str) -> str:
     """Source white space between two source sentences (none between CJK
     sentences), the locale's joiner between two translated ones."""
     if fallback and next_fallback:
         return s.sep
     if not fallback and not next_fallback:
-        return joiner
+        # a no-break space the author put after a full stop (". That")
+        # stays, where the locale spaces its sentences too
+        return s.sep if joiner == " " and s.sep and not s.sep.strip(_SENTENCE_SPACES) \
+            else joiner
     return s.sep or joiner
 
 
