@@ -1,8 +1,11 @@
 """What the last run read and wrote, so each step redoes only what changed.
 
 A newsroom site has thousands of pages and a run touches a few. Every input
-file gets a content fingerprint (SHA-256, recomputed only when its size or
-mtime changed, as git's index does); every output records the digest of the
+file gets a content fingerprint (SHA-256, recomputed only when its size,
+mtime, ctime or inode changed, as git's index does: ctime, which no tool
+can set back, sees a file restored with its old mtime; and a stat taken
+within a timestamp's resolution of the file's last change is not trusted
+next time); every output records the digest of the
 inputs it was made from. A step skips an output whose recorded digest still
 matches and whose file is as it was written (or as a translator saved it).
 
@@ -22,6 +25,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -30,7 +34,9 @@ from l10n_tool import __version__
 from l10n_tool.errors import L10nError
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, sha TEXT);
+DROP TABLE IF EXISTS files;
+CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,
+                                  ctime INTEGER, ino INTEGER, sha TEXT);
 CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, inputs TEXT, sha TEXT, data TEXT);
 CREATE TABLE IF NOT EXISTS tm_files (locale TEXT, path TEXT, sha TEXT, PRIMARY KEY (locale, path));
 CREATE TABLE IF NOT EXISTS tm (locale TEXT, ctx TEXT, msgid TEXT, msgstr TEXT, path TEXT);
@@ -93,14 +99,14 @@ class BuildState:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(self.path), timeout=30)
             self.db.executescript(_SCHEMA)
-            self._files = {p: (size, mtime, sha) for p, size, mtime, sha in
-                           self.db.execute("SELECT path, size, mtime, sha FROM files")}
+            self._files = {row[0]: row[1:] for row in self.db.execute(
+                "SELECT path, size, mtime, ctime, ino, sha FROM stats")}
         except FileExistsError:
             raise L10nError("the cache folder is a file; remove it", self.path.parent) from None
         except (OSError, sqlite3.Error) as exc:
             raise L10nError(f"build state unusable ({exc}); delete it to start afresh",
                             self.path) from None
-        self._dirty: dict[str, tuple[int, int, str]] = {}
+        self._dirty: dict[str, tuple[int, int, int, int, str]] = {}
         self._outputs: dict[str, tuple] | None = None
         #: fingerprints taken in this run: each step asks for a file's several
         #: times (a template is an output of extract and an input of update),
@@ -141,12 +147,13 @@ class BuildState:
             st = os.stat(key)
         except (FileNotFoundError, NotADirectoryError):
             return None
+        seen = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         known = self._dirty.get(key) or self._files.get(key)
-        if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
-            return known[2]
+        if known and known[:4] == seen:
+            return known[4]
         with open(key, "rb") as f:
             sha = content_sha(f.read())
-        self._dirty[key] = (st.st_size, st.st_mtime_ns, sha)
+        self._dirty[key] = (*seen, sha)
         return sha
 
     # -- outputs
@@ -280,9 +287,15 @@ class BuildState:
     # -- lifetime
     def commit(self) -> None:
         if self._dirty:
-            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                                [(p, *v) for p, v in self._dirty.items()])
-            self._files.update(self._dirty)
+            # racily clean (as git calls it): a file changed within the file
+            # system's timestamp resolution of now may change again with the
+            # same stat; its hash is kept but not trusted, so the next run
+            # reads it once more
+            racy = time.time_ns() - _RACY_NS
+            rows = [(p, size, mtime if max(mtime, ctime) < racy else -1, ctime, ino, sha)
+                    for p, (size, mtime, ctime, ino, sha) in self._dirty.items()]
+            self.db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?)", rows)
+            self._files.update((row[0], row[1:]) for row in rows)
             self._dirty.clear()
         self.db.commit()
 
@@ -302,6 +315,11 @@ class BuildState:
             self.db.rollback()
             self.db.close()
 
+
+#: a file's stat that close to the moment it was recorded (the coarsest
+#: timestamps in common use, FAT's and some network file systems', are 2 s)
+#: may not tell a later change from the content hashed
+_RACY_NS = 2 * 10**9
 
 #: recorded data up to this many characters is read with the outputs, in bulk
 _BULK = 512

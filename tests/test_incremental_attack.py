@@ -87,3 +87,65 @@ def test_an_unreadable_folder_in_the_output_is_refused(project, l10n, tmp_path, 
     r = l10n(project, "publish", "--all", "--out", str(out), expect=2)
     assert "refusing to publish here" in r.stderr and "private" in r.stderr, r
     assert (out / "private").is_dir() and not out.is_symlink()
+
+
+def _same_size_same_mtime(path: Path, old: str, new: str) -> None:
+    """Edit ``path`` keeping its size and putting its mtime back (``touch -r``,
+    ``cp -p``, ``rsync -a``, an archive unpacked over the project)."""
+    st = path.stat()
+    data = path.read_bytes()
+    assert len(old.encode()) == len(new.encode()) and old.encode() in data
+    path.write_bytes(data.replace(old.encode(), new.encode(), 1))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+
+
+def test_an_edit_keeping_size_and_mtime_is_seen_by_every_step(project, l10n):
+    """The fingerprint trusted a file whose size and mtime were as recorded,
+    so a restored or copied file (mtime kept) went unseen: publish said `up
+    to date` with the old translation live, status counted the old states.
+    The inode and ctime (which no tool can set back) now count too."""
+    po = project / "locales" / "zh_Hans" / f"{MEDIA}.po"
+    l10n(project, "update", "--all")
+    l10n(project, "publish", "--all")
+    l10n(project, "status")
+    _same_size_same_mtime(po, "媒体代表团走进中国西南", "记者代表团走进中国西南")
+    r = l10n(project, "publish", "--all")
+    assert "up to date" not in r.stdout, r
+    page = (project / "public" / "zh_Hans" / f"{MEDIA}.html").read_text(encoding="utf-8")
+    assert "记者代表团走进中国西南" in page and "媒体代表团走进中国西南" not in page
+    # a reviewed entry made fuzzy by hand, same size: status and update see it
+    before = l10n(project, "status").stdout
+    _same_size_same_mtime(po, "\n#. lead\n", "\n#,fuzzy\n")
+    assert l10n(project, "status").stdout != before
+
+
+def test_a_file_changed_in_the_tick_it_was_fingerprinted_is_read_again(tmp_path, monkeypatch):
+    """A save landing within the file system's timestamp resolution of the
+    moment a run hashed the file gets the same size, mtime and ctime: such a
+    fingerprint is not trusted by the next run (git's racy-clean rule); one
+    taken long after the file's last change is."""
+    import time
+    from l10n_tool import buildstate
+    fresh, old = tmp_path / "fresh.po", tmp_path / "old.po"
+    for p in (fresh, old):
+        p.write_text("one")
+    real_stat = os.stat
+    now = time.time_ns()
+
+    class Stat:
+        def __init__(self, path, when):
+            st = real_stat(path)
+            self.st_size, self.st_ino = st.st_size, 1234
+            self.st_mtime_ns = self.st_ctime_ns = when
+    fake = {os.fspath(fresh): now, os.fspath(old): now - 3600 * 10**9}
+    monkeypatch.setattr(buildstate.os, "stat",
+                        lambda p, *a, **k: Stat(p, fake[os.fspath(p)]) if os.fspath(p) in fake
+                        else real_stat(p, *a, **k))
+    with buildstate.BuildState(tmp_path / "state.sqlite") as state:
+        one = {p: state.fingerprint(p) for p in (fresh, old)}
+    for p in (fresh, old):
+        p.write_text("two")                       # same size; the fake stat is unchanged
+    with buildstate.BuildState(tmp_path / "state.sqlite") as state:
+        assert state.fingerprint(fresh) == buildstate.content_sha(b"two")
+        assert state.fingerprint(old) == one[old]      # trusted: not read again
