@@ -202,3 +202,21 @@ def test_a_no_break_space_between_sentences_stays_in_a_spaced_locale(tmp_path, l
     publish_with(l10n, root, lambda msgid: msgid.upper())
     assert published(root, "a.html").find("body").find("p").text == \
         "FIRST ONE.\u00a0SECOND ONE. THIRD ONE."
+
+
+def test_an_amp_page_keeps_its_images_and_translates_their_alt(tmp_path, l10n):
+    # AMP's <amp-img> is the <img> of the pages news sites serve to search
+    # engines: its relative src was left as written (a broken image one folder
+    # down) and its alt was never offered for translation
+    root = site(tmp_path, {"a.html": (
+        '<!doctype html><html amp lang="en"><head><meta charset="utf-8"><title>AMP page</title>'
+        '</head><body><amp-img src="img/a.jpg" srcset="img/a.jpg 1x, img/a2.jpg 2x" width="600" '
+        'height="400" layout="responsive" alt="A harbour at dawn"></amp-img>'
+        '<amp-video src="media/v.mp4" poster="img/p.jpg" width="640" height="360"></amp-video>'
+        '<p>Some words of the article.</p></body></html>\n')})
+    publish_with(l10n, root, lambda msgid: msgid.upper())
+    page = published(root, "a.html")
+    img, video = page.find(".//amp-img"), page.find(".//amp-video")
+    assert (img.get("src"), img.get("srcset"), img.get("alt")) == \
+        ("../img/a.jpg", "../img/a.jpg 1x, ../img/a2.jpg 2x", "A HARBOUR AT DAWN")
+    assert (video.get("src"), video.get("poster")) == ("../media/v.mp4", "../img/p.jpg")

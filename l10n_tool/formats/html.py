@@ -688,7 +688,7 @@ class _Walker:
         if el.tag == "input" and (el.get("type") or "").strip().lower() in BUTTON_INPUTS:
             self.attribute(el, "value", "button")    # the button's label
         for attr, kind in ATTRIBUTES.items():
-            if attr == "alt" and el.tag not in ("img", "area", "input"):
+            if attr == "alt" and el.tag not in ("img", "area", "input", "amp-img", "amp-anim"):
                 continue
             if attr == "placeholder" and el.tag not in ("input", "textarea"):
                 continue

@@ -41,6 +41,11 @@ URL_ATTRIBUTES: dict[str, dict[str, urls.Finder]] = {
     "pattern": {"href": _URL}, "lineargradient": {"href": _URL},
     "radialgradient": {"href": _URL}, "filter": {"href": _URL}, "textpath": {"href": _URL},
     "mpath": {"href": _URL},
+    # AMP, the format news sites serve to search engines: its components load
+    # what <img>, <video> and <iframe> load
+    "amp-img": {"src": _URL, "srcset": _SRCSET}, "amp-anim": {"src": _URL, "srcset": _SRCSET},
+    "amp-video": {"src": _URL, "poster": _URL}, "amp-audio": {"src": _URL},
+    "amp-iframe": {"src": _URL, "poster": _URL},
 }
 #: on any element: inline style, SVG's xlink:href, and the attributes lazy
 #: loaders read their URL from (only those that always hold one)
