@@ -149,3 +149,30 @@ def test_a_file_changed_in_the_tick_it_was_fingerprinted_is_read_again(tmp_path,
     with buildstate.BuildState(tmp_path / "state.sqlite") as state:
         assert state.fingerprint(fresh) == buildstate.content_sha(b"two")
         assert state.fingerprint(old) == one[old]      # trusted: not read again
+
+
+def test_an_asset_link_to_the_site_or_the_cache_is_not_published(project, l10n, tmp_path):
+    """``source/mirror -> ../public`` copied the live site into the new one,
+    which held the one before: every publish wrote it all again, one level
+    deeper, and never was up to date. A link to the build cache put the
+    translation memory on the web. Both are the tool's own folders: skipped
+    with a warning, like a link out of the project."""
+    (project / "source" / "mirror").symlink_to("../public")
+    (project / "source" / "cache").symlink_to("../.l10n-cache")
+    (project / "source" / "state.sqlite").symlink_to("../.l10n-cache/state.sqlite")
+    l10n(project, "publish", "--all")
+    r = l10n(project, "publish", "--all")
+    assert "up to date" in r.stdout, r
+    for name in ("mirror", "cache", "state.sqlite"):
+        assert not (project / "public" / name).exists()
+        assert f"warning: source/{name}: symlink to " in r.stderr, r
+    assert "points into the published site" in r.stderr and "into the build cache" in r.stderr
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh, symlinks=True, ignore=shutil.ignore_patterns(
+        ".l10n-cache", "public", ".public.*"))
+    l10n(fresh, "publish", "--all")
+    assert sorted(_names(fresh / "public")) == sorted(_names(project / "public"))
+
+
+def _names(folder: Path) -> list[str]:
+    return [p.relative_to(folder).as_posix() for p in folder.rglob("*")]

@@ -156,6 +156,16 @@ class SiteDir:
             raise self._refuse(f"its {MARKER} marker is not one publish wrote")
         return data
 
+    def holds(self, real: Path) -> bool:
+        """The resolved path ``real`` is in this output folder or one of the
+        folders publish keeps beside it (generations, staging)."""
+        try:
+            first = real.relative_to(self.parent).parts[0]
+        except (ValueError, IndexError):
+            return False
+        return first == self.name or bool(self._gen.fullmatch(first) or
+                                          self._leftover.fullmatch(first))
+
     def live_policies(self) -> dict[str, dict | None]:
         """The locales live now, each with the policy it was published under
         (None for a site an older version wrote, which recorded none)."""

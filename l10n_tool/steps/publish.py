@@ -681,11 +681,23 @@ class _Build:
         found: list[tuple[str, Path, str]] = []
         seen: set[Path] = set()
 
+        cache = self.s.cache_dir.resolve()
+
+        def own(real: Path) -> str | None:
+            """Which of the tool's own folders ``real`` is in: the site
+            (copying it into itself would grow it by one level a run) or
+            the build cache (the translation memory is not for the web)."""
+            if self.out.holds(real):
+                return "the published site"
+            return "the build cache" if real.is_relative_to(cache) else None
+
         def walk(folder: Path, rel: str) -> None:
             real = folder.resolve()
             if real in seen:
                 return
             seen.add(real)
+            if rel and own(real):
+                return           # the cache folder inside the source folder: not an asset
             for entry in sorted(os.scandir(folder), key=lambda e: e.name):
                 if entry.name.startswith(".") or rel == "" and \
                         entry.name.lower().endswith(page_suffixes) and \
@@ -711,6 +723,11 @@ class _Build:
                             f"symlink to {os.readlink(path)} points outside the project; "
                             "not published", _shown(project, path), severity="warning",
                             code="asset"))
+                        continue
+                    if (which := own(target)) is not None:
+                        result.warnings.append(Problem(
+                            f"symlink to {os.readlink(path)} points into {which}; not published",
+                            _shown(project, path), severity="warning", code="asset"))
                         continue
                 if entry.is_dir():
                     walk(path, name + "/")
