@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from l10n_tool import __version__
-from l10n_tool.config import load_settings, with_overrides
+from l10n_tool.config import layout_problem, load_settings, with_overrides
 from l10n_tool.errors import EXIT_FINDINGS, EXIT_USAGE, L10nError
 from l10n_tool.lock import project_lock
 from l10n_tool.locales import get_locale
@@ -41,8 +41,13 @@ def _where(path, ctx: click.Context) -> str:
     """A path as the project names it. A relative one is already that (the
     library's are relative to the project root, not to where the command runs)."""
     project = ctx.find_object(Project)
-    if project is None or not Path(path).is_absolute():
+    if not Path(path).is_absolute():
         return str(path)
+    if project is None:
+        # the settings themselves failed: named from the project folder all the same
+        # (pyproject.toml:12, as [tool.l10n.mt] errors are), not by an absolute path
+        root = Path(ctx.params.get("project_dir") or ".").resolve()
+        return os.path.relpath(path, root) if Path(path).is_relative_to(root) else str(path)
     return project.rel(Path(path))
 
 
@@ -215,13 +220,20 @@ def cli(ctx, project_dir, source_dir, glossary, locales_dir, source_locale, wait
         glossary_explicit=True if glossary else None,
         locales_dir=(root / locales_dir) if locales_dir else None,
         source_locale=get_locale(source_locale).code if source_locale else None))
+    if source_dir or locales_dir:
+        # the settings file's folders were checked as it was read; these replace them
+        problem = layout_problem(project.settings)
+        if problem is not None:
+            given = " ".join(f"{flag} {value}" for flag, value in
+                             (("--source-dir", source_dir), ("--locales-dir", locales_dir)) if value)
+            raise L10nError(f"{given}: {problem[1]}")
     project.note = lambda message: click.echo(f"note: {message}", err=True)
     for message in settings.notes:
         project.note(message)
     if command in GLOSSARY_COMMANDS:
         project.check_glossary()
     if command in LOCKING_COMMANDS:
-        lock = project_lock(project.settings.cache_dir, command).acquire(wait)
+        lock = project_lock(project.settings.cache_dir, command).acquire(wait, project.note)
         ctx.call_on_close(lock.release)
 
 

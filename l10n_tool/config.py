@@ -373,14 +373,33 @@ def load_settings(root: Path | None = None) -> Settings:
 def _check_layout(r: "_Reader", s: Settings) -> None:
     """Folders that must stay apart, and a base URL that is one."""
     top = ("tool", "l10n")
-    src, loc = s.source_dir.resolve(), s.locales_dir.resolve()
-    if loc == src or loc.is_relative_to(src) or src.is_relative_to(loc):
-        raise r.error(top + ("locales_dir",), "locales_dir and source_dir must be separate "
-                      "folders: pages and assets in source_dir are published, catalogs must not be")
+    problem = layout_problem(s)
+    if problem is not None:
+        raise r.error(top + (problem[0],), problem[1])
     url = urllib.parse.urlsplit(s.base_url)
     if url.scheme not in ("http", "https") or not url.netloc:
         raise r.error(top + ("base_url",), f"base_url must be an http(s) URL such as "
                       f"\"https://news.example/\", not {s.base_url!r}")
+
+
+def layout_problem(s: Settings) -> tuple[str, str] | None:
+    """(setting, message) when folders that must stay apart overlap: asked of
+    the settings file and again once ``--source-dir`` or ``--locales-dir``
+    changed them."""
+    src, loc = s.source_dir.resolve(), s.locales_dir.resolve()
+    if loc == src or loc.is_relative_to(src) or src.is_relative_to(loc):
+        return ("locales_dir", "locales_dir and source_dir must be separate folders: pages and "
+                "assets in source_dir are published, catalogs must not be")
+    cache = s.cache_dir.resolve()
+    for name, folder, why in (("source_dir", src, "pages and assets in it are published"),
+                              ("locales_dir", loc, "it holds the catalogs"),
+                              ("output_dir", s.output_dir.resolve(),
+                               "each publish replaces it with a new generation")):
+        if cache == folder or cache.is_relative_to(folder):
+            # in source/, publish put the build state (all translation memory) and the
+            # lock on the web site
+            return "cache_dir", f"cache_dir must be outside {name}: {why}"
+    return None
 
 
 def with_overrides(settings: Settings, **changes) -> Settings:

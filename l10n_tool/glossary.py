@@ -497,8 +497,10 @@ def _columns(header: list[str], problem) -> _Columns | None:
             problem(f"column {name!r} appears twice", 1)
             return None
     missing = [c for c in ("term", "type") if c not in header]
+    named = ", ".join(repr(h) for h in header[:6] if h) or "nothing"
     for name in missing:
-        problem(f"missing column {name!r}", 1)
+        # the header as read says why: another language ('Begriff'), another separator
+        problem(f"missing column {name!r} (the first line names {named})", 1)
     if missing:
         return None
     locales: dict[int, str] = {}

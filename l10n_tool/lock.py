@@ -27,8 +27,10 @@ class ProjectLock:
     command: str
     _fd: int | None = field(default=None, repr=False)
 
-    def acquire(self, wait: bool = False) -> "ProjectLock":
-        """Take the lock, or raise naming the holder (``wait``: block until free)."""
+    def acquire(self, wait: bool = False, note=None) -> "ProjectLock":
+        """Take the lock, or raise naming the holder (``wait``: block until free,
+        first telling ``note`` whom it waits for: a CI log that only stops
+        looks like a hang)."""
         folder = self.path.parent
         if folder.exists() and not folder.is_dir():
             raise L10nError("the cache folder is a file; move it away or set cache_dir "
@@ -43,6 +45,8 @@ class ProjectLock:
                     raise L10nError(f"project is busy: {holder(self.path)}; try again when "
                                     f"it ends, or queue behind it with `l10n --wait {self.command}`",
                                     self.path) from None
+                if note is not None:
+                    note(f"waiting for {holder(self.path)} to finish")
                 fcntl.flock(fd, fcntl.LOCK_EX)
             info = json.dumps({"pid": os.getpid(), "command": self.command,
                                "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())})

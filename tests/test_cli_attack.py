@@ -251,3 +251,44 @@ def test_a_typo_in_another_engines_table_is_reported_now(tmp_path, l10n):
     # common keys stay for the engines that have them: pseudo takes no beam, and runs
     (root / "pyproject.toml").write_text((root / "pyproject.toml").read_text().replace("beem", "beam"))
     l10n(root, "translate", "-l", "pt_BR")
+
+
+# ----------------------------------------------------------------- folders that must stay apart
+
+@pytest.mark.parametrize("cache", ["source", "source/cache", "locales", "public", "public/c"])
+def test_a_cache_inside_published_or_catalog_folders_is_refused(project, l10n, cache):
+    text = (project / "pyproject.toml").read_text(encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        text.replace('cache_dir = ".l10n-cache"', f'cache_dir = "{cache}"'), encoding="utf-8")
+    r = l10n(project, "publish", expect=2)
+    assert r.stderr.startswith("error: pyproject.toml:") and "cache_dir must be outside" in r.stderr
+    assert not (project / "source" / "state.sqlite").exists()
+    assert not list(project.glob("source/**/lock"))
+
+
+def test_folder_options_are_held_to_the_same_rules_as_the_settings(project, l10n):
+    r = l10n(project, "--locales-dir", "source", "update", "-l", "de", expect=2)
+    assert r.stderr.startswith("error: --locales-dir source: locales_dir and source_dir must be "
+                               "separate folders")
+    assert not (project / "source" / "de").exists() and not (project / "source" / "templates").exists()
+
+
+def test_a_header_in_another_language_is_shown_in_the_error(tmp_path, l10n):
+    root = _glossary_project(tmp_path, "Begriff,Typ,de\nILSTC,fixed,\n".encode())
+    r = l10n(root, "extract", expect=2)
+    assert r.stderr == ("error: glossary.csv:1: glossary: missing column 'term' "
+                        "(the first line names 'Begriff', 'Typ', 'de')\n")
+
+
+def test_wait_says_whom_it_waits_for(project, l10n):
+    import threading
+    from l10n_tool.lock import project_lock
+
+    holder = project_lock(project / ".l10n-cache", "publish").acquire()
+    t = threading.Timer(0.3, holder.release)
+    t.start()
+    r = l10n(project, "--wait", "update", "-l", "de")
+    t.join()
+    assert "note: waiting for `l10n publish` (pid " in r.stderr and "to finish" in r.stderr, r
+    # not waiting: no note
+    assert "waiting" not in l10n(project, "--wait", "update", "-l", "de").stderr
