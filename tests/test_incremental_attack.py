@@ -176,3 +176,18 @@ def test_an_asset_link_to_the_site_or_the_cache_is_not_published(project, l10n, 
 
 def _names(folder: Path) -> list[str]:
     return [p.relative_to(folder).as_posix() for p in folder.rglob("*")]
+
+
+def test_a_live_site_whose_marker_was_deleted_says_what_to_do(project, l10n):
+    """Refused (the marker is what proves the files are publish's), but not
+    as a symlink 'publish did not make': it did, and the line says how to
+    start afresh."""
+    l10n(project, "publish", "--all")
+    (project / "public" / ".l10n-publish").unlink()
+    live = os.readlink(project / "public")
+    r = l10n(project, "publish", "--all", expect=2)
+    assert f"it links to {live}, whose .l10n-publish marker is gone" in r.stderr, r
+    assert "remove the public link" in r.stderr and r.stderr.count("\n") == 1
+    (project / "public").unlink()
+    l10n(project, "publish", "--all")
+    assert (project / live).is_dir()               # not ours any more: never deleted

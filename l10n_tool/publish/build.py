@@ -116,8 +116,13 @@ class SiteDir:
         if out.is_symlink():
             target = os.readlink(out)
             folder = self.parent / target
-            if not self._gen.fullmatch(target) or not (folder / MARKER).is_file():
+            if not self._gen.fullmatch(target):
                 raise self._refuse(f"it is a symlink to {target}, which publish did not make")
+            if not (folder / MARKER).is_file():
+                raise self._refuse(
+                    f"it links to {target}, whose {MARKER} marker is gone, so what it holds "
+                    f"cannot be told from files of yours; remove the {self.name} link (and "
+                    f"{target} once you have kept what is yours) to publish afresh")
         elif not out.exists():
             return None, None
         elif not out.is_dir():
