@@ -8,9 +8,7 @@ until the handler is in place.
 
 from __future__ import annotations
 
-import os
 import sys
-import threading
 
 #: the thread the local MT executor runs a native engine on (mt/executors/local.py)
 ENGINE_THREAD = "l10n-mt"
@@ -36,6 +34,10 @@ def _leave(code) -> None:
     of exiting 130. Everything the run keeps is committed and closed by
     then (the command has returned), so the process leaves without
     finalising: output flushed, then ``os._exit``."""
+    import os
+    import signal
+    import threading     # imported here: a Ctrl-C during start-up must find the handler
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # leaving already: no traceback now
     if any(t.name == ENGINE_THREAD and t.is_alive() for t in threading.enumerate()):
         for stream in (sys.stdout, sys.stderr):
             try:
