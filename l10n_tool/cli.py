@@ -232,6 +232,8 @@ def cli(ctx, project_dir, source_dir, glossary, locales_dir, source_locale, wait
         project.note(message)
     if command in GLOSSARY_COMMANDS:
         project.check_glossary()
+        from l10n_tool.glossary import check_file
+        check_file(project.settings.glossary)     # before anything takes its fingerprint
     if command in LOCKING_COMMANDS:
         lock = project_lock(project.settings.cache_dir, command).acquire(wait, project.note)
         ctx.call_on_close(lock.release)

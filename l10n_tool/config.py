@@ -321,18 +321,20 @@ def load_settings(root: Path | None = None) -> Settings:
             policies[r.locale(name, pub + (name,)).code] = _policy(r, value, default_policy,
                                                                     pub + (name,))
 
-    def folder(name: str, default: str) -> Path:
+    def folder(name: str, default: str, what: str = "a folder") -> Path:
         value = r.string(table, name, default, top)
         if not value.strip() or "\0" in value:
-            raise r.error(top + (name,), f"{name} must name a folder, not {value!r}")
-        return root / value
+            raise r.error(top + (name,), f"{name} must name {what}, not {value!r}")
+        # "~/sites/news" is the home folder, as a shell reads it: taken as written,
+        # publish made a folder named "~" in the project (one `rm -rf ~` from a disaster)
+        return root / Path(value).expanduser()
 
     locales = []
     for code in r.strings(table, "locales", (), top, '"de"'):
         info = r.locale(code, top + ("locales",))
         if info.code not in locales:
             locales.append(info.code)
-    glossary = r.string(table, "glossary", "glossary.csv", top)
+    glossary = folder("glossary", "glossary.csv", "a CSV file")
     segment = r.string(table, "segment", "sentences", top, SEGMENT_MODES)
     extract = r.table(table, "extract", top)
     settings = Settings(
@@ -342,7 +344,7 @@ def load_settings(root: Path | None = None) -> Settings:
                                top + ("source_locale",)).code,
         locales=tuple(locales),
         locales_dir=folder("locales_dir", "locales"),
-        glossary=root / glossary,
+        glossary=glossary,
         glossary_explicit="glossary" in table,
         output_dir=folder("output_dir", "public"),
         cache_dir=folder("cache_dir", ".l10n-cache"),

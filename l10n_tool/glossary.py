@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -467,7 +468,17 @@ def _parse_clean(text: str, delimiter: str = ",") -> Glossary | None:
     return Glossary._of_rows(rows)
 
 
+def check_file(path: Path) -> None:
+    """A glossary that exists must be a file to read: a FIFO or a device
+    (/dev/zero) is read to its end, which never comes (/dev/null is no terms)."""
+    path = Path(path)
+    if path.exists() and not path.is_file() and not path.is_dir() \
+            and os.path.realpath(path) != os.devnull:
+        raise L10nError("glossary is not a regular file", path)
+
+
 def _text(path: Path) -> str:
+    check_file(path)
     data = read_input(path, "glossary CSV file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode Text" and "UTF-16 CSV": UTF-16 with its byte-order mark

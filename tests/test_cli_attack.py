@@ -292,3 +292,27 @@ def test_wait_says_whom_it_waits_for(project, l10n):
     assert "note: waiting for `l10n publish` (pid " in r.stderr and "to finish" in r.stderr, r
     # not waiting: no note
     assert "waiting" not in l10n(project, "--wait", "update", "-l", "de").stderr
+
+
+def test_a_device_or_fifo_as_glossary_is_refused_before_it_is_read(project, l10n, tmp_path):
+    import os
+    fifo = tmp_path / "glossary.fifo"
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", str(fifo)):        # /dev/zero filled memory until killed
+        r = l10n(project, "--glossary", path, "extract", expect=2)
+        assert r.stderr == f"error: {path}: glossary is not a regular file\n"
+    l10n(project, "--glossary", "/dev/null", "extract")              # no terms
+
+
+def test_settings_paths_read_as_a_shell_reads_them(project, l10n, monkeypatch, tmp_path):
+    from l10n_tool.config import load_settings
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    text = (project / "pyproject.toml").read_text(encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        text.replace('output_dir = "public"', 'output_dir = "~/site"'), encoding="utf-8")
+    assert load_settings(project).output_dir == tmp_path / "home" / "site"
+    (project / "pyproject.toml").write_text(
+        text.replace('glossary = "glossary.csv"', 'glossary = ""'), encoding="utf-8")
+    r = l10n(project, "extract", expect=2)
+    assert "pyproject.toml:" in r.stderr and "glossary must name a CSV file, not ''" in r.stderr
