@@ -243,7 +243,7 @@ class BuildState:
         for path in paths:
             key = os.fspath(path)
             seen.add(key)
-            sha = self.fingerprint(path)
+            sha = _memory_key(self.fingerprint(path))
             if known.get(key) == sha:
                 continue
             before = dict(((c, m), s) for c, m, s in self.db.execute(
@@ -258,7 +258,7 @@ class BuildState:
 
     def remember(self, locale: str, path: Path, rows: Iterable[tuple[str | None, str, str]]) -> None:
         """Record what a PO file we just wrote holds, so the next run need not read it."""
-        self._store_memory(locale, os.fspath(path), self.refingerprint(path),
+        self._store_memory(locale, os.fspath(path), _memory_key(self.refingerprint(path)),
                            [(c or "", m, s) for c, m, s in rows])
 
     def _store_memory(self, locale: str, key: str, sha: str | None, rows: list) -> None:
@@ -314,6 +314,13 @@ class BuildState:
         else:   # a failed run records nothing it did not finish
             self.db.rollback()
             self.db.close()
+
+
+def _memory_key(sha: str | None) -> str | None:
+    """What the memory records a PO file under: its content and the code
+    that chose its reviewed rows (a tool whose idea of "reviewed" changed
+    must read every file again)."""
+    return None if sha is None else digest("memory", sha)
 
 
 #: a file's stat that close to the moment it was recorded (the coarsest

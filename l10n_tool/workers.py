@@ -46,9 +46,24 @@ class _Failed(tuple):
     would drop the path and line)."""
 
 
-def _install(work: Callable) -> None:
+def _install(work: Callable, parent: int) -> None:
     global _WORK
     _WORK = work
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """A worker whose run is killed outright (SIGKILL, the OOM killer) is
+    killed too: else it goes on writing PO files and pages for a run that is
+    gone, and the project lock it inherited keeps the next run waiting."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):      # not Linux: the worker ends with its next task
+        return
+    if os.getppid() != parent:             # the run died before the line above
+        os._exit(1)
 
 
 def _call(task):
@@ -70,7 +85,7 @@ def fan_out(work: Callable[[T], R], tasks: Sequence[T], workers: int | None = No
         return [work(task) for task in tasks]
     import multiprocessing
     chunk = max(1, min(16, len(tasks) // (8 * workers)))
-    with multiprocessing.get_context("fork").Pool(workers, _install, (work,)) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, _install, (work, os.getpid())) as pool:
         outcomes = pool.map(_call, tasks, chunksize=chunk)
     for outcome in outcomes:
         if isinstance(outcome, _Failed):

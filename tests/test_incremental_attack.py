@@ -191,3 +191,65 @@ def test_a_live_site_whose_marker_was_deleted_says_what_to_do(project, l10n):
     (project / "public").unlink()
     l10n(project, "publish", "--all")
     assert (project / live).is_dir()               # not ours any more: never deleted
+
+
+def test_a_changed_tool_reads_the_translation_memory_again(tmp_path, monkeypatch):
+    """The memory was kept under each PO file's bare content hash, so a new
+    version of the tool (another rule for which entries are reviewed) kept
+    the rows an older one chose until each file happened to change."""
+    from l10n_tool import buildstate
+    files = [tmp_path / f"{n}.po" for n in "ab"]
+    for p in files:
+        p.write_text(p.name)
+    read = []
+
+    def refresh():
+        with buildstate.BuildState(tmp_path / "state.sqlite") as state:
+            state.refresh_memory("de", files, lambda p: read.append(p.name) or [(None, "x", "y")])
+    refresh()
+    refresh()
+    assert read == ["a.po", "b.po"]                     # same tool: not read again
+    buildstate.code_version.cache_clear()
+    monkeypatch.setattr(buildstate, "__version__", "9.9.9")
+    try:
+        refresh()
+    finally:
+        buildstate.code_version.cache_clear()
+    assert read == ["a.po", "b.po"] * 2
+
+
+def test_workers_of_a_killed_run_stop_with_it(tmp_path):
+    """SIGKILL of a run left its forked workers running: they went on
+    writing files for a run that was gone, holding the project lock."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from conftest import REPO
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    code = ("import os, time; from l10n_tool import workers\n"
+            "def work(n):\n"
+            f"    open(os.path.join({str(pids)!r}, str(os.getpid())), 'w').close()\n"
+            "    time.sleep(30)\n"
+            "workers.fan_out(work, list(range(4)), workers=2, minimum=1)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(REPO)))
+    deadline = time.monotonic() + 20
+    while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    started = [int(p.name) for p in pids.iterdir()]
+    assert len(started) == 2
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(pid) for pid in started):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in started)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
