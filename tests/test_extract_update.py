@@ -168,20 +168,52 @@ def test_update_keeps_removed_translations_as_obsolete(project, l10n):
     msgfmt_check(*all_catalogs(project))
 
 
-def test_update_reuses_a_translation_from_another_page(bare_project, l10n):
-    shared = "Esko Aho thought that the participation of multi-disciplinary intellectuals was of great significance."
-    media = bare_project / "source" / f"{MEDIA}.html"
-    media.write_text(media.read_text(encoding="utf-8").replace("</h1>", f"</h1>\n<p>{shared}</p>", 1),
+SHARED = "Esko Aho thought that the participation of multi-disciplinary intellectuals was of great significance."
+
+
+def _translate_shared_sentence(project: Path, l10n, msgstr: str, language: str | None = None) -> Path:
+    """A sentence of one page put on the other too, translated in the first
+    page's German PO file (whose header then says ``language``, if given)."""
+    media = project / "source" / f"{MEDIA}.html"
+    media.write_text(media.read_text(encoding="utf-8").replace("</h1>", f"</h1>\n<p>{SHARED}</p>", 1),
                      encoding="utf-8")
-    l10n(bare_project, "update", "-l", "de")
-    first = bare_project / "locales" / "de" / f"{ASIA}.po"
+    l10n(project, "update", "-l", "de")
+    first = project / "locales" / "de" / f"{ASIA}.po"
     po = polib.pofile(str(first))
-    entry(po, shared, exact=True).msgstr = "Esko Aho hielt die Beteiligung für bedeutsam."
+    entry(po, SHARED, exact=True).msgstr = msgstr
+    if language:
+        po.metadata["Language"] = language
     po.save(str(first))
+    return first
+
+
+def test_update_reuses_a_translation_from_another_page(bare_project, l10n):
+    shared = SHARED
+    _translate_shared_sentence(bare_project, l10n, "Esko Aho hielt die Beteiligung für bedeutsam.")
     out = l10n(bare_project, "update", "-l", "de").stdout
     assert re.search(rf"{MEDIA}\.po: updated; \d+ kept, 1 reused", out)
     other = entry(polib.pofile(str(bare_project / "locales" / "de" / f"{MEDIA}.po")), shared)
     assert other.msgstr == "Esko Aho hielt die Beteiligung für bedeutsam." and "fuzzy" not in other.flags
+
+
+def test_a_catalog_of_another_language_is_not_memory_and_is_named(bare_project, l10n):
+    """A French catalog saved into de/: its reviewed rows must not fill other German
+    files, and update says what it corrected in the header."""
+    shared = SHARED
+    first = _translate_shared_sentence(bare_project, l10n,
+                                       "Esko Aho a jugé la participation très importante.", "fr")
+    # the page the French file belongs to changes too, so update merges it
+    asia = bare_project / "source" / f"{ASIA}.html"
+    asia.write_text(asia.read_text(encoding="utf-8").replace("</h1>", "</h1>\n<p>A new line here.</p>", 1),
+                    encoding="utf-8")
+    r = l10n(bare_project, "update", "-l", "de")
+    assert f"locales/de/{ASIA}.po: its header said Language: fr, not de" in r.stderr
+    other = entry(polib.pofile(str(bare_project / "locales" / "de" / f"{MEDIA}.po")), shared)
+    assert other.msgstr == ""
+    kept = polib.pofile(str(first))
+    assert entry(kept, shared, exact=True).msgstr == "Esko Aho a jugé la participation très importante."
+    assert kept.metadata["Language"] == "de"
+    msgfmt_check(*all_catalogs(bare_project))
 
 
 def test_site_chrome_is_one_entry_translated_once_for_every_page(project, l10n):

@@ -7,7 +7,7 @@ counts. Other layers import what they need from here.
 """
 
 from l10n_tool.catalog.io import DEFAULT_WIDTH, KEEP, header, load, loads, save
-from l10n_tool.catalog.merge import MergeResult, merge
+from l10n_tool.catalog.merge import MergeResult, merge, other_language
 from l10n_tool.catalog.state import (MT_PREFIX, MT_PROBLEM_PREFIX, Catalog, Entry, State, Usable,
                                      draft_mark, is_mt_draft, is_reviewed, is_translated, key, live_entries, reviewed_rows,
                                      untranslated_msgids,
@@ -17,5 +17,5 @@ from l10n_tool.catalog.template import template
 
 __all__ = ["DEFAULT_WIDTH", "KEEP", "MT_PREFIX", "MT_PROBLEM_PREFIX", "Catalog", "Entry", "MergeResult", "State", "Stats",
            "Usable", "draft_mark", "header", "is_mt_draft", "is_reviewed", "is_translated", "key",
-           "live_entries", "load", "loads", "reviewed_rows", "merge", "save", "state", "stats", "template",
+           "live_entries", "load", "loads", "other_language", "reviewed_rows", "merge", "save", "state", "stats", "template",
            "translations", "untranslated_msgids", "usable", "words"]

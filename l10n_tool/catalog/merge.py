@@ -277,6 +277,14 @@ def same_language(found: str, ours: str) -> bool | None:
     return _likely(a.code)[:2] == _likely(b.code)[:2]
 
 
+def other_language(po, locale: str) -> str | None:
+    """The header's Language when it names another language or script than
+    ``locale`` (a French catalog saved into ``de/``): such a file's reviewed
+    rows are not this locale's translations, whatever the folder says."""
+    value = ((po.metadata.get("Language") if po is not None else None) or "").strip()
+    return value if value and same_language(value, locale) is False else None
+
+
 def _likely(code: str) -> tuple:
     """(language, script, territory, variant) with CLDR's likely subtags
     filled in where the code leaves them out (the lookup order of UTS #35)."""

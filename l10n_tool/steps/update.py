@@ -126,7 +126,13 @@ def _update(project: Project, state: BuildState, locales: list[LocaleInfo], sour
                                  todo)
         for (slug, path, inputs), outcome in zip(todo, merged):
             # the memory each merge saw is what the locale held before this run
-            result, written, untranslated, reviewed = outcome
+            result, written, untranslated, reviewed, other = outcome
+            if other:
+                run.warnings.append(Problem(
+                    f"its header said Language: {other}, not {loc.code}: its translations may "
+                    f"be in another language (kept, but not used as {loc.code} memory "
+                    f"until reviewed); the header now says {loc.code}", project.rel(path), None,
+                    "warning", "language"))
             state.record(path, inputs, {"untranslated": untranslated})
             state.remember(loc.code, path, reviewed)
             run.files.append(UpdateResult(loc.code, path, result, written))
@@ -159,20 +165,24 @@ def _merge_one(project: Project, state: BuildState, loc: LocaleInfo, reuse: bool
     with state.memory_reader(loc.code) if reuse else contextlib.nullcontext() as memory:
         pot = _template(project, slug)
         old = project.load_po(path) if path.exists() or path.is_symlink() else None
+        other = catalog.other_language(old, loc.code)
         merged = catalog.merge(pot, old, loc, project.settings.site_name, memory)
     written = project.save_po(path, merged.po)
     untranslated = catalog.untranslated_msgids(merged.po)
-    reviewed = list(catalog.reviewed_rows(merged.po))
+    reviewed = [] if other else list(catalog.reviewed_rows(merged.po))
     # the file is written: the counts go back, not the catalog
-    return dataclasses.replace(merged, po=None), written, untranslated, reviewed
+    return dataclasses.replace(merged, po=None), written, untranslated, reviewed, other
 
 
 def refresh_memory(project: Project, state: BuildState, locale: str, paths: list[Path]) -> set[str]:
     """Bring the memory up to date with the locale's PO files (``paths``;
     only the changed ones are read); returns the msgids that gained a
     translation."""
-    return state.refresh_memory(locale, paths,
-                                lambda p: catalog.reviewed_rows(project.load_po(p)))
+    def rows(path: Path):
+        po = project.load_po(path)
+        # a catalog of another language (a French file saved into de/) is not memory
+        return () if catalog.other_language(po, locale) else catalog.reviewed_rows(po)
+    return state.refresh_memory(locale, paths, rows)
 
 
 def _template(project: Project, slug: str) -> catalog.Catalog:
