@@ -316,3 +316,14 @@ def test_settings_paths_read_as_a_shell_reads_them(project, l10n, monkeypatch, t
         text.replace('glossary = "glossary.csv"', 'glossary = ""'), encoding="utf-8")
     r = l10n(project, "extract", expect=2)
     assert "pyproject.toml:" in r.stderr and "glossary must name a CSV file, not ''" in r.stderr
+
+
+def test_a_tagged_number_is_found_in_the_targets_separators():
+    for text, draft, want in (
+            ("They sold <1>4,500</1> cars.", "Venderam 4.500 carros.", "Venderam <1>4.500</1> carros."),
+            ("Growth was <1>15.1</1>%.", "O crescimento foi de 15,1%.",
+             "O crescimento foi de <1>15,1</1>%."),
+            ("It sold <1>4,500</1> and <2>4,500</2> units.", "Vendeu 4.500 e 4.500 unidades.",
+             "Vendeu <1>4.500</1> e <2>4.500</2> unidades.")):
+        p = protect.protect(text, Glossary([]), "pt_BR")
+        assert protect.restore(p, [draft] + p.texts[1:]) == (want, [], []), text

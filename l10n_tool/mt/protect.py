@@ -36,8 +36,9 @@ from l10n_tool.mt import align
 
 #: What ``restore`` writes for the same engine output: raised whenever that
 #: changes, since the MT cache keeps restored drafts (mt/cache.py). 2: currency
-#: symbols, reference marks and machine text kept verbatim.
-VERSION = 2
+#: symbols, reference marks and machine text kept verbatim; 3: a tagged number
+#: found in the target's separators.
+VERSION = 3
 
 #: Short and delimited on both sides, so it reads back unambiguously even
 #: next to digits; every extra SentencePiece piece costs decoding time.
@@ -572,19 +573,33 @@ def _find_verbatim(p: Protected, span: Span, text: str, lo: int, hi: int,
     inner = span.inner(p.text)
     # word boundaries where the source has them: "H<1>2</1>O" is glued on both sides
     glued_left, glued_right = _glued(p, span)
-    pattern = re.compile(("" if glued_left else r"(?<!\w)") + "(?=" + re.escape(inner) + ")"
-                         + ("" if glued_right else "(?!" + re.escape(inner) + r"\w)"))
+
+    def pattern(form: str) -> re.Pattern:
+        return re.compile(("" if glued_left else r"(?<!\w)") + "(?=" + re.escape(form) + ")"
+                          + ("" if glued_right else "(?!" + re.escape(form) + r"\w)"))
     plo, phi = _bounds(p, span.parent)
-    before = [m.start() for m in pattern.finditer(p.text, plo, phi) if m.start() + len(inner) <= phi]
-    found = [m.start() for m in pattern.finditer(text, lo, hi) if m.start() + len(inner) <= hi]
-    if len(found) != len(before) or span.start not in before:
+    before = [m.start() for m in pattern(inner).finditer(p.text, plo, phi)
+              if m.start() + len(inner) <= phi]
+    if span.start not in before:
         return None
-    # ordinals count a placed sibling's occurrence too ("<1>2</1> <2>2</2>"); the
-    # chosen one must still not overlap it
-    start = found[before.index(span.start)]
-    if any(start < e and s < start + len(inner) for s, e in siblings):
-        return None
-    return start, start + len(inner)
+    # a number the model wrote the target's way ("<1>4,500</1>" → 4.500) is the same number
+    swapped = inner.translate(_SEPARATORS)
+    for form in (inner, swapped) if swapped != inner and _NUMBER.fullmatch(inner) else (inner,):
+        found = [m.start() for m in pattern(form).finditer(text, lo, hi)
+                 if m.start() + len(form) <= hi]
+        if len(found) != len(before):
+            continue
+        # ordinals count a placed sibling's occurrence too ("<1>2</1> <2>2</2>"); the
+        # chosen one must still not overlap it
+        start = found[before.index(span.start)]
+        if any(start < e and s < start + len(form) for s, e in siblings):
+            return None
+        return start, start + len(form)
+    return None
+
+
+_SEPARATORS = str.maketrans(",.", ".,")
+_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d+)+")
 
 
 def _tokens_agree(inner: str, region: str) -> bool:
