@@ -191,7 +191,7 @@ class Project:
                 self.note(f"locale {code} is {info.code}; using {self.rel(self.settings.locales_dir / info.code)}/")
             if info.code == self.settings.source_locale:
                 raise L10nError(f"{info.code} is the source locale")
-            if info.code not in out:
+            if all(info.code != o.code for o in out):     # -l de -l DE, -l zh_CN -l zh_Hans
                 out.append(info)
         return out
 

@@ -327,3 +327,12 @@ def test_a_tagged_number_is_found_in_the_targets_separators():
              "Vendeu <1>4.500</1> e <2>4.500</2> unidades.")):
         p = protect.protect(text, Glossary([]), "pt_BR")
         assert protect.restore(p, [draft] + p.texts[1:]) == (want, [], []), text
+
+
+
+def test_a_locale_named_twice_by_alias_is_one_locale(project):
+    """zh_CN is zh_Hans: a library caller naming both gets that locale once."""
+    from l10n_tool.config import load_settings
+    from l10n_tool.project import Project
+    chosen = Project(load_settings(project)).locales(("zh_CN", "zh_Hans", "de", "de"))
+    assert [loc.code for loc in chosen] == ["zh_Hans", "de"]
