@@ -27,6 +27,11 @@ MIN_SCORE = 70.0
 #: Token-sort ratio ignores word order, so it also rewards extra function words
 #: ("e os Termos de Uso"); it counts for a little less than the plain ratio.
 SORTED_WEIGHT = 0.95
+#: The most regions one search compares (words × region lengths): an ordinary
+#: sentence needs a few thousand; a span inside 50 nested tags of a 500-word
+#: text would need millions, and 50 of them took 33 s for one unit.
+MAX_REGIONS = 60_000
+
 #: Two candidates that do not overlap and score within this margin are ambiguous.
 AMBIGUOUS_MARGIN = 3.0
 
@@ -78,8 +83,15 @@ def locate(needles: list[str], hay: str, lo: int = 0, hi: int | None = None,
     is ambiguous."""
     bounds = words(hay, lo, hi)
     candidates: list[Place] = []
-    for needle in {_core(n) for n in needles if _core(n)}:
-        n_words = max(1, len(words(needle)))
+    cores = {_core(n) for n in needles if _core(n)}
+    sizes = {needle: max(1, len(words(needle))) for needle in cores}
+    if len(bounds) * sum(2 * n + 2 for n in sizes.values()) > MAX_REGIONS:
+        # a span nested dozens deep in a long text: placed where its words are
+        # found as they are, once (the region the full search would rank first),
+        # else not placed and reported
+        return _verbatim(cores, hay, bounds, forbidden) if near is not None else None
+    for needle in cores:
+        n_words = sizes[needle]
         longest = 2 * n_words + 2
         for i, (s, _) in enumerate(bounds):
             for j in range(i, min(len(bounds), i + longest)):
@@ -109,6 +121,24 @@ def locate(needles: list[str], hay: str, lo: int = 0, hi: int | None = None,
         if (other.end <= best.start or other.start >= best.end) and near is None:
             return None
     return best
+
+
+def _verbatim(cores: set[str], hay: str, bounds: list[tuple[int, int]],
+              forbidden) -> Place | None:
+    """The one whole-word region that is exactly one of ``cores`` (case aside):
+    it scores 100, so it is what ``locate`` would choose, found without
+    comparing every region."""
+    starts, ends = {s for s, _ in bounds}, {e for _, e in bounds}
+    low, found = hay.lower(), set()
+    for core in cores:
+        at = low.find(core)
+        while at >= 0:
+            end = at + len(core)
+            if at in starts and end in ends and \
+                    not any(at < fe and fs < end for fs, fe in forbidden):
+                found.add((at, end))
+            at = low.find(core, at + 1)
+    return Place(*found.pop(), 100.0) if len(found) == 1 else None
 
 
 OPENERS, CLOSERS = "\"'“‘«([{", "\"'”’»)]}"

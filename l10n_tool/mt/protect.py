@@ -168,14 +168,27 @@ def _capitalised_like(found: str, term: str, target: str) -> str:
 
 
 def _letterless_pairs(msgid: str, tags: list[markup.Tag]) -> list[tuple[int, int]]:
+    closes: dict[int, markup.Tag] = {}      # tag id → its next close, filled right to left
+    following: list[markup.Tag | None] = [None] * len(tags)
+    for i in range(len(tags) - 1, -1, -1):
+        tag = tags[i]
+        if tag.kind == "close":
+            closes[tag.id] = tag
+        elif tag.kind == "open":
+            following[i] = closes.get(tag.id)
     out = []
-    for i, tag in enumerate(tags):
-        if tag.kind != "open":
+    for tag, close in zip(tags, following):
+        if close is None:
             continue
-        close = next((t for t in tags[i + 1:] if t.kind == "close" and t.id == tag.id), None)
-        if close is not None and _letterless(markup.strip(msgid[tag.end:close.start])):
+        inner = msgid[tag.end:close.start]
+        # placeholders hold no letters: a letter in the raw text is one a reader sees
+        # (so 2,000 nested tags need no 2,000 strips of the whole text)
+        if not _LETTER.search(inner) and _letterless(markup.strip(inner)):
             out.append((tag.start, close.end))
     return out
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _letterless(text: str) -> bool:
@@ -207,22 +220,35 @@ class _Builder:
         return "".join(self.parts)
 
 
+#: Tags nested deeper than this are tokens, not spans: each span is a text of
+#: its own for the engine and a level of the plan, and an old page with an
+#: unclosed <font> on each of its 2,000 lines made 2,000 texts of up to the whole
+#: sentence (hours of MT) and ran out of Python frames. Real inline markup nests
+#: a few levels; a token the model moves is caught by the placeholder check.
+MAX_NESTING = 24
+
+
 def protect(msgid: str, glossary: Glossary, locale: str) -> Protected:
     out = Protected(msgid)
     b = _Builder()
     opened: dict[int, tuple[int, int]] = {}          # tag id → (start offset, span index)
     stack: list[int] = []                            # open span indices, innermost last
+    flat: set[int] = set()                           # tags nested too deep to be spans
     pos = 0
     for start, end, kind, restore_as in _masks(msgid, glossary, locale):
         b.add(msgid[pos:start])
         pos = end
         tag_id = markup.tags(restore_as)[0].id if kind in ("open", "close") else None
-        if kind == "open":
+        if kind == "open" and len(stack) >= MAX_NESTING:
+            flat.add(tag_id)
+        if kind in ("open", "close") and tag_id in flat:
+            pass                                     # a token, put back where the model leaves it
+        elif kind == "open":
             opened[tag_id] = (b.length, len(out.spans))
             out.spans.append(None)                   # filled in when it closes
             stack.append(len(out.spans) - 1)
             continue
-        if kind == "close" and tag_id in opened and stack[-1] == opened[tag_id][1]:
+        elif kind == "close" and tag_id in opened and stack[-1] == opened[tag_id][1]:
             begin, index = opened.pop(tag_id)
             stack.pop()
             out.spans[index] = Span(tag_id, begin, b.length, stack[-1] if stack else None)
