@@ -684,3 +684,21 @@ def test_source_text_that_reads_like_a_placeholder_goes_through_as_written():
     assert "<1>" not in " ".join(p.texts)
     text, _, problems = restore(p, list(PseudoEngine().translate(p.texts)))
     assert "\\<1>" in text and "\\</1>" in text and not problems, text
+
+
+def test_translate_leaves_a_hand_added_plural_entry_alone(bare_project, l10n):
+    """Pages give no plural entries; one a translator adds has forms, not a
+    msgstr: a draft written there was dropped on save but counted as translated."""
+    l10n(bare_project, "update", "-l", "de")
+    path = next((bare_project / "locales" / "de").glob("asia*.po"))
+    po = polib.pofile(str(path))
+    po.append(polib.POEntry(msgid="one comment", msgid_plural="{n} comments",
+                            msgstr_plural={0: "", 1: ""}))
+    po.save(str(path))
+    pending = {e.msgid for f in (bare_project / "locales" / "de").glob("*.po")
+               for e in polib.pofile(str(f)) if e.msgid and not e.obsolete and not e.translated()}
+    r = l10n(bare_project, "translate", "-l", "de", "--engine", "pseudo")
+    assert f"{len(pending) - 1} translated by" in r.stdout, r.stdout
+    plural = next(e for e in polib.pofile(str(path)) if e.msgid == "one comment")
+    assert not plural.tcomment and "fuzzy" not in plural.flags
+    msgfmt_check(path)
