@@ -126,14 +126,16 @@ def floor(site: Path) -> str:
     generations, where even one edited page means a new folder of hard
     links to every live file and, later, removing the oldest generation."""
     start, _ = run([sys.executable, "-c", "import l10n_tool.cli"])
-    live = (site / "public").resolve()
-    files = [p for p in live.rglob("*") if p.is_file()]
-    scratch = site / ".floor"
+    live = os.fspath((site / "public").resolve())
+    scratch = os.fspath(site / ".floor")
+    files = [(os.path.relpath(d, live), f) for d, _, names in os.walk(live) for f in names]
     t0 = time.perf_counter()
-    for p in files:
-        dest = scratch / p.relative_to(live)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        os.link(p, dest)
+    made = set()
+    for folder, name in files:         # strings and one makedirs per folder, as publish does
+        if folder not in made:
+            os.makedirs(f"{scratch}/{folder}", exist_ok=True)
+            made.add(folder)
+        os.link(f"{live}/{folder}/{name}", f"{scratch}/{folder}/{name}")
     t1 = time.perf_counter()
     shutil.rmtree(scratch)
     t2 = time.perf_counter()
