@@ -159,6 +159,17 @@ def test_glossary_file_problems_are_findings(project, l10n):
     assert "duplicate term 'TEU'" in found[0]["message"]
 
 
+def test_a_broken_glossary_row_with_glossary_file_off_stops_the_check(project, l10n):
+    """The glossary checks skip a broken row; with glossary-file off nothing would
+    say so, and a misspelt fixed term would never be enforced."""
+    glossary = project / "glossary.csv"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "NUSRX,fixd,,,\n", encoding="utf-8")
+    r = l10n(project, "check", "--all", "--ignore", "glossary-file", expect=2)
+    assert r.stderr.startswith("error: glossary.csv:26: bad type 'fixd'") and r.stderr.count("\n") == 1
+    # no check reads the glossary: nothing is skipped in silence
+    l10n(project, "check", "--all", "--select", "placeholders")
+
+
 def test_min_complete_turns_untranslated_into_errors(project, l10n):
     r = l10n(project, "check", "-l", "de", "--format", "json")
     info = [f for f in json.loads(r.stdout)["findings"] if f["check"] == "untranslated"]

@@ -87,6 +87,7 @@ def check(project: Project, codes: tuple[str, ...] = (), all_locales: bool = Fal
     paths = {loc.code: catalog_paths(project, loc.code) for loc in locales}
     pages = source_slugs(project)
     glossary, problems = parse_glossary(project.settings.glossary)
+    _glossary_usable(project, chosen, problems)
     memo = (CheckMemo.open(project.settings.cache_dir, project.settings.glossary, chosen)
             if use_cache else CheckMemo(None))
     try:
@@ -107,6 +108,23 @@ def check(project: Project, codes: tuple[str, ...] = (), all_locales: bool = Fal
         memo.close()
     run.findings = in_report_order(chosen, parts)
     return run
+
+
+def _glossary_usable(project: Project, chosen, problems) -> None:
+    """A broken glossary row is skipped by the glossary checks and reported by
+    ``glossary-file``; with that check turned off and a glossary check on, the
+    broken rows would go unchecked in silence (a misspelt ``fixd`` term never
+    enforced), so the check stops, as it does for a broken catalog when
+    ``po-syntax`` is off."""
+    ids = {check.id for check, _ in chosen}
+    if problems and "glossary-file" not in ids and ids & GLOSSARY_CHECKS:
+        first = problems[0]
+        raise L10nError(f"{first.message} (glossary-file is turned off, and the glossary "
+                        "checks would skip this row)", project.settings.glossary, first.line)
+
+
+#: the checks that read the glossary's terms
+GLOSSARY_CHECKS = frozenset({"glossary-fixed", "glossary-approved", "glossary-consistency"})
 
 
 @contextmanager
