@@ -247,3 +247,22 @@ def test_an_unclosed_link_left_in_english_is_marked_so(tmp_path, l10n):
     assert link[0].text == "Dieser Absatz folgt einem offenen Link."
     assert lang_of(link[0]) == "de"                    # translated inside it
     assert lang_of(link.find("ul/li")) == "en"
+
+
+def test_machine_data_in_a_title_is_no_unit(tmp_path, l10n):
+    """Wikipedia's COinS metadata is a query string in a title attribute: data for
+    reference managers, not words; it stays in the page as written."""
+    coins = ("ctx_ver=Z39.88-2004&amp;rft_val_fmt=info%3Aofi%2Ffmt%3Akev%3Amtx%3Ajournal"
+             "&amp;rft.atitle=Trade+corridors&amp;rft.date=2019")
+    body = (f'<p>The corridor opened in 2019.<span class="Z3988" title="{coins}"></span></p>\n'
+            '<p><a href="/x" title="Read the whole report">Report</a> and '
+            '<abbr title="AT&amp;T">the company</abbr> agreed.</p>')
+    project = make_project(tmp_path, {"coins.html": page("Coins", body)})
+    l10n(project, "extract")
+    units = set(template(project, "coins")) | set(template(project, "_site"))
+    assert not any("ctx_ver" in m or "rft" in m for m in units), sorted(units)
+    assert {"Read the whole report", "AT&T"} <= units        # words, and a name with &, stay units
+    l10n(project, "update", "-l", "de")
+    l10n(project, "publish", "-l", "de", "--min-complete", "0")
+    span = published(project, "coins").find(".//span[@class='Z3988']")
+    assert span.get("title") == coins.replace("&amp;", "&")

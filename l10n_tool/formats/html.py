@@ -496,6 +496,20 @@ def _has_letters(text: str) -> bool:
     return _LETTER.search(text) is not None
 
 
+#: a query string (``a=b&c=d``, two fields at least) or percent-encoded text
+_QUERY = re.compile(r"[^\s=&]+=[^\s&]*(?:&[^\s=&]+=[^\s&]*)+")
+_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _machine_text(value: str) -> bool:
+    """An attribute value that is data for a program, not words for a reader:
+    Wikipedia's COinS ``<span class="Z3988" title="ctx_ver=Z39.88-2004&rft…">``
+    put a 300-character query string into the translators' queue. No space
+    and a query's shape, or several percent escapes."""
+    return " " not in value and (_QUERY.fullmatch(value) is not None
+                                 or len(_ENCODED.findall(value)) >= 2)
+
+
 class _LineCounter:
     """Source line of an offset into a run's collapsed text (one space per
     stretch of white space in ``raw``), for the ``#:`` reference of each
@@ -713,7 +727,7 @@ class _Walker:
 
     def attribute(self, el, attr: str, kind: str) -> None:
         value = _WS.sub(" ", _clean(el.get(attr) or "")).strip(HTML_SPACE)
-        if value and _has_letters(markup.escape(value)):
+        if value and _has_letters(markup.escape(value)) and not _machine_text(value):
             unit = Unit(markup.escape(value), kind, el.sourceline or 1,
                         scope=self.classes.scope(el))
             self.items.append(_Attr(el, attr, unit))
