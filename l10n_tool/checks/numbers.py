@@ -20,6 +20,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from l10n_tool import markup
@@ -37,17 +38,28 @@ SCALES = {
     "pt": {"mil": 3, "milhão": 6, "milhões": 6, "bilhão": 9, "bilhões": 9, "mil milhões": 9,
            "trilhão": 12, "trilhões": 12, "bilião": 12, "biliões": 12},
     "it": {"mila": 3, "mille": 3, "milione": 6, "milioni": 6, "miliardo": 9, "miliardi": 9},
-    "zh": {"千": 3, "万": 4, "百万": 6, "千万": 7, "亿": 8, "万亿": 12},
+    # Simplified and Traditional (zh_Hant writes 萬 and 億)
+    "zh": {"千": 3, "万": 4, "百万": 6, "千万": 7, "亿": 8, "万亿": 12,
+           "萬": 4, "百萬": 6, "千萬": 7, "億": 8, "萬億": 12, "兆": 12},
     "ja": {"千": 3, "万": 4, "百万": 6, "億": 8, "兆": 12},
+    # Arabic-script and Hebrew words take suffixes (مليارات, ملياراً, اربوں), so
+    # they match as prefixes, as CJK ones do; the article-like الف is left out
+    "ar": {"ألف": 3, "آلاف": 3, "مليون": 6, "ملايين": 6, "مليار": 9, "بليون": 9,
+           "تريليون": 12},
+    "he": {"אלף": 3, "אלפים": 3, "מיליון": 6, "מיליארד": 9, "טריליון": 12},
+    "fa": {"هزار": 3, "میلیون": 6, "ميليون": 6, "میلیارد": 9, "ميليارد": 9, "تریلیون": 12,
+           "تريليون": 12},
+    # Urdu counts in lakhs and crores: لاکھ = 10^5, کروڑ = 10^7, ارب = 10^9
+    "ur": {"ہزار": 3, "لاکھ": 5, "کروڑ": 7, "ارب": 9, "کھرب": 11, "ملین": 6, "بلین": 9},
 }
-CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
 CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
-CJK_BIG = {"万": 10_000, "亿": 100_000_000}
+CJK_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 
 #: Digits with single separators between them: one number or several, which
 #: ``_read`` tells apart by the separators of one notation.
-NUMBER_RUN = re.compile(r"\d+(?:[.,'\u2019\u00a0\u202f ]\d+)*")
+NUMBER_RUN = re.compile(r"\d+(?:[.,'\u2019\u00a0\u202f \u066b\u066c\uff0c\uff0e]\d+)*")
 CHUNK = re.compile(r"(\d+)(.?)", re.S)
 SPACES = frozenset("\u00a0\u202f ")
 APOSTROPHES = frozenset("'\u2019")
@@ -58,7 +70,15 @@ GLUED = re.compile(r"[\w.,]")
 #: nor a separator, so it joins nothing; whitespace, so a scale word after a
 #: tag still binds.
 BOUNDARY = "\n"
-CJK_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+CJK_NUMERAL = re.compile(r"[零〇一二两兩三四五六七八九十百千万萬亿億]+")
+#: Invisible direction marks a right-to-left translation puts around or inside
+#: a figure (LRM, RLM, ALM, the isolates): they are not part of what it says.
+BIDI_MARKS = re.compile("[\u200e\u200f\u061c\u2066-\u2069]")
+#: Separators of the Arabic numbering systems (٤٬٥٠٠, ١٥٫١), which Arabic-script
+#: text uses with Arabic-Indic and Latin digits alike, and the full-width ones
+#: of CJK text (４，５００).
+ARABIC_SYMBOLS = ("\u066c", "\u066b")
+FULLWIDTH_SYMBOLS = ("\uff0c", "\uff0e")
 
 
 @lru_cache(maxsize=None)
@@ -176,8 +196,29 @@ def cjk_numeral(text: str) -> int | None:
 def _symbols(code: str) -> frozenset[tuple[str, str]]:
     """(group, decimal) separators a msgstr of the locale may use: its own, from
     Babel, and English ones; asked once per locale, not once per entry."""
-    babel_code = get_locale(code).babel_locale()
-    return frozenset({(get_group_symbol(babel_code), get_decimal_symbol(babel_code)), (",", ".")})
+    locale = get_locale(code)
+    babel_code = locale.babel_locale()
+    out = {(get_group_symbol(babel_code), get_decimal_symbol(babel_code)), (",", ".")}
+    try:
+        parsed = Locale.parse(babel_code)
+        systems = {parsed.default_numbering_system,
+                   dict(parsed.other_numbering_systems).get("native")}
+    except (ValueError, TypeError):
+        systems = set()
+    # the locale's default and native numbering systems (fa: arabext, ar: arab):
+    # Arabic-script text uses their separators with either kind of digit
+    for system in systems - {None, "latn"}:
+        try:
+            group = get_group_symbol(babel_code, numbering_system=system)
+            decimal = get_decimal_symbol(babel_code, numbering_system=system)
+        except Exception:       # a numbering system Babel has no symbols for
+            continue
+        out.add((group, decimal))
+    if systems & {"arab", "arabext"}:
+        out.add(ARABIC_SYMBOLS)
+    if locale.language in ("zh", "ja", "ko"):
+        out.add(FULLWIDTH_SYMBOLS)
+    return frozenset(out)
 
 
 def target_values(text: str, locale, source_lang: str = "en") -> set[Decimal]:
@@ -187,7 +228,7 @@ def target_values(text: str, locale, source_lang: str = "en") -> set[Decimal]:
     notation (a quoted figure, an untranslated name), and a msgstr identical
     to its msgid must pass even where a scale word means something else in
     the target language (German "Billion" is 10^12)."""
-    text = _plain(text)
+    text = BIDI_MARKS.sub("", _plain(text))
     out = {v for values in source_values(text, source_lang) for v in values}
     for group, decimal in _symbols(locale.code):
         out.update(_read(text, group, decimal, locale.language))
@@ -210,7 +251,8 @@ def rule(ctx, entry):
         return
     # target_values starts from the msgstr read the msgid's way, and only adds to it:
     # where that reading already has every number, the locale's notations need no reading
-    kept = {v.normalize() for values in source_values(_plain(entry.msgstr)) for v in values}
+    kept = {v.normalize() for values in source_values(BIDI_MARKS.sub("", _plain(entry.msgstr)))
+            for v in values}
     if all({v.normalize() for v in values} & kept for values in wanted):
         return
     have = target_values(entry.msgstr, ctx.locale)

@@ -1,0 +1,95 @@
+"""Right-to-left and CJK newsroom locales end to end: numbers written the way
+Arabic, Persian, Hebrew, Urdu, Traditional Chinese and Japanese editors write
+them must pass the ``numbers`` check, and wrong ones must still fail."""
+
+from __future__ import annotations
+
+import json
+
+import polib
+import pytest
+
+from test_numbers import findings as number_findings
+
+ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
+RLM, LRI, PDI, ALM = "\u200f", "\u2066", "\u2069", "\u061c"
+
+
+def findings(locale: str, msgid: str, msgstr: str) -> list:
+    return [f[0] for f in number_findings(locale, msgid, msgstr)]
+
+
+@pytest.mark.parametrize("locale,msgid,msgstr", [
+    ("ar", "Over 4,500 trains", "أكثر من ٤٬٥٠٠ قطار"),            # Arabic-Indic, ٬ groups
+    ("ar", "Over 4,500 trains", "أكثر من 4٬500 قطار"),            # Latin digits, Arabic group
+    ("ar", "15.1 square meters", "١٥٫١ متر مربع"),                 # ٫ is the decimal
+    ("ar", "RMB 160 billion", "١٦٠ مليار يوان"),
+    ("ar", "RMB 160 billion", "160 ملياراً من اليوانات"),
+    ("ar", "4,500 trains", f"{LRI}٤٬٥٠٠{PDI} قطار"),
+    ("ar", "23% of the total", f"{ALM}٢٣٪ من الإجمالي"),
+    ("ar", "4,500 trains", f"4{RLM},500 قطار"),
+    ("fa", "Over 4,500 trains", "بیش از ۴٬۵۰۰ قطار"),               # Persian digits
+    ("fa", "15.1 square meters", "۱۵٫۱ متر مربع"),
+    ("fa", "RMB 160 billion", "۱۶۰ میلیارد یوان"),
+    ("ur", "RMB 160 billion", "160 ارب یوآن"),
+    ("ur", "30 million people", "3 کروڑ لوگ"),                   # a crore is 10^7
+    ("he", "RMB 575 billion", "575 מיליארד יואן"),
+    ("he", "4,500 trains", "4,500 רכבות"),
+    ("zh_Hant", "RMB 160 billion", "1600億元人民幣"),
+    ("zh_Hant", "350,000 TEUs", "35萬標準箱"),
+    ("zh_Hant", "2,000 people", "兩千人"),
+    ("zh_Hant", "the 2nd dialogue", "第二屆對話"),
+    ("ja", "RMB 160 billion", "１６００億元"),                     # full-width digits
+    ("ja", "350,000 TEUs", "３５万ＴＥＵ"),
+    ("ja", "4,500 trains", "４，５００本の列車"),
+    ("ja", "15.1 square meters", "１５．１平方メートル"),
+])
+def test_correct_rtl_and_cjk_numbers_pass(locale, msgid, msgstr):
+    assert findings(locale, msgid, msgstr) == []
+
+
+@pytest.mark.parametrize("locale,msgid,msgstr,missing", [
+    ("ar", "Over 4,500 trains", "أكثر من ٤٬٦٠٠ قطار", ["4500"]),
+    ("ar", "15.1 square meters", "١٥٫٢ متر مربع", ["15.1"]),
+    ("ar", "RMB 160 billion", "١٦٠ مليون يوان", ["160000000000"]),   # million, not billion
+    ("fa", "Over 4,500 trains", "بیش از ۴۵ قطار", ["4500"]),
+    ("he", "RMB 575 billion", "575 מיליון יואן", ["575000000000"]),
+    ("zh_Hant", "RMB 160 billion", "160億元人民幣", ["160000000000"]),
+    ("ja", "350,000 TEUs", "３５千ＴＥＵ", ["350000"]),
+])
+def test_wrong_rtl_and_cjk_numbers_fail(locale, msgid, msgstr, missing):
+    assert findings(locale, msgid, msgstr) == missing
+
+
+def test_check_passes_an_arabic_catalog_with_arabic_numbers(tmp_path, l10n):
+    """Through the CLI: an Arabic newsroom's reviewed figures are not CI errors."""
+    from conftest import copy_project
+    project = copy_project(tmp_path / "site")
+    toml = project / "pyproject.toml"
+    toml.write_text(toml.read_text().replace('locales = ["zh_Hans", "de"]', 'locales = ["ar", "fa"]'))
+    l10n(project, "update", "--all")
+    texts = {
+        "ar": {"Over 4,500": "أكثر من ٤٬٥٠٠ قطار شحن بين الصين وأوروبا انطلقت من تشونغتشينغ",
+               "350,000 TEUs": "نُقلت ٣٥٠٬٠٠٠ حاوية من أوروبا وإليها، بقيمة تزيد على ١٦٠ مليار يوان."},
+        "fa": {"Over 4,500": "بیش از ۴٬۵۰۰ قطار باری چین-اروپا از چونگ‌چینگ",
+               "350,000 TEUs": "۳۵۰٬۰۰۰ کانتینر به اروپا و از آن حمل شد، به ارزش بیش از ۱۶۰ میلیارد یوان."},
+    }
+    for locale, table in texts.items():
+        path = project / "locales" / locale / f"{ASIA}.po"
+        po = polib.pofile(str(path))
+        for e in po:
+            for start, text in table.items():
+                if e.msgid.startswith(start):
+                    e.msgstr = text
+        po.save()
+    r = l10n(project, "check", "-l", "ar", "-l", "fa", "--format", "json", "--select", "numbers")
+    assert [f for f in json.loads(r.stdout)["findings"] if f["check"] == "numbers"] == []
+    # and a wrong figure is still found, at its line
+    path = project / "locales" / "ar" / f"{ASIA}.po"
+    po = polib.pofile(str(path))
+    for e in po:
+        if e.msgid.startswith("Over 4,500"):
+            e.msgstr = e.msgstr.replace("٤٬٥٠٠", "٤٬٠٠٠")
+    po.save()
+    r = l10n(project, "check", "-l", "ar", "--format", "json", "--select", "numbers", expect=1)
+    assert [f["expected"] for f in json.loads(r.stdout)["findings"] if f["check"] == "numbers"] == ["4500"]
