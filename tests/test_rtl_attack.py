@@ -93,3 +93,74 @@ def test_check_passes_an_arabic_catalog_with_arabic_numbers(tmp_path, l10n):
     po.save()
     r = l10n(project, "check", "-l", "ar", "--format", "json", "--select", "numbers", expect=1)
     assert [f["expected"] for f in json.loads(r.stdout)["findings"] if f["check"] == "numbers"] == ["4500"]
+
+
+GLOSSARY = """term,type,ar,he,note
+ILSTC,fixed,,,
+NUS,fixed,,,
+Chongqing,translate,تشونغتشينغ,צ'ונגצ'ינג,
+Trade Corridor,translate,الممر التجاري,,
+"""
+PAGE = """<html><head><title>Trains</title></head><body><article><h1>Trains</h1>
+<p>The ILSTC links Chongqing and the Trade Corridor.</p>
+<p>NUS opened.</p></article></body></html>
+"""
+
+
+def _rtl_project(tmp_path, l10n):
+    project = tmp_path / "rtl"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "a.html").write_text(PAGE, encoding="utf-8")
+    (project / "glossary.csv").write_text(GLOSSARY, encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        '[tool.l10n]\nlocales = ["ar", "he", "de"]\nglossary = "glossary.csv"\n')
+    l10n(project, "update", "--all")
+    return project
+
+
+def _fill(project, locale, table):
+    path = project / "locales" / locale / "a.po"
+    po = polib.pofile(str(path))
+    for e in po:
+        if e.msgid in table:
+            e.msgstr = table[e.msgid]
+    po.save()
+
+
+def _glossary_findings(project, l10n, locale, expect):
+    r = l10n(project, "check", "-l", locale, "--format", "json",
+             "--select", "glossary-fixed", "--select", "glossary-approved", expect=expect)
+    return sorted((f["check"], f["expected"]) for f in json.loads(r.stdout)["findings"])
+
+
+SENTENCE = "The ILSTC links Chongqing and the Trade Corridor."
+
+
+@pytest.mark.parametrize("locale,msgstr", [
+    # "and the ILSTC", "to Chongqing" (ل), "to the corridor" (ل + ال = لل)
+    ("ar", "يربط والـILSTC لتشونغتشينغ وللممر التجاري."),
+    ("ar", "يربط وILSTC بتشونغتشينغ وبالممر التجاري."),
+    ("ar", f"يربط {LRI}ILSTC{PDI} تشونغتشينغ والممر التجاري."),
+    # "in Chongqing" (ב), "and the ILSTC" written joined (וה) and with a maqaf
+    ("he", "והILSTC מחבר בצ'ונגצ'ינג."),
+    ("he", "ה־ILSTC מחבר וצ'ונגצ'ינג."),
+])
+def test_glossary_terms_joined_to_arabic_and_hebrew_proclitics_pass(tmp_path, l10n, locale, msgstr):
+    project = _rtl_project(tmp_path, l10n)
+    _fill(project, locale, {SENTENCE: msgstr})
+    assert _glossary_findings(project, l10n, locale, 0) == []
+
+
+@pytest.mark.parametrize("locale,table,missing", [
+    ("ar", {SENTENCE: "يربط الممر تشونغ."}, [("glossary-approved", "الممر التجاري"),
+                                           ("glossary-approved", "تشونغتشينغ"),
+                                           ("glossary-fixed", "ILSTC ×1")]),
+    ("ar", {"NUS opened.": "افتتحت NUSRI."}, [("glossary-fixed", "NUS ×1")]),   # another term
+    ("ar", {SENTENCE: "يربط ILSTCx تشونغتشينغية والممر التجاري."},
+     [("glossary-approved", "تشونغتشينغ"), ("glossary-fixed", "ILSTC ×1")]),
+    ("de", {SENTENCE: "Der xILSTC verbindet Chongqing."}, [("glossary-fixed", "ILSTC ×1")]),
+])
+def test_glossary_terms_still_missing_in_rtl_text_fail(tmp_path, l10n, locale, table, missing):
+    project = _rtl_project(tmp_path, l10n)
+    _fill(project, locale, table)
+    assert _glossary_findings(project, l10n, locale, 1) == missing

@@ -8,12 +8,51 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from l10n_tool import catalog, markup
 from l10n_tool.checks.base import Check
 from l10n_tool.checks.finding import Finding, shorten
-from l10n_tool.glossary import count_in_target
-from l10n_tool.locales import NO_SPACE_LANGUAGES
+from l10n_tool.glossary import Term, count_in_target
+from l10n_tool.locales import NO_SPACE_LANGUAGES, get_locale
+
+#: The one-letter words Arabic and Hebrew write joined to the next word ("and",
+#: "in", "to", "like", "the", "that", "from"): وتشونغتشينغ is "and Chongqing",
+#: בצ'ונגצ'ינג "in Chongqing", والـILSTC "and the ILSTC"; the rendering is there.
+#: Arabic's article ال drops its alif after ل (ل + الممر = للممر).
+PROCLITICS = {"ar": "[وف]?[بكل]?(?:ال)?\u0640?", "he": "[ושכ]?[בכלמה]?[-\u05be]?"}
+ARABIC_ARTICLE_AFTER_LAM = "[وف]?لل"
+
+
+def _count(text: str, rendering: str, locale: str, verbatim: bool) -> int:
+    """``count_in_target``, and in right-to-left scripts also the rendering
+    written joined to a proclitic, or a Latin term joined to the script's
+    letters (وILSTC): only Latin letters or digits touching it make it part of
+    another word (NUS is still not in NUSRI)."""
+    plain = count_in_target(text, rendering, locale, verbatim)
+    pattern = _joined_pattern(rendering, locale, verbatim)
+    return plain if pattern is None else max(plain, len(pattern.findall(text)))
+
+
+@lru_cache(maxsize=4096)
+def _joined_pattern(rendering: str, locale: str, verbatim: bool) -> "re.Pattern | None":
+    info = get_locale(locale)
+    if info.direction != "rtl" or not rendering.strip():
+        return None
+    case = "" if verbatim or Term(rendering, "fixed").acronym else "(?i)"
+    body = r"\s+".join(re.escape(part) for part in rendering.split())
+    if rendering[:1].isascii() and rendering[:1].isalnum():
+        after = r"(?![A-Za-z0-9])" if rendering[-1:].isascii() and rendering[-1:].isalnum() \
+            else r"(?!\w)"
+        return re.compile(rf"{case}(?<![A-Za-z0-9]){body}{after}")
+    prefix = PROCLITICS.get(info.language)
+    if prefix is None:
+        return None
+    bodies = [f"{prefix}{body}"]
+    if info.language == "ar" and rendering.startswith("ال") and len(rendering) > 2:
+        bodies.append(ARABIC_ARTICLE_AFTER_LAM + r"\s+".join(
+            re.escape(part) for part in rendering[2:].split()))
+    return re.compile(rf"{case}(?<!\w)(?:{'|'.join(bodies)})(?!\w)")
 
 
 def fixed_rule(ctx, entry):
@@ -23,7 +62,7 @@ def fixed_rule(ctx, entry):
         return          # most entries: no term at all
     wanted = Counter(o.term for o in found if o.term.type == "fixed")
     for term, n in wanted.items():
-        got = count_in_target(entry.msgstr, term.term, ctx.locale.code, verbatim=True)
+        got = _count(entry.msgstr, term.term, ctx.locale.code, verbatim=True)
         if got != n:
             yield (f"{term.term} ×{n}", f"{term.term} ×{got}",
                    f"fixed term {term.term} must appear verbatim {n}× (found {got}×)")
@@ -38,7 +77,7 @@ def approved_rule(ctx, entry):
         if term.type != "translate" or approved is None or id(term) in seen:
             continue
         seen.add(id(term))      # by identity: hashing a Term hashes its fields
-        if count_in_target(entry.msgstr, approved, ctx.locale.code, verbatim=False) == 0:
+        if _count(entry.msgstr, approved, ctx.locale.code, verbatim=False) == 0:
             yield (approved, shorten(entry.msgstr, 40),
                    f"{term.term} must be rendered as {approved}")
 
