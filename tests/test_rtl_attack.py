@@ -9,6 +9,7 @@ import json
 import polib
 import pytest
 
+from l10n_tool.locales import get_locale
 from test_numbers import findings as number_findings
 
 ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
@@ -164,3 +165,20 @@ def test_glossary_terms_still_missing_in_rtl_text_fail(tmp_path, l10n, locale, t
     project = _rtl_project(tmp_path, l10n)
     _fill(project, locale, table)
     assert _glossary_findings(project, l10n, locale, 1) == missing
+
+
+def test_locale_index_marks_a_title_that_fell_back_to_the_source():
+    """An English title in the Arabic index is marked lang="en" dir="ltr", as the
+    page marks its own fallback text; translated ones take the page's."""
+    from l10n_tool.publish import site
+    en, ar, ja = get_locale("en"), get_locale("ar"), get_locale("ja")
+    titles = {"a": "Why trains?", "b": "Ports"}
+    pages = [site.Version(ar, "a", "Why trains?"), site.Version(ar, "b", "الموانئ")]
+    root = site.locale_index(ar, "Site", pages, [en, ar], en, "https://example.org/",
+                             source_titles=titles)
+    links = {a.text: (a.get("lang"), a.get("dir")) for a in root.iter("a") if a.get("hreflang") is None}
+    assert links == {"Why trains?": ("en", "ltr"), "الموانئ": (None, None)}
+    root = site.locale_index(ja, "Site", [site.Version(ja, "a", "Why trains?")], [en, ja], en,
+                             "https://example.org/", source_titles=titles)
+    assert [(a.get("lang"), a.get("dir")) for a in root.iter("a") if a.get("hreflang") is None] \
+        == [("en", None)]

@@ -255,9 +255,23 @@ def _page(locale: LocaleInfo, title: str, body_children: list) -> etree._Element
 
 
 def locale_index(locale: LocaleInfo, site_name: str, pages: list[Version],
-                 index_versions: list[LocaleInfo], default: LocaleInfo, base_url: str):
-    """The list of a locale's published articles, under their translated titles."""
-    items = [E.li(E.a(v.title, href=urls.href(v.path, locale.code))) for v in pages]
+                 index_versions: list[LocaleInfo], default: LocaleInfo, base_url: str,
+                 source_titles: dict[str, str] | None = None):
+    """The list of a locale's published articles, under their translated titles.
+
+    ``source_titles`` (slug → the source version's title) tells which titles
+    fell back to the source's: those are marked as the source language, with
+    its direction, as the page marks its own fallback text (an English title
+    in an Arabic list reads right to left otherwise: "?Why")."""
+    source_titles = source_titles or {}
+    items = []
+    for v in pages:
+        link = E.a(v.title, href=urls.href(v.path, locale.code))
+        if locale.code != default.code and source_titles.get(v.slug) == v.title:
+            link.set("lang", default.bcp47)
+            if default.direction != locale.direction:
+                link.set("dir", default.direction)
+        items.append(E.li(link))
     root = _page(locale, site_name, [E.main(E.h1(site_name), E.ul(*items))])
     path = f"{locale.code}/index.html"
     versions = [Version(loc, "index", site_name) for loc in index_versions]
