@@ -44,6 +44,10 @@ def findings(locale: str, msgid: str, msgstr: str) -> list:
     ("ja", "350,000 TEUs", "３５万ＴＥＵ"),
     ("ja", "4,500 trains", "４，５００本の列車"),
     ("ja", "15.1 square meters", "１５．１平方メートル"),
+    ("ja", "about 15,000 people", "約1万5000人"),              # digits between scales
+    ("zh_Hans", "RMB 120 million", "1亿2000万元"),
+    ("zh_Hant", "15,000 people", "１萬５０００人"),
+    ("ja", "in 2021", "二〇二一年に"),                            # a year in kanji digits
 ])
 def test_correct_rtl_and_cjk_numbers_pass(locale, msgid, msgstr):
     assert findings(locale, msgid, msgstr) == []
@@ -57,6 +61,9 @@ def test_correct_rtl_and_cjk_numbers_pass(locale, msgid, msgstr):
     ("he", "RMB 575 billion", "575 מיליון יואן", ["575000000000"]),
     ("zh_Hant", "RMB 160 billion", "160億元人民幣", ["160000000000"]),
     ("ja", "350,000 TEUs", "３５千ＴＥＵ", ["350000"]),
+    ("ja", "about 15,000 people", "約1万4000人", ["15000"]),
+    ("zh_Hans", "RMB 120 million", "2亿1000万元", ["120000000"]),
+    ("ja", "in 2021", "二〇二二年に", ["2021"]),
 ])
 def test_wrong_rtl_and_cjk_numbers_fail(locale, msgid, msgstr, missing):
     assert findings(locale, msgid, msgstr) == missing

@@ -12,6 +12,13 @@ locale, but only into valid groups: "20 000" is twenty thousand, while in
 of its own. Placeholders separate numbers, so the 36 and 146 of
 ``<2>36</2><4>146`` never merge. A msgstr identical to its msgid always
 passes: it is also read the way the msgid is.
+
+Right-to-left and CJK newsrooms write figures their own way, and each is read
+by value: Arabic-Indic and Persian digits with the Arabic separators
+(٤٬٥٠٠, ۱۵٫۱), the scale words of Arabic, Hebrew, Persian and Urdu (مليار,
+מיליארד, کروڑ), Traditional 萬/億, full-width digits (１２, ４，５００), digits
+between scales (1万5000, 1亿2000万), year digits in kanji (二〇二一), and a figure
+wrapped in direction marks (RLM, ALM, isolates).
 """
 
 from __future__ import annotations
@@ -177,7 +184,10 @@ def source_values(text: str, lang: str = "en") -> list[set[Decimal]]:
 
 
 def cjk_numeral(text: str) -> int | None:
-    """一千八百 → 1800, 第二 → 2, 三十 → 30."""
+    """一千八百 → 1800, 第二 → 2, 三十 → 30; digits alone are positional, as
+    years are written (二〇二一 → 2021)."""
+    if len(text) > 1 and all(ch in CJK_DIGITS for ch in text):
+        return int("".join(str(CJK_DIGITS[ch]) for ch in text))
     total, section, number = 0, 0, None
     for ch in text:
         if ch in CJK_DIGITS:
@@ -237,7 +247,30 @@ def target_values(text: str, locale, source_lang: str = "en") -> set[Decimal]:
             value = cjk_numeral(m.group())
             if value:
                 out.add(Decimal(value))
+        for m in CJK_MIXED.finditer(text):
+            value = _cjk_mixed(m.group())
+            if value is not None:
+                out.add(value)
     return {v.normalize() for v in out}
+
+
+#: Figures written with digits between scale characters: 1万5000 (15,000),
+#: 1億2000万 (120 million), 3千500.
+CJK_MIXED = re.compile(r"(?:\d+(?:[.,]\d+)*[兆億亿万萬千])+(?:\d+(?:,\d{3})*)?")
+_CJK_MIXED_PART = re.compile(r"(\d+(?:[.,]\d+)*)([兆億亿万萬千]?)")
+_CJK_MIXED_UNITS = {"兆": 12, "億": 8, "亿": 8, "万": 4, "萬": 4, "千": 3, "": 0}
+
+
+def _cjk_mixed(text: str) -> Decimal | None:
+    """The value of a CJK_MIXED figure, or None where its scales do not descend."""
+    total, last = Decimal(0), 99
+    for m in _CJK_MIXED_PART.finditer(text):
+        exponent = _CJK_MIXED_UNITS[m.group(2)]
+        if exponent >= last:
+            return None
+        last = exponent
+        total += Decimal(m.group(1).replace(",", "")).scaleb(exponent)
+    return total.normalize()
 
 
 _DIGIT = re.compile(r"\d")
