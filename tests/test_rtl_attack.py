@@ -189,3 +189,40 @@ def test_locale_index_marks_a_title_that_fell_back_to_the_source():
                              "https://example.org/", source_titles=titles)
     assert [(a.get("lang"), a.get("dir")) for a in root.iter("a") if a.get("hreflang") is None] \
         == [("en", None)]
+
+
+OG_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Trains</title>
+<meta property="og:locale" content="en_US">
+<meta property="og:locale:alternate" content="ar_EG">
+<meta property="og:locale:alternate" content="fr_FR">
+<meta http-equiv="Content-Language" content="en">
+</head><body><article><h1>Trains</h1><p>Trains left Chongqing.</p></article></body></html>
+"""
+
+
+def test_published_pages_say_their_language_in_open_graph_and_content_language(tmp_path, l10n):
+    """Real news pages carry og:locale en_US (the language a shared card is shown
+    in) and a Content-Language meta: the Arabic and Traditional Chinese versions
+    say theirs; the source page keeps its own."""
+    from lxml import html as lxml_html
+    project = tmp_path / "og"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "a.html").write_text(OG_PAGE, encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        '[tool.l10n]\nlocales = ["ar", "zh_Hant"]\nbase_url = "https://news.example/"\n')
+    l10n(project, "update", "--all")
+    _fill(project, "ar", {"Trains": "القطارات", "Trains left Chongqing.": "غادرت القطارات تشونغتشينغ."})
+    _fill(project, "zh_Hant", {"Trains": "火車", "Trains left Chongqing.": "火車從重慶出發。"})
+    l10n(project, "publish", "--all")
+
+    def metas(locale):
+        doc = lxml_html.parse(str(project / "public" / locale / "a.html")).getroot()
+        return ([m.get("content") for m in doc.iter("meta") if m.get("property") == "og:locale"],
+                sorted(m.get("content") for m in doc.iter("meta")
+                       if m.get("property") == "og:locale:alternate"),
+                [m.get("content") for m in doc.iter("meta") if m.get("http-equiv")],
+                (doc.get("lang"), doc.get("dir")))
+    assert metas("ar") == (["ar_EG"], ["fr_FR"], ["ar"], ("ar", "rtl"))
+    assert metas("zh_Hant") == (["zh_TW"], ["ar_EG", "fr_FR"], ["zh-Hant"], ("zh-Hant", "ltr"))
+    assert metas("en") == (["en_US"], ["ar_EG", "fr_FR"], ["en"], ("en", "ltr"))

@@ -11,6 +11,7 @@ import posixpath
 from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
+from babel.core import get_global
 from lxml import etree
 from lxml.builder import E
 
@@ -194,6 +195,41 @@ def _resolved_against(root, page_dir: str) -> tuple[etree._Element | None, str |
     return None, page_dir
 
 
+def og_locale(loc: LocaleInfo) -> str:
+    """The Open Graph form of a locale, language_TERRITORY (ar_EG, zh_TW,
+    ja_JP): its own territory, else CLDR's likely one."""
+    parts = loc.code.split("_")
+    territory = next((p for p in parts[1:] if p.isupper() or p.isdigit()), None)
+    if territory is None:
+        likely = get_global("likely_subtags")
+        full = likely.get(loc.code) or likely.get(parts[0]) or ""
+        territory = next((p for p in full.split("_")[1:] if p.isupper() or p.isdigit()), None)
+    return f"{loc.language}_{territory}" if territory else loc.language
+
+
+def _language_of(value: str) -> str:
+    return value.strip().replace("-", "_").split("_")[0].lower()
+
+
+def _retag_metadata(root, here: LocaleInfo, source: LocaleInfo) -> None:
+    """The page's own statements of its language, where they name the source's:
+    ``og:locale`` (what social networks show the card in) and the
+    ``Content-Language`` header a ``<meta http-equiv>`` stands in for. An
+    ``og:locale:alternate`` naming this version's language goes (the page is it)."""
+    for meta in list(root.iter("meta")):
+        prop = (meta.get("property") or meta.get("name") or "").strip().lower()
+        equiv = (meta.get("http-equiv") or "").strip().lower()
+        content = meta.get("content")
+        if content is None:
+            continue
+        if prop == "og:locale" and _language_of(content) == source.language:
+            meta.set("content", og_locale(here))
+        elif prop == "og:locale:alternate" and _language_of(content) == here.language:
+            _drop(meta)
+        elif equiv == "content-language" and _language_of(content) == source.language:
+            meta.set("content", here.bcp47)
+
+
 def decorate_page(root, here: Version, versions: list[Version], base_url: str) -> None:
     """``versions`` of the article, the source version first (the x-default).
 
@@ -202,6 +238,8 @@ def decorate_page(root, here: Version, versions: list[Version], base_url: str) -
     reaches the other versions.
     """
     _alternates(root, here.path, versions, versions[0], base_url)
+    if here.locale.code != versions[0].locale.code:
+        _retag_metadata(root, here.locale, versions[0].locale)
     _, folder = _resolved_against(root, posixpath.dirname(here.path))
     targets = [(v.locale, absolute(base_url, v.path) if folder is None else urls.href(v.path, folder))
                for v in versions]
