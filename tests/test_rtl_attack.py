@@ -226,3 +226,27 @@ def test_published_pages_say_their_language_in_open_graph_and_content_language(t
     assert metas("ar") == (["ar_EG"], ["fr_FR"], ["ar"], ("ar", "rtl"))
     assert metas("zh_Hant") == (["zh_TW"], ["ar_EG", "fr_FR"], ["zh-Hant"], ("zh-Hant", "ltr"))
     assert metas("en") == (["en_US"], ["ar_EG", "fr_FR"], ["en"], ("en", "ltr"))
+
+
+@pytest.mark.parametrize("locale,first,second,warned", [
+    ("ar", "زار الوفد تشونغتشينغ.", "وصل إلى تشونغتشينغ ثم غادر.", False),
+    ("ar", "زار الوفد تشونغتشينغ.", "وصل لتشونغتشينغ وغادر.", False),        # "to Chongqing"
+    ("ar", "زار الوفد تشونغتشينغ.", "وصل وتشونغتشينغ وغادر.", False),        # "and Chongqing"
+    ("he", "המשלחת ביקרה בצ'ונגצ'ינג.", "הרכבת יצאה מצ'ונגצ'ינג.", False),  # "in", "from"
+    ("ar", "زار الوفد تشونغتشينغ.", "وصل إلى شونغكينغ وغادر.", True),      # two renderings
+])
+def test_glossary_consistency_sees_through_proclitics(tmp_path, l10n, locale, first, second, warned):
+    project = tmp_path / "cons"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "a.html").write_text(
+        "<html><body><article><h1>Visit</h1><p>The delegation visited Chongqing.</p>"
+        "<p>It reached Chongqing and left.</p></article></body></html>", encoding="utf-8")
+    (project / "glossary.csv").write_text("term,type,note\nChongqing,translate,\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        f'[tool.l10n]\nlocales = ["{locale}"]\nglossary = "glossary.csv"\n')
+    l10n(project, "update", "--all")
+    _fill(project, locale, {"The delegation visited Chongqing.": first,
+                            "It reached Chongqing and left.": second})
+    r = l10n(project, "check", "-l", locale, "--format", "json", "--select", "glossary-consistency")
+    found = [f for f in json.loads(r.stdout)["findings"] if f["check"] == "glossary-consistency"]
+    assert bool(found) == warned, found

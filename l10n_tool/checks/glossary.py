@@ -92,13 +92,30 @@ _WORD = re.compile(r"\w[\w'’-]*")
 _BETWEEN_WORDS = re.compile(r"[\s\W]+")
 
 
-def _words(text: str, spaced: bool) -> str:
+#: A proclitic in front of a word of at least three more letters (see
+#: ``PROCLITICS``), for cutting the word the rendering is.
+_STRIP_PROCLITIC = {
+    "ar": re.compile(r"^(?:[وف]?[بكل]?ال|[وف]?لل|[وف][بكل]?|[بكل])\u0640?(?=\w{3})"),
+    "he": re.compile(r"^(?:[ושכ]?[בכלמה]|[ושכ])(?=\w[\w'’]{2})"),
+}
+
+
+def _words(text: str, spaced: bool, language: str = "") -> str:
     """The text as candidates are cut from it: words between single spaces, or
-    runs of characters between NULs where the script has no spaces."""
+    runs of characters between NULs where the script has no spaces. In Arabic
+    and Hebrew the words also follow without their proclitics, after a NUL
+    (وتشونغتشينغ and בצ'ונגצ'ינג share تشونغتشينغ and צ'ונגצ'ינג)."""
     if "<" in text:         # without one, there is no placeholder or escape to strip
         text = markup.strip(text)
     if spaced:
-        return " " + " ".join(_WORD.findall(text)) + " "
+        words = _WORD.findall(text)
+        line = " " + " ".join(words) + " "
+        strip = _STRIP_PROCLITIC.get(language)
+        if strip is not None:
+            bare = [strip.sub("", w, count=1) for w in words]
+            if bare != words:
+                line += "\x00 " + " ".join(bare) + " "
+        return line
     return _BETWEEN_WORDS.sub("\x00", text)
 
 
@@ -109,7 +126,7 @@ def _candidates(words: str, spaced: bool) -> set[str]:
         out = {word for word in w if len(word) >= MIN_RENDERING}
         for n in range(2, 5):
             out.update(map(" ".join, zip(*(w[k:] for k in range(n)))))
-        return out
+        return {c for c in out if "\x00" not in c}
     return {words[i:i + n] for n in range(MIN_RENDERING, 13) for i in range(len(words) - n + 1)
             if "\x00" not in words[i:i + n]}
 
@@ -154,7 +171,8 @@ def _summary_row(ctx, entry) -> tuple:
     if not terms:
         return ()
     return (terms, entry.msgid, entry.msgstr,
-            _words(entry.msgstr, ctx.locale.language not in NO_SPACE_LANGUAGES))
+            _words(entry.msgstr, ctx.locale.language not in NO_SPACE_LANGUAGES,
+                   ctx.locale.language))
 
 
 def consistency_rule(ctx, summaries):
