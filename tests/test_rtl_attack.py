@@ -48,6 +48,10 @@ def findings(locale: str, msgid: str, msgstr: str) -> list:
     ("zh_Hans", "RMB 120 million", "1亿2000万元"),
     ("zh_Hant", "15,000 people", "１萬５０００人"),
     ("ja", "in 2021", "二〇二一年に"),                            # a year in kanji digits
+    ("ar", "The 2nd Asia-Europe Cooperation Dialogue", "حوار التعاون الآسيوي الأوروبي الثاني"),
+    ("ar", "the 2nd session", "الدورة الثانية"),
+    ("he", "The 2nd dialogue", "הדיאלוג השני"),
+    ("fa", "The 2nd dialogue", "دومین گفتگو"),
 ])
 def test_correct_rtl_and_cjk_numbers_pass(locale, msgid, msgstr):
     assert findings(locale, msgid, msgstr) == []
@@ -64,6 +68,8 @@ def test_correct_rtl_and_cjk_numbers_pass(locale, msgid, msgstr):
     ("ja", "about 15,000 people", "約1万4000人", ["15000"]),
     ("zh_Hans", "RMB 120 million", "2亿1000万元", ["120000000"]),
     ("ja", "in 2021", "二〇二二年に", ["2021"]),
+    ("ar", "The 2nd dialogue", "الحوار الثالث", ["2"]),
+    ("he", "The 2nd dialogue", "הדיאלוג הראשון", ["2"]),
 ])
 def test_wrong_rtl_and_cjk_numbers_fail(locale, msgid, msgstr, missing):
     assert findings(locale, msgid, msgstr) == missing

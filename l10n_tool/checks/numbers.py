@@ -18,7 +18,8 @@ by value: Arabic-Indic and Persian digits with the Arabic separators
 (٤٬٥٠٠, ۱۵٫۱), the scale words of Arabic, Hebrew, Persian and Urdu (مليار,
 מיליארד, کروڑ), Traditional 萬/億, full-width digits (１２, ４，５００), digits
 between scales (1万5000, 1亿2000万), year digits in kanji (二〇二一), and a figure
-wrapped in direction marks (RLM, ALM, isolates).
+wrapped in direction marks (RLM, ALM, isolates), and ordinals 1–10 written as
+words in Arabic, Hebrew and Persian (الثاني, השני, دومین for 2nd).
 """
 
 from __future__ import annotations
@@ -251,7 +252,44 @@ def target_values(text: str, locale, source_lang: str = "en") -> set[Decimal]:
             value = _cjk_mixed(m.group())
             if value is not None:
                 out.add(value)
+    elif locale.language in ORDINAL_WORDS:
+        out.update(_ordinal_words(text, locale.language))
     return {v.normalize() for v in out}
+
+
+#: Ordinals 1–10 as the words Arabic, Hebrew and Persian news write them
+#: (the 2nd dialogue = الحوار الثاني, הדיאלוג השני, دومین گفتگو), as 第二届 is read.
+ORDINAL_WORDS = {
+    "ar": dict(zip(["أول", "ثاني", "ثالث", "رابع", "خامس", "سادس", "سابع", "ثامن", "تاسع",
+                    "عاشر"], range(1, 11))) | {"أولى": 1, "ثان": 2},
+    "he": dict(zip(["ראשון", "שני", "שלישי", "רביעי", "חמישי", "שישי", "שביעי", "שמיני",
+                    "תשיעי", "עשירי"], range(1, 11)))
+    | {"ראשונה": 1, "שנייה": 2, "שניה": 2, "שלישית": 3, "רביעית": 4, "חמישית": 5,
+       "שישית": 6, "שביעית": 7, "שמינית": 8, "תשיעית": 9, "עשירית": 10},
+    "fa": dict(zip(["اول", "دوم", "سوم", "چهارم", "پنجم", "ششم", "هفتم", "هشتم", "نهم", "دهم"],
+                   range(1, 11))) | {"نخست": 1, "نخستین": 1},
+}
+#: what an ordinal word may carry: Arabic proclitics and article in front and
+#: the feminine ة after; Hebrew proclitics and article; Persian's -ین.
+_ORDINAL_AFFIXES = {
+    "ar": re.compile(r"^(?:[وف]?[بكل]?ال|[وف]?لل|[وفبكل])?(\w+?)ة?$"),
+    "he": re.compile(r"^(?:[ושכ]?[בכלמה]|[ושכ])?(\w+)$"),
+    "fa": re.compile(r"^(\w+?)(?:ین)?$"),
+}
+_WORD_TOKEN = re.compile(r"\w+")
+
+
+def _ordinal_words(text: str, lang: str) -> set[Decimal]:
+    words, affixes = ORDINAL_WORDS[lang], _ORDINAL_AFFIXES[lang]
+    out = set()
+    for token in _WORD_TOKEN.findall(text):
+        value = words.get(token)
+        if value is None:
+            m = affixes.match(token)
+            value = m and words.get(m.group(1))
+        if value:
+            out.add(Decimal(value))
+    return out
 
 
 #: Figures written with digits between scale characters: 1万5000 (15,000),
