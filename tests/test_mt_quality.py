@@ -65,9 +65,10 @@ def test_a_lost_closing_tag_is_a_problem_not_a_sentence_made_bold(glossary):
 
 def test_an_unsure_place_is_not_taken(glossary):
     # "Switch to US" dropped by the model; "adaptada para os" looks a little like it
-    (text, _, problems), _ = draft(glossary, "Tailored for our readers. <1>Switch to US</1>", {
-        "Tailored for our readers. Switch to US": "Adaptada para os nossos leitores.",
-        "Switch to US": "Mudar para os EUA",
+    # (inside the sentence: a sentence of its own is translated on its own, test_placement.py)
+    (text, _, problems), _ = draft(glossary, "Tailored for our readers, <1>switch to US</1>", {
+        "Tailored for our readers, switch to US": "Adaptada para os nossos leitores.",
+        "switch to US": "Mudar para os EUA",
     })
     assert "<1>" not in text and len(problems) == 1
 

@@ -30,15 +30,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from l10n_tool import markup
+from l10n_tool import markup, segment
 from l10n_tool.glossary import Glossary
 from l10n_tool.mt import align
 
 #: What ``restore`` writes for the same engine output: raised whenever that
 #: changes, since the MT cache keeps restored drafts (mt/cache.py). 2: currency
 #: symbols, reference marks and machine text kept verbatim; 3: a tagged number
-#: found in the target's separators.
-VERSION = 3
+#: found in the target's separators; 4: @handles and #hashtags kept verbatim, a
+#: trailing span that is a sentence of its own translated on its own, tags
+#: between a token and what it is glued to.
+VERSION = 4
 
 #: Short and delimited on both sides, so it reads back unambiguously even
 #: next to digits; every extra SentencePiece piece costs decoding time.
@@ -69,6 +71,12 @@ CURRENCY_RE = re.compile(rf"[{_CURRENCIES}](?=\s?\d)|(?<=\d)[{_CURRENCIES}]|(?<=
 _DEBRIS_AND_SPACE = re.compile(r"[ \t]?(?:" + DEBRIS_RE.pattern + ")")
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
+#: A social-media handle or hashtag ("@mozilla", "#WebAssembly"): a name, which
+#: the tiny model drops or mangles ("Twitter (@mozilla)" → "Twitter (em
+#: inglês)", "@firefox" → "-firefox (o)"). Kept verbatim, as an e-mail address
+#: is. Not "C#", "#1" or "a@b" (a letter or digit before the sign; a hashtag
+#: needs a letter), nor an address's "@example.com" (an e-mail comes first).
+HANDLE_RE = re.compile(r"(?<![\w@#&/])(?:@\w{1,30}(?:\.\w+)*(?<!\.)|#\d*[^\W\d_]\w*)(?![\w@])")
 #: A long run without spaces that holds = & % or / (a query string, COinS
 #: metadata such as "ctx_ver=Z39.88-2004&rft_val_fmt=…", a path): machine text,
 #: which the model rewrote ("Le+15+Mai&rft_id=https3%3A%A%2F…") without a word
@@ -81,7 +89,7 @@ _EDGE = " \t\"'“”‘’«».,;:!?…[]~"
 @dataclass(frozen=True)
 class Token:
     number: int
-    kind: str          # empty | fixed | term | email | url | number | currency | literal
+    kind: str          # empty | fixed | term | email | url | handle | number | currency | literal
     restore: str       # what goes back into the text
     glue_left: bool = False   # no space before it in the source
     glue_right: bool = False  # no space after it in the source
@@ -135,7 +143,8 @@ def _masks(msgid: str, glossary: Glossary, locale: str) -> list[tuple[int, int, 
                 target = _capitalised_like(msgid[occ.start:occ.end], occ.term.term, target)
             # the whole match, suffix included: "TEUs" → X1X → 标准箱
             out.append((occ.start, occ.end, "fixed" if occ.term.type == "fixed" else "term", target))
-    for kind, regex in (("email", EMAIL_RE), ("url", URL_RE), ("url", CODE_RE), ("literal", LITERAL_RE),
+    for kind, regex in (("email", EMAIL_RE), ("url", URL_RE), ("url", CODE_RE), ("handle", HANDLE_RE),
+                        ("literal", LITERAL_RE),
                         ("number", UNIT_RE), ("currency", CURRENCY_RE)):
         out += [(m.start(), m.end(), kind, m.group()) for m in regex.finditer(msgid)]
     # source text that reads like a placeholder ("the <1> tag", escaped as \<1>):
@@ -235,7 +244,9 @@ def protect(msgid: str, glossary: Glossary, locale: str) -> Protected:
     stack: list[int] = []                            # open span indices, innermost last
     flat: set[int] = set()                           # tags nested too deep to be spans
     pos = 0
-    for start, end, kind, restore_as in _masks(msgid, glossary, locale):
+    masks = _masks(msgid, glossary, locale)
+    bounds = {start: end for start, end, kind, _ in masks if kind in ("open", "close")}
+    for start, end, kind, restore_as in masks:
         b.add(msgid[pos:start])
         pos = end
         tag_id = markup.tags(restore_as)[0].id if kind in ("open", "close") else None
@@ -254,9 +265,10 @@ def protect(msgid: str, glossary: Glossary, locale: str) -> Protected:
             out.spans[index] = Span(tag_id, begin, b.length, stack[-1] if stack else None)
             continue
         number = len(out.tokens) + 1
+        left_of, right_of = _neighbours(msgid, start, end, bounds)
         out.tokens[number] = Token(number, kind, restore_as,
-                                   glue_left=start > 0 and not msgid[start - 1].isspace(),
-                                   glue_right=end < len(msgid) and not msgid[end].isspace())
+                                   glue_left=left_of != "" and not left_of.isspace(),
+                                   glue_right=right_of != "" and not right_of.isspace())
         # spaced ("X1XPrivacy" corrupts words, "veniam,X1X" the token), except
         # inside brackets and quotes: "(‘NUS’)" as "(‘ X2X ’)" makes the model drop the aside
         after = markup.strip(msgid[end:end + 12])[:1]
@@ -273,6 +285,20 @@ def protect(msgid: str, glossary: Glossary, locale: str) -> Protected:
     _cut_edges(out)
     _plan(out)
     return out
+
+
+def _neighbours(msgid: str, start: int, end: int, bounds: dict[int, int]) -> tuple[str, str]:
+    """The characters next to ``msgid[start:end]``, the tags of spans skipped
+    (``bounds``: their start → end; "" at an end of the text): what a token
+    is glued to as a reader sees it, so that the space put around it goes
+    wherever those tags end up ("<1>… <2>2014-03-28</2></1>."). Another
+    token (a line break) is a neighbour as it is."""
+    ends = {e: s for s, e in bounds.items()}
+    while start in ends:
+        start = ends[start]
+    while end in bounds:
+        end = bounds[end]
+    return msgid[start - 1:start] if start else "", msgid[end:end + 1]
 
 
 _EDGE_TOKENS_START = re.compile(r"^(?:X\d+X ?)+")
@@ -310,7 +336,9 @@ def _bare(text: str) -> str:
 
 
 def _children(p: Protected, parent: int | None) -> list[int]:
-    return [i for i, s in enumerate(p.spans) if s.parent == parent]
+    """In source order: a segment added by the planning comes last in ``spans``."""
+    return sorted((i for i, s in enumerate(p.spans) if s.parent == parent),
+                  key=lambda i: (p.spans[i].start, p.spans[i].end))
 
 
 def _bounds(p: Protected, node: int | None) -> tuple[int, int]:
@@ -387,8 +415,60 @@ def _segment(p: Protected) -> None:
             p.spans[i] = Span(s.id, s.start, s.end, seg)
 
 
+#: Sentence-end punctuation a span opens with ("Mozilla<1>. Retrieved …</1>"):
+#: the previous sentence's, which stays out of the span's own text.
+_LEAD_END = re.compile(r"[.!?…]+[\"”’)\]]* +")
+
+
+def _reparent(p: Protected, kids: list[int], lo: int, hi: int, parent: int | None) -> None:
+    """A segment (no tag) over ``lo:hi`` of the text, under ``parent``, holding ``kids``."""
+    seg = len(p.spans)
+    p.spans.append(_trim(Span(None, lo, hi, parent), p.text))
+    for k in kids:
+        s = p.spans[k]
+        p.spans[k] = Span(s.id, s.start, s.end, seg)
+
+
+def _split_sentences(p: Protected, node: int | None) -> None:
+    """A node to be translated whose last child span is a sentence of its own
+    at its very end ("… with no ads in sight. <2>Watch</2>", a citation's
+    "Mozilla<8>. Retrieved <9>2014-04-04</9></8>."), or whose own text opens
+    with the previous sentence's end: translated sentence by sentence, as
+    segments, so that the span is its own translation and needs no placing.
+    In one text the tiny model drops such a trailing button label, or words
+    it differently from the span alone ("Consultado em" / "Página visitada"),
+    and the tag could not be placed."""
+    lo, hi = _bounds(p, node)
+    if not _bare(_direct(p, node)):
+        return                              # composed already: nothing to place
+    kids = _children(p, node)
+    lead = _LEAD_END.match(p.text, lo, hi) if node is not None else None
+    if lead and _bare(p.text[lead.end():hi]):
+        _reparent(p, kids, lead.end(), hi, node)
+        return
+    if not kids or p.spans[kids[-1]].id is None:
+        return
+    last = p.spans[kids[-1]]
+    if p.text[last.end:hi].strip(_EDGE):
+        return                              # words after it: not the last sentence
+    opening = _LEAD_END.match(p.text, last.start, last.end)
+    cut = opening.end() if opening else last.start
+    if not _bare(p.text[cut:last.end]) or not _bare(p.text[lo:last.start]):
+        return
+    # a sentence boundary exactly there, as the segmenter finds them
+    # (abbreviations and lower-case continuations are none)
+    pos, ends = lo, set()
+    for sentence, space in segment.split_sentences(p.text[lo:hi]):
+        pos += len(sentence) + len(space)
+        ends.add(pos)
+    if cut not in ends:
+        return
+    _reparent(p, kids[:-1], lo, last.start, node)
+
+
 def _plan(p: Protected) -> None:
     _segment(p)
+    _split_sentences(p, None)
     if p.spans and not _bare(_direct(p, None)):
         p.root_piece = None
         _plan_composed(p, None)
@@ -405,6 +485,8 @@ def _plan(p: Protected) -> None:
 def _plan_composed(p: Protected, node: int | None) -> None:
     for i in _children(p, node):
         inner = p.spans[i].inner(p.text)
+        if _bare(inner):
+            _split_sentences(p, i)
         if not _bare(inner):
             _set(p, i, "copy")
         elif _children(p, i) and not _bare(_direct(p, i)):
@@ -544,6 +626,14 @@ def _place_spans(p: Protected, node: int | None, outputs: list[str], text: str,
     """(offset in text, order, tag) for each span under ``node`` placed with confidence."""
     placed: dict[int | None, tuple[int, int]] = {node: (0, len(text))}
     inserts: list[tuple[int, int, str]] = []
+    deferred: list[int] = []
+
+    def place(index: int, where: tuple[int, int]) -> None:
+        placed[index] = where
+        depth = _depth(p, index)
+        inserts.append((where[0], 1000 + depth, _open(p.spans[index])))
+        inserts.append((where[1], -depth, _close(p.spans[index])))
+
     for index in _descendants(p, node):
         span = p.spans[index]
         if span.parent not in placed:
@@ -553,16 +643,58 @@ def _place_spans(p: Protected, node: int | None, outputs: list[str], text: str,
         lo, hi = placed[span.parent]
         siblings = [placed[i] for i in _children(p, span.parent) if i in placed]
         where = _find_span(p, span, outputs, text, lo, hi, siblings)
-        if where is None:
-            words = markup.strip(_untoken(p, span.inner(p.text)))
-            r.problems.append(f"placeholder pair <{span.id}>…</{span.id}> around “{words}” "
-                              "could not be placed; put it back around the words that translate it")
+        if where is None and not _children(p, index):
+            deferred.append(index)          # a list item, perhaps: see below
             continue
-        placed[index] = where
-        depth = _depth(p, index)
-        inserts.append((where[0], 1000 + depth, _open(span)))
-        inserts.append((where[1], -depth, _close(span)))
+        if where is None:
+            _not_placed(p, span, r)
+            continue
+        place(index, where)
+    for index in deferred:
+        where = _between_siblings(p, index, text, placed)
+        if where is None:
+            _not_placed(p, p.spans[index], r)
+        else:
+            place(index, where)
     return inserts
+
+
+def _not_placed(p: Protected, span: Span, r: _Result) -> None:
+    words = markup.strip(_untoken(p, span.inner(p.text)))
+    r.problems.append(f"placeholder pair <{span.id}>…</{span.id}> around “{words}” "
+                      "could not be placed; put it back around the words that translate it")
+
+
+#: What separates the items of a list of tagged spans ("<2>diet pills</2>,
+#: <3>inquests</3>, <4>online shopping</4>"); a space alone is no separator.
+_SEPARATOR = re.compile(r"\s*[,;|·•/]\s*")
+
+
+def _between_siblings(p: Protected, index: int, text: str,
+                      placed: dict[int | None, tuple[int, int]]) -> tuple[int, int] | None:
+    """A list item whose own translation matched nothing ("inquests", which the
+    model kept alone and wrote "pedidos" in the list), placed by the list's
+    structure alone: its neighbours in the source are placed, the source has
+    only a separator between each of them and the span, and the translation
+    has between them that same separator, one item and that separator again.
+    The item can then only be the span's; anything else is not placed."""
+    span = p.spans[index]
+    kids = _children(p, span.parent)
+    k = kids.index(index)
+    if k == 0 or k == len(kids) - 1 or kids[k - 1] not in placed or kids[k + 1] not in placed:
+        return None
+    prev, nxt = p.spans[kids[k - 1]], p.spans[kids[k + 1]]
+    left, right = p.text[prev.end:span.start], p.text[span.end:nxt.start]
+    if not (_SEPARATOR.fullmatch(left) and _SEPARATOR.fullmatch(right)):
+        return None
+    lo, hi = placed[kids[k - 1]][1], placed[kids[k + 1]][0]
+    m = re.fullmatch(r"\s*" + re.escape(left.strip()) + r"\s*(.*?)\s*" + re.escape(right.strip())
+                     + r"\s*", text[lo:hi], re.S)
+    if m is None or not m.group(1) or not _bare(m.group(1)) \
+            or any(sep.strip() in m.group(1) for sep in (left, right)) \
+            or not _tokens_agree(span.inner(p.text), m.group(1)):
+        return None
+    return lo + m.start(1), lo + m.end(1)
 
 
 def _find_span(p: Protected, span: Span, outputs: list[str], text: str, lo: int, hi: int,
@@ -654,7 +786,7 @@ def _restore_tokens(p: Protected, r: _Result) -> None:
         if number in found:
             continue
         what = {"fixed": "fixed term", "term": "approved term", "email": "e-mail address",
-                "url": "URL", "empty": "placeholder", "number": "number",
+                "url": "URL", "handle": "handle", "empty": "placeholder", "number": "number",
                 "currency": "currency symbol"}.get(tok.kind, "text")
         r.problems.append(f"{what} {tok.restore} lost by MT")
 
@@ -666,15 +798,20 @@ def _restore_tokens(p: Protected, r: _Result) -> None:
     # stays glued ("line<1/>break"), a term or number to its punctuation ("2 mm.")
     for number, tok in p.tokens.items():
         mark_l, mark_r = f"\x00L{number}", f"{number}\x00R"
+        # tags placed between the token and its neighbour do not keep the space
+        # ("X1X</1> ." of "<1>… <2>2014-03-28</2></1>." is "…</2></1>.")
         if tok.glue_left:
             before = {"empty": " ", "currency": r"(?<=\d) "}.get(tok.kind, r"(?<=[(\[“‘\"']) ")
-            text = re.sub(before + re.escape(mark_l), mark_l, text)
+            text = re.sub(before + "(" + _TAGS + ")" + re.escape(mark_l), r"\1" + mark_l, text)
         if tok.glue_right:
             after = {"empty": " ", "currency": r" (?=\d)"}.get(tok.kind, r" (?=[.,;:!?)\]”’\"'])")
-            text = re.sub(re.escape(mark_r) + after, mark_r, text)
+            text = re.sub(re.escape(mark_r) + "(" + _TAGS + ")" + after, mark_r + r"\1", text)
     text = re.sub(r"\x00L(\d+)\x00R", lambda m: p.tokens[int(m.group(1))].restore, text)
     r.text = _spaces(text)
 
+
+#: Placed tags, which may stand between a token and the text it is glued to
+_TAGS = r"(?:</?\d+/?>)*"
 
 #: One to four words said three times running ("a cidade, a cidade, a cidade"):
 #: a model that lost its way in a long sentence loops like this.
