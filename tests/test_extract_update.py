@@ -207,12 +207,20 @@ def test_a_catalog_of_another_language_is_not_memory_and_is_named(bare_project, 
     asia.write_text(asia.read_text(encoding="utf-8").replace("</h1>", "</h1>\n<p>A new line here.</p>", 1),
                     encoding="utf-8")
     r = l10n(bare_project, "update", "-l", "de")
-    assert f"locales/de/{ASIA}.po: its header said Language: fr, not de" in r.stderr
+    assert f"locales/de/{ASIA}.po: its header says Language: fr, not de" in r.stderr
     other = entry(polib.pofile(str(bare_project / "locales" / "de" / f"{MEDIA}.po")), shared)
     assert other.msgstr == ""
     kept = polib.pofile(str(first))
     assert entry(kept, shared, exact=True).msgstr == "Esko Aho a jugé la participation très importante."
-    assert kept.metadata["Language"] == "de"
+    assert kept.metadata["Language"] == "fr"          # the evidence stays
+    assert "language" in l10n(bare_project, "check", "-l", "de", "--format", "json",
+                              expect=1).stdout
+    # the translator fixes an entry but not the header: still no German memory
+    kept.find(SHARED).msgstr = "Esko Aho a jugé la participation essentielle."
+    kept.save(str(first))
+    l10n(bare_project, "update", "-l", "de")
+    other = entry(polib.pofile(str(bare_project / "locales" / "de" / f"{MEDIA}.po")), shared)
+    assert other.msgstr == ""
     msgfmt_check(*all_catalogs(bare_project))
 
 

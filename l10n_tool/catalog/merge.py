@@ -230,13 +230,18 @@ def _merge_header(found: dict[str, str], ours: dict[str, str]) -> dict[str, str]
     say something else, and UTF-8 (we always write UTF-8). A Language naming
     our locale another way (``zh_CN`` for ``zh_Hans``, ``de_DE`` for ``de``:
     what Poedit writes for the translator's pick) stays as it is, as msgmerge
-    keeps it, or each save and update would flip it back and forth."""
+    keeps it, or each save and update would flip it back and forth. One naming
+    another language or script (``fr`` in ``de/``, ``zh_TW`` in ``zh_Hans/``)
+    stays too: it is the evidence that the file holds another language, which
+    the ``language`` check reports and the memory leaves out until a person
+    corrects the header."""
     out = dict(found)
     for name, value in ours.items():
         if name not in out:
             out[name] = value
         elif name == "Language" and _locale_name(out[name]) != _locale_name(value) \
-                and not _same_locale(out[name], value):
+                and not _same_locale(out[name], value) \
+                and same_language(out[name], value) is not False:
             out[name] = value
         elif name == "Plural-Forms" and not _same_plurals(out[name], value):
             out[name] = value

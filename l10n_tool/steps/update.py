@@ -129,10 +129,10 @@ def _update(project: Project, state: BuildState, locales: list[LocaleInfo], sour
             result, written, untranslated, reviewed, other = outcome
             if other:
                 run.warnings.append(Problem(
-                    f"its header said Language: {other}, not {loc.code}: its translations may "
-                    f"be in another language (kept, but not used as {loc.code} memory "
-                    f"until reviewed); the header now says {loc.code}", project.rel(path), None,
-                    "warning", "language"))
+                    f"its header says Language: {other}, not {loc.code}: its translations may "
+                    f"be in another language (kept, but not used as {loc.code} memory); move "
+                    f"it to its locale's folder, or correct the header if it is wrong",
+                    project.rel(path), None, "warning", "language"))
             state.record(path, inputs, {"untranslated": untranslated})
             state.remember(loc.code, path, reviewed)
             run.files.append(UpdateResult(loc.code, path, result, written))
