@@ -290,9 +290,11 @@ class BuildState:
             # racily clean (as git calls it): a file changed within the file
             # system's timestamp resolution of now may change again with the
             # same stat; its hash is kept but not trusted, so the next run
-            # reads it once more
+            # reads it once more. By ctime alone: the kernel sets it at every
+            # change, and an mtime from the future (an unzipped file, a copy from
+            # a machine whose clock is ahead) would be "recent" run after run
             racy = time.time_ns() - _RACY_NS
-            rows = [(p, size, mtime if max(mtime, ctime) < racy else -1, ctime, ino, sha)
+            rows = [(p, size, mtime if ctime < racy else -1, ctime, ino, sha)
                     for p, (size, mtime, ctime, ino, sha) in self._dirty.items()]
             self.db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?)", rows)
             self._files.update((row[0], row[1:]) for row in rows)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 from test_publish import ASIA, MEDIA
@@ -149,6 +150,33 @@ def test_a_file_changed_in_the_tick_it_was_fingerprinted_is_read_again(tmp_path,
     with buildstate.BuildState(tmp_path / "state.sqlite") as state:
         assert state.fingerprint(fresh) == buildstate.content_sha(b"two")
         assert state.fingerprint(old) == one[old]      # trusted: not read again
+
+
+def test_a_file_with_a_future_mtime_is_trusted_once_its_change_is_old(tmp_path, monkeypatch):
+    """An unzipped file, or one copied with its times from a machine whose clock is
+    ahead, has an mtime in the future: the racy-clean rule goes by ctime, which the
+    kernel sets, or every run would read such a file again, forever."""
+    from l10n_tool import buildstate
+    path = tmp_path / "page.html"
+    path.write_text("one")
+    later = time.time() + 86400
+    os.utime(path, (later, later))
+    real_stat = os.stat
+    changed = time.time_ns() - 3600 * 10**9
+
+    class Stat:                        # the change itself an hour old
+        def __init__(self, st):
+            self.st_size, self.st_ino, self.st_mtime_ns = st.st_size, st.st_ino, st.st_mtime_ns
+            self.st_ctime_ns = changed
+    monkeypatch.setattr(buildstate.os, "stat", lambda p, *a, **k: Stat(real_stat(p, *a, **k))
+                        if os.fspath(p) == os.fspath(path) else real_stat(p, *a, **k))
+    reads = []
+    real_sha = buildstate.content_sha
+    monkeypatch.setattr(buildstate, "content_sha", lambda data: reads.append(1) or real_sha(data))
+    for _ in range(3):
+        with buildstate.BuildState(tmp_path / "state.sqlite") as state:
+            state.fingerprint(path)
+    assert len(reads) == 1
 
 
 def test_an_asset_link_to_the_site_or_the_cache_is_not_published(project, l10n, tmp_path):
