@@ -256,3 +256,43 @@ def test_glossary_consistency_sees_through_proclitics(tmp_path, l10n, locale, fi
     r = l10n(project, "check", "-l", locale, "--format", "json", "--select", "glossary-consistency")
     found = [f for f in json.loads(r.stdout)["findings"] if f["check"] == "glossary-consistency"]
     assert bool(found) == warned, found
+
+
+DIR_PAGE = """<html lang="en" dir="ltr"><head><title>Trains</title></head><body>
+<div class="wrap" dir="ltr" lang="en"><article dir="ltr"><h1 dir="ltr">Trains</h1>
+<p dir="ltr">Trains left Chongqing. They came back.</p>
+<pre dir="ltr"><code>x = 1</code></pre>
+<p dir="ltr" lang="fr">Les trains sont partis.</p></article></div>
+<div dir="ltr">""" + "<div>" * 1100 + "<p>Deep text.</p>" + "</div>" * 1100 + """</div>
+</body></html>
+"""
+
+
+def test_source_ltr_dir_over_arabic_text_turns_rtl(tmp_path, l10n):
+    """An English page's dir="ltr" wrappers would lay the Arabic translation out
+    left to right; they turn rtl where Arabic text is, and stay where the text is
+    code, French, or an English sentence that fell back (its own span)."""
+    from lxml import html as lxml_html
+    project = tmp_path / "dir"
+    (project / "source").mkdir(parents=True)
+    (project / "source" / "a.html").write_text(DIR_PAGE, encoding="utf-8")
+    (project / "pyproject.toml").write_text('[tool.l10n]\nlocales = ["ar", "ja"]\n')
+    l10n(project, "update", "--all")
+    for locale, table in {"ar": {"Trains": "القطارات", "Trains left Chongqing.": "غادرت القطارات."},
+                          "ja": {"Trains": "列車", "Trains left Chongqing.": "列車が出発した。"}}.items():
+        _fill(project, locale, table)
+    l10n(project, "publish", "--all", expect=None)
+
+    def dirs(locale):
+        doc = lxml_html.parse(str(project / "public" / locale / "a.html")).getroot()
+        return [(el.tag, el.get("dir")) for el in doc.iter() if el.get("dir") and
+                el.tag not in ("a", "span", "html")]
+    # the deep text is past extraction's depth: English, its wrapper stays ltr (and
+    # the walk to find that out is no recursion)
+    assert dirs("ar") == [("div", "rtl"), ("article", "rtl"), ("h1", "rtl"), ("p", "rtl"),
+                          ("pre", "ltr"), ("p", "ltr"), ("div", "ltr")]
+    assert dirs("ja") == [("div", "ltr"), ("article", "ltr"), ("h1", "ltr"), ("p", "ltr"),
+                          ("pre", "ltr"), ("p", "ltr"), ("div", "ltr")]
+    doc = lxml_html.parse(str(project / "public" / "ar" / "a.html")).getroot()
+    span = next(s for s in doc.iter("span") if s.get("lang") == "en")
+    assert (span.text, span.get("dir")) == ("They came back.", "ltr")
