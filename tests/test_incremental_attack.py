@@ -68,6 +68,42 @@ def test_a_published_file_deleted_by_hand_is_put_back_even_if_its_folder_is_left
     assert (project / "public" / "zh_Hans" / f"{MEDIA}.html").is_file()
 
 
+def test_an_empty_folder_made_in_the_live_site_does_not_stop_publishing(project, l10n):
+    """A folder someone made in a published generation (certbot's webroot
+    leaves .well-known/acme-challenge/ behind) holds nothing to lose: publish
+    goes on, and the old generation is still cleaned away in time."""
+    l10n(project, "publish", "--all")
+    (project / "public" / ".well-known" / "acme-challenge").mkdir(parents=True)
+    (project / "public" / "zh_Hans" / "tmp").mkdir()
+    page = project / "source" / f"{ASIA}.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</h1>", "</h1><p>One more line.</p>", 1),
+                    encoding="utf-8")
+    for _ in range(3):
+        l10n(project, "publish", "--all")
+        page.write_text(page.read_text(encoding="utf-8").replace("One more", "And one more", 1),
+                        encoding="utf-8")
+    generations = [p.name for p in project.iterdir() if p.name.startswith(".public.")]
+    assert len(generations) == 2, generations          # the live one and the one before
+    # a folder holding a file of someone's is still refused
+    (project / "public" / "zh_Hans" / "mine.txt").write_text("mine", encoding="utf-8")
+    assert "zh_Hans/mine.txt" in l10n(project, "publish", "--all", expect=2).stderr
+
+
+def test_a_cache_folder_around_the_source_folder_keeps_the_assets(project, l10n):
+    """cache_dir = "." holds source/: its subfolders are assets, not the cache
+    (images went missing from the site); a link to the cache folder itself
+    still is not published."""
+    conf = project / "pyproject.toml"
+    conf.write_text(conf.read_text(encoding="utf-8").replace('cache_dir = ".l10n-cache"',
+                                                             'cache_dir = "."', 1), encoding="utf-8")
+    (project / "source" / "root").symlink_to("..")
+    r = l10n(project, "publish", "--all")
+    images = sorted(p.name for p in (project / "source" / "images").iterdir())
+    assert images and sorted(p.name for p in (project / "public" / "images").iterdir()) == images
+    assert not (project / "public" / "root").exists() and "source/root" in r.stderr
+    assert not list((project / "public").rglob("state.sqlite"))
+
+
 def test_an_unreadable_folder_in_the_output_is_refused(project, l10n, tmp_path, monkeypatch):
     """What a folder that cannot be listed holds is unknown: os.walk skipped
     it silently, so its parent counted as empty and was published over."""

@@ -72,8 +72,9 @@ def _only_ours(folder: Path) -> bool:
     delete. A folder without a marker, or with a file someone added, is not."""
     try:
         listed = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("files")
-        return isinstance(listed, list) and \
-            not _foreign(_files(folder, empty_dirs=True), set(listed) | {MARKER})
+        # an empty folder in a marked generation holds nothing to lose (a
+        # certbot webroot's .well-known/acme-challenge/ left behind): not foreign
+        return isinstance(listed, list) and not _foreign(_files(folder), set(listed) | {MARKER})
     except (OSError, ValueError, AttributeError, TypeError):
         return False
 
@@ -138,6 +139,9 @@ class SiteDir:
             return folder, None
         manifest = self._read_manifest(folder)
         if manifest is not None:
+            # marked: its files say what is ours; an empty folder someone made
+            # there holds nothing to lose, and must not stop a newsroom publishing
+            present = [p for p in present if not p.endswith("/")]
             ours = set(manifest["files"]) | {MARKER}
         elif folder == out and (extra := _not_published(out, present, source_dir)) is not None:
             ours = set(present) - set(extra)     # a site written before the marker existed

@@ -682,6 +682,9 @@ class _Build:
         seen: set[Path] = set()
 
         cache = self.s.cache_dir.resolve()
+        # a cache folder around the source folder (cache_dir = "."): its own files
+        # are beside source/, so only a link to the cache folder itself reaches them
+        around = src.resolve().is_relative_to(cache)
 
         def own(real: Path) -> str | None:
             """Which of the tool's own folders ``real`` is in: the site
@@ -689,7 +692,8 @@ class _Build:
             the build cache (the translation memory is not for the web)."""
             if self.out.holds(real):
                 return "the published site"
-            return "the build cache" if real.is_relative_to(cache) else None
+            in_cache = real == cache if around else real.is_relative_to(cache)
+            return "the build cache" if in_cache else None
 
         def walk(folder: Path, rel: str) -> None:
             real = folder.resolve()
