@@ -133,3 +133,26 @@ def test_spaces_around_a_glued_token_follow_the_tags_around_it(glossary):
     assert text.endswith("</2></1>.") and not problems
     (text, _, problems), _ = draft(glossary, "See <1>[3]</1> next and <2>[4]</2>.", {})
     assert text == "See <1>[3]</1> next and <2>[4]</2>." and not problems
+
+
+@pytest.mark.parametrize("msgid, outputs, expected", [
+    ("Written <1><2> on </2> <3>Mar 27</3> </1>by",
+     {"Written on Mar 27 by": "Escrito em 27 de Mar por", "on Mar 27": "em 27 de Mar",
+      "on": "sobre",                       # alone: other words, matches nothing
+      "Mar 27": "27 de Mar"},
+     "Escrito <1><2>em</2> <3>27 de Mar</3></1> por"),
+    # the sibling's words sit in the middle of the parent's translation: the
+    # rest is two runs, and which one is the span's would be a guess
+    ("See <1><2>the big</2> <3>red car</3></1> now",
+     {"See the big red car now": "Veja o carro vermelho grande agora",
+      "the big red car": "o carro vermelho grande", "the big": "a grande coisa",
+      "red car": "carro vermelho"},
+     None),
+])
+def test_a_span_that_is_the_rest_of_its_parent_takes_what_its_siblings_leave(
+        glossary, msgid, outputs, expected):
+    (text, _, problems), _ = draft(glossary, msgid, outputs)
+    if expected:
+        assert text == expected and not problems
+    else:
+        assert "<2>" not in text and "<3>carro vermelho</3>" in text and len(problems) == 1

@@ -651,7 +651,7 @@ def _place_spans(p: Protected, node: int | None, outputs: list[str], text: str,
             continue
         place(index, where)
     for index in deferred:
-        where = _between_siblings(p, index, text, placed)
+        where = _between_siblings(p, index, text, placed) or _rest_of_parent(p, index, text, placed)
         if where is None:
             _not_placed(p, p.spans[index], r)
         else:
@@ -663,6 +663,41 @@ def _not_placed(p: Protected, span: Span, r: _Result) -> None:
     words = markup.strip(_untoken(p, span.inner(p.text)))
     r.problems.append(f"placeholder pair <{span.id}>…</{span.id}> around “{words}” "
                       "could not be placed; put it back around the words that translate it")
+
+
+def _rest_of_parent(p: Protected, index: int, text: str,
+                    placed: dict[int | None, tuple[int, int]]) -> tuple[int, int] | None:
+    """A span that is all of its placed parent but its placed siblings
+    ("Written <1><2>on</2> <3>Mar 27</3></1> by": "on" is "sobre" alone and
+    "em" in "em 27 de Mar"), placed on what the siblings leave of the parent's
+    translation when that is one run of words: the only words the parent's
+    translation holds that can be its."""
+    span = p.spans[index]
+    if span.parent is None or span.parent not in placed:
+        return None
+    kids = _children(p, span.parent)
+    if any(k != index and k not in placed for k in kids):
+        return None
+    lo, hi = _bounds(p, span.parent)
+    if _direct(p, span.parent).strip(_EDGE + " "):
+        return None                         # the parent has words of its own
+    plo, phi = placed[span.parent]
+    taken = sorted(placed[k] for k in kids if k != index)
+    runs, pos = [], plo
+    for s, e in taken + [(phi, phi)]:
+        if text[pos:s].strip(_EDGE + " "):
+            runs.append((pos, s))
+        pos = max(pos, e)
+    if len(runs) != 1:
+        return None
+    start, end = runs[0]
+    while start < end and text[start] in _EDGE + " ":
+        start += 1
+    while end > start and text[end - 1] in _EDGE + " ":
+        end -= 1
+    if not _bare(text[start:end]) or not _tokens_agree(span.inner(p.text), text[start:end]):
+        return None
+    return align.extend_edges(span.inner(p.text), text, start, end)
 
 
 #: What separates the items of a list of tagged spans ("<2>diet pills</2>,
