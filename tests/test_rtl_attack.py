@@ -197,6 +197,16 @@ def test_locale_index_marks_a_title_that_fell_back_to_the_source():
         == [("en", None)]
 
 
+def test_the_published_arabic_index_marks_an_english_title(tmp_path, l10n):
+    """Through publish: an untranslated page's title in the ar index is English."""
+    from lxml import html as lxml_html
+    project = _rtl_project(tmp_path, l10n)
+    l10n(project, "publish", "--all", "--min-complete", "0")
+    root = lxml_html.parse(str(project / "public" / "ar" / "index.html")).getroot()
+    links = [a for a in root.iter("a") if a.get("href") == "a.html"]
+    assert [(a.get("lang"), a.get("dir")) for a in links] == [("en", "ltr")]
+
+
 OG_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Trains</title>
 <meta property="og:locale" content="en_US">

@@ -657,11 +657,13 @@ class _Build:
         inputs = digest("site", s.site_name, s.base_url, [loc.code for loc in live],
                         [[(v.locale.code, v.slug, v.title) for v in g] for g in groups])
         serialize = formats.get("html").serialize
+        # a title that fell back to the source's is marked as the source language
+        source_titles = {v.slug: v.title for g in groups for v in g if v.locale == src}
         made = {}
         for loc in live:
             made[f"{loc.code}/index.html"] = lambda loc=loc: serialize(site.locale_index(
                 loc, s.site_name, [v for g in groups for v in g if v.locale == loc], live, src,
-                s.base_url)).encode("utf-8")
+                s.base_url, source_titles)).encode("utf-8")
         made["index.html"] = lambda: serialize(site.root_index(s.site_name, live)).encode("utf-8")
         made["sitemap.xml"] = lambda: site.sitemap(groups, s.base_url)
         for rel, make in made.items():
