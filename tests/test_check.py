@@ -354,6 +354,25 @@ def test_markup_text_rule(msgid, msgstr, bad):
     assert bool(found) == bad, found
 
 
+@pytest.mark.parametrize("msgstr,bad", [
+    ("\u064a\u0631\u0628\u0637 (\u2066ILSTC\u2069) \u0628\u0627\u0644\u0645\u062f\u064a\u0646\u0629", False),
+    ("\u064a\u0631\u0628\u0637 \u2068ILSTC\u2069 \u0648\u2066NUSRI\u2069", False),
+    ("\u064a\u0631\u0628\u0637 (\u2066ILSTC) \u0628\u0627\u0644\u0645\u062f\u064a\u0646\u0629", True),     # never closed
+    ("\u064a\u0631\u0628\u0637 ILSTC\u2069", True),                                  # a PDI alone
+    ("\u064a\u0631\u0628\u0637 \u202eILSTC\u202c", True),                           # an override
+])
+def test_paired_isolates_around_a_latin_term_pass_in_an_rtl_locale(msgstr, bad):
+    """W3C's advice for a Latin name in Arabic text is an isolate pair; it cannot
+    reorder anything outside it. Unpaired isolates and overrides still fail."""
+    from l10n_tool.checks.markup_text import rule
+    from l10n_tool.locales import get_locale
+
+    class Ctx:
+        locale = get_locale("ar")
+    found = list(rule(Ctx, polib.POEntry(msgid="It links (ILSTC) with the city", msgstr=msgstr)))
+    assert bool(found) == bad, found
+
+
 def test_markup_text_in_drafts_is_a_warning_and_in_reviewed_an_error(project, l10n):
     path = po_file(project, "de", ASIA)
     po = polib.pofile(str(path))

@@ -14,7 +14,10 @@ U+2066–U+2069) reorders what readers see, so a price or a name can read
 backwards, and a zero-width space, word joiner or BOM (U+200B, U+2060,
 U+FEFF) hides inside a word and breaks search. A page sets its direction
 with ``dir``; text never needs them. Left alone: the marks RTL translators
-use around numbers (LRM, RLM, ALM), and ZWJ/ZWNJ, which Persian, Indic
+use around numbers (LRM, RLM, ALM), in a right-to-left locale isolates
+that pair up (LRI, RLI or FSI … PDI, which W3C recommends around a Latin
+name in Arabic text and which reorder nothing outside the pair), and
+ZWJ/ZWNJ, which Persian, Indic
 scripts and emoji need. A zero-width space is allowed where the script has
 no spaces (Thai, Lao, Khmer, Burmese), since there it marks where a line
 may break.
@@ -99,6 +102,26 @@ def invisible(text: str) -> Counter:
     return Counter(INVISIBLE_RE.findall(text))
 
 
+_OPEN_ISOLATES, _PDI = "\u2066\u2067\u2068", "\u2069"
+
+
+def _isolated(text: str) -> Counter:
+    """The isolate controls that pair up (LRI, RLI or FSI … PDI): what W3C
+    asks for around a Latin name in Arabic text, and what cannot reorder
+    anything outside the pair. An unpaired one still counts."""
+    paired: Counter = Counter()
+    stack: list[str] = []
+    for ch in text:
+        if ch in _OPEN_ISOLATES:
+            stack.append(ch)
+        elif ch == _PDI and stack:
+            paired[stack.pop()] += 1
+            paired[_PDI] += 1
+        elif ch == "\n":
+            stack.clear()            # an isolate ends with its paragraph
+    return paired
+
+
 def controls(text: str) -> Counter:
     return Counter(CONTROL_RE.findall(text))
 
@@ -127,13 +150,21 @@ def rule(ctx, entry):
         allowed = find(source)
         extra = Counter()
         for form in forms:
-            extra |= find(form) - allowed
+            found = find(form)
+            if find is invisible and _right_to_left(ctx):
+                found -= _isolated(form)
+            extra |= found - allowed
         if find is invisible and _language(ctx) in SPACELESS:
             del extra["\u200b"]
         if extra:
             shown = " ".join(sorted(extra.elements()))
             yield ("(none)", ascii_safe(shown), f"{what} in the translation ({ascii_safe(shown)}): "
                    f"{fix}")
+
+
+def _right_to_left(ctx) -> bool:
+    locale = getattr(ctx, "locale", None)
+    return locale is not None and locale.direction == "rtl"
 
 
 def _language(ctx) -> str | None:
