@@ -325,6 +325,31 @@ def test_a_language_naming_our_locale_another_way_is_kept(project, l10n):
         msgfmt_check(path)
 
 
+HEBREW_4 = "nplurals=4; plural=(n == 1) ? 0 : ((n == 2) ? 1 : ((n > 10 && n % 10 == 0) ? 2 : 3));"
+
+
+@pytest.mark.parametrize("rule,kept", [
+    (HEBREW_4, True),                               # older CLDR, Weblate
+    ("nplurals=2; plural=(n != 1);", True),         # msginit
+    ("nplurals=2; plural=(n > 5 ? 3 : 0);", False),   # a value past nplurals: msgfmt refuses it
+    ("nplurals=3; plural=n ==;", False),            # not a rule
+])
+def test_a_files_own_valid_plural_rule_is_kept(bare_project, l10n, rule, kept):
+    """CLDR and the tools disagree on Hebrew's forms; msgmerge keeps the file's
+    rule, and rewriting it at each update flipped it with each translator's save."""
+    l10n(bare_project, "update", "-l", "he")
+    path = bare_project / "locales" / "he" / f"{ASIA}.po"
+    text = path.read_text(encoding="utf-8")
+    ours = re.search(r'"Plural-Forms: (.*)\\n"', text).group(1)
+    path.write_text(text.replace(ours, rule), encoding="utf-8")
+    page = bare_project / "source" / f"{ASIA}.html"        # a change, so the file is merged
+    page.write_text(page.read_text(encoding="utf-8").replace("</h1>", "</h1><p>A new line.</p>", 1),
+                    encoding="utf-8")
+    l10n(bare_project, "update", "-l", "he")
+    assert catalog.load(path).metadata["Plural-Forms"] == (rule if kept else ours)
+    msgfmt_check(path)
+
+
 def test_field_widths_are_exactly_the_widths_that_write_those_lines():
     """``field_widths`` runs ``wrap`` backwards: a width is in the interval it
     gives for a field's lines if and only if ``wrap`` at that width writes

@@ -125,7 +125,8 @@ def merge(pot: polib.POFile, po: polib.POFile | None, locale: LocaleInfo,
     else:
         out.header, out.metadata_is_fuzzy = po.header, po.metadata_is_fuzzy
         out.header_comment = getattr(po, "header_comment", True)
-        out.metadata = _merge_header(po.metadata, ours)
+        out.metadata = _merge_header(po.metadata, ours, [
+            len(e.msgstr_plural) for e in po if e.msgid_plural and not e.obsolete])
         old_entries = [e for e in po if e.msgid or e.msgctxt]
     for name in _FROM_TEMPLATE:
         if pot.metadata.get(name):
@@ -224,7 +225,8 @@ def _merged(prev: polib.POEntry, t: polib.POEntry, fuzzy: bool, nplurals: int) -
     return entry
 
 
-def _merge_header(found: dict[str, str], ours: dict[str, str]) -> dict[str, str]:
+def _merge_header(found: dict[str, str], ours: dict[str, str],
+                  forms: list[int] = ()) -> dict[str, str]:
     """The PO file's header as it was, with what only we know filled in:
     missing fields, our locale's Language and Plural-Forms where the file's
     say something else, and UTF-8 (we always write UTF-8). A Language naming
@@ -243,7 +245,8 @@ def _merge_header(found: dict[str, str], ours: dict[str, str]) -> dict[str, str]
                 and not _same_locale(out[name], value) \
                 and same_language(out[name], value) is not False:
             out[name] = value
-        elif name == "Plural-Forms" and not _same_plurals(out[name], value):
+        elif name == "Plural-Forms" and not _same_plurals(out[name], value) \
+                and not _own_valid_rule(out[name], forms):
             out[name] = value
         elif name == "Content-Type" and "charset=utf-8" not in out[name].lower():
             out[name] = value
@@ -322,6 +325,22 @@ def _plural_function(plural_forms: str):
             except (ValueError, SyntaxError):
                 return None
     return None
+
+
+def _own_valid_rule(found: str, forms: list[int]) -> bool:
+    """A file's own plural rule that is valid and that its plural entries
+    follow (``forms``: how many each has): kept, as msgmerge keeps it. CLDR
+    and the tools disagree for some languages (Hebrew: 2, 3 or 4 forms, by
+    CLDR version and tool), and rewriting the header to ours at each update
+    flipped it back and forth with each translator's save."""
+    n = _nplurals(found)
+    f = _plural_function(found)
+    if f is None or "nplurals" not in found or any(k != n for k in forms):
+        return False
+    try:
+        return all(0 <= f(x) < n for x in range(0, 1001))
+    except (ValueError, ZeroDivisionError, TypeError):
+        return False
 
 
 def _same_plurals(found: str, ours: str) -> bool:
