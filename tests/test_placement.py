@@ -156,3 +156,19 @@ def test_a_span_that_is_the_rest_of_its_parent_takes_what_its_siblings_leave(
         assert text == expected and not problems
     else:
         assert "<2>" not in text and "<3>carro vermelho</3>" in text and len(problems) == 1
+
+
+def test_a_span_copied_alone_is_not_placed_on_letters_shared_by_chance(glossary):
+    # alone the model copied "Mozilla codebase"; in context it wrote "base de
+    # código Mozilla": "Mozilla de" (77 by ratio) is no place for the tag
+    msgid = "A branch of the <1>Mozilla codebase</1> by <2>Dave Hyatt</2>."
+    (text, _, problems), _ = draft(glossary, msgid, {
+        "A branch of the Mozilla codebase by Dave Hyatt.":
+            "Um ramo da base de código Mozilla de Dave Hyatt.",
+        "Dave Hyatt": "Dave Hyatt (em inglês)",
+    })
+    assert "<1>" not in text and "<2>Dave Hyatt</2>" in text and len(problems) == 1
+    # all of its characters there, with the model's debris around them, is it
+    (text, _, problems), _ = draft(glossary, "It is useless. <1>*plonk*</1> Really.", {
+        "It is useless. *plonk* Really.": "É inútil. *plonk*. Sério."})
+    assert "<1>*plonk*</1>" in text and not problems

@@ -24,6 +24,11 @@ from rapidfuzz import fuzz
 #: (bench/quality.py, 1,600 units): wrong placements scored up to 67 ("Switch
 #: to US" on "adaptada para os" when the model dropped those words), right ones 70–100.
 MIN_SCORE = 70.0
+#: The same, for a span the model copied when translating it alone: its
+#: English words are looked for among the translation's, where a partial
+#: match is letters shared by chance: below this, the region must hold all
+#: of the span's characters (``protect._find_span``).
+COPIED_MIN_SCORE = 90.0
 #: Token-sort ratio ignores word order, so it also rewards extra function words
 #: ("e os Termos de Uso"); it counts for a little less than the plain ratio.
 SORTED_WEIGHT = 0.95
@@ -43,7 +48,7 @@ WORD_RE = re.compile(rf"[{_UNSPACED}]|[^\s:;,/|·•{_UNSPACED}\u3000-\u303f\uff
 EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?¿¡…–—-（）「」『』【】《》〈〉、。，！？：；"
 
 
-def _core(needle: str) -> str:
+def core(needle: str) -> str:
     """A span's text without what engines put around a lone phrase (dashes,
     brackets, pseudo-localisation's ``[…  ~~~]``) and without edge symbols,
     which are not part of any word (``extend_edges`` takes them back)."""
@@ -83,7 +88,7 @@ def locate(needles: list[str], hay: str, lo: int = 0, hi: int | None = None,
     is ambiguous."""
     bounds = words(hay, lo, hi)
     candidates: list[Place] = []
-    cores = {_core(n) for n in needles if _core(n)}
+    cores = {core(n) for n in needles if core(n)}
     sizes = {needle: max(1, len(words(needle))) for needle in cores}
     if len(bounds) * sum(2 * n + 2 for n in sizes.values()) > MAX_REGIONS:
         # a span nested dozens deep in a long text: placed where its words are

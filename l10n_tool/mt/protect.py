@@ -634,7 +634,7 @@ def _place_spans(p: Protected, node: int | None, outputs: list[str], text: str,
         inserts.append((where[0], 1000 + depth, _open(p.spans[index])))
         inserts.append((where[1], -depth, _close(p.spans[index])))
 
-    for index in _descendants(p, node):
+    for index in _verbatim_first(p, node, text, placed):
         span = p.spans[index]
         if span.parent not in placed:
             r.problems.append(f"placeholder pair <{span.id}>…</{span.id}> not placed (its "
@@ -657,6 +657,37 @@ def _place_spans(p: Protected, node: int | None, outputs: list[str], text: str,
         else:
             place(index, where)
     return inserts
+
+
+def _verbatim_first(p: Protected, node: int | None, text: str,
+                    placed: dict[int | None, tuple[int, int]]) -> Iterator[int]:
+    """The spans under ``node``, outer levels first (as ``_descendants``), and
+    in each level the spans whose own words stand once, verbatim, in their
+    parent's translation before the others: a fuzzy match placed first took
+    a name its sibling is ("the <1>Mozilla codebase</1> by <2>Dave Hyatt</2>",
+    the first copied alone, became "base de código <1>Mozilla de Dave</1> Hyatt")."""
+    level = _children(p, node)
+    while level:
+        level.sort(key=lambda i: not _once_verbatim(p, i, text, placed))
+        yield from level
+        level = [c for i in level for c in _children(p, i)]
+
+
+def _once_verbatim(p: Protected, index: int, text: str,
+                   placed: dict[int | None, tuple[int, int]]) -> bool:
+    span = p.spans[index]
+    if span.mode != "locate" or span.parent not in placed:
+        return False
+    core = align.core(span.inner(p.text))
+    lo, hi = placed[span.parent]
+    bounds = align.words(text, lo, hi)
+    starts, ends = {b[0] for b in bounds}, {b[1] for b in bounds}
+    low = text.lower()
+    found, at = 0, low.find(core, lo, hi) if core else -1
+    while at >= 0:
+        found += at in starts and at + len(core) in ends
+        at = low.find(core, at + 1, hi)
+    return found == 1
 
 
 def _not_placed(p: Protected, span: Span, r: _Result) -> None:
@@ -743,7 +774,15 @@ def _find_span(p: Protected, span: Span, outputs: list[str], text: str, lo: int,
         return _find_verbatim(p, span, text, lo, hi, siblings)
     plo, phi = _bounds(p, span.parent)
     near = (span.start - plo) / max(1, phi - plo)
+    # copied alone (a name, or words the model leaves be on their own): English
+    # against the translation shares letters by chance ("Mozilla codebase" ~
+    # "Mozilla de" of "base de código Mozilla de Dave Hyatt" scored 77), so only
+    # its own characters, near enough verbatim, are it
+    core = align.core(inner)
     place = align.locate([inner, outputs[span.piece]], text, lo, hi, siblings, near)
+    if place is not None and align.core(outputs[span.piece]) == core \
+            and place.score < align.COPIED_MIN_SCORE and core not in text[place.start:place.end].lower():
+        return None             # but all of them there, with debris ("*plonk*", "ARMv6.v6") is it
     if place is None or not _tokens_agree(inner, text[place.start:place.end]):
         return None
     return align.extend_edges(inner, text, place.start, place.end)
