@@ -39,8 +39,10 @@ from l10n_tool.mt import align
 #: symbols, reference marks and machine text kept verbatim; 3: a tagged number
 #: found in the target's separators; 4: @handles and #hashtags kept verbatim, a
 #: trailing span that is a sentence of its own translated on its own, tags
-#: between a token and what it is glued to.
-VERSION = 4
+#: between a token and what it is glued to; 5: a list item placed by its
+#: separators, a span by what its siblings leave of its parent, a span copied
+#: alone not placed on letters shared by chance.
+VERSION = 5
 
 #: Short and delimited on both sides, so it reads back unambiguously even
 #: next to digits; every extra SentencePiece piece costs decoding time.
