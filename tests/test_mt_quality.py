@@ -219,6 +219,7 @@ def _msgids(draw):
 @settings(max_examples=300, deadline=None)
 @given(msgid=_msgids(), drop=st.integers(0, 6))
 @example(msgid="<1>2</1> <2>2</2> the", drop=0)     # two pairs around the same digits
+@example(msgid="the the <1><2>. ILSTC</2> the</1>", drop=0)     # a tag opens in the lead ". "
 def test_any_markup_round_trips_and_never_leaks(glossary, msgid, drop):
     p = protect.protect(msgid, glossary, "de")
     text, _, problems = protect.restore(p, list(p.texts))          # a model that copies

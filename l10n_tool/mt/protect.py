@@ -445,7 +445,8 @@ def _split_sentences(p: Protected, node: int | None) -> None:
         return                              # composed already: nothing to place
     kids = _children(p, node)
     lead = _LEAD_END.match(p.text, lo, hi) if node is not None else None
-    if lead and _bare(p.text[lead.end():hi]):
+    if lead and _bare(p.text[lead.end():hi]) and \
+            all(p.spans[k].start >= lead.end() for k in kids):   # no tag opens inside the lead
         _reparent(p, kids, lead.end(), hi, node)
         return
     if not kids or p.spans[kids[-1]].id is None:
