@@ -42,7 +42,7 @@ from l10n_tool.mt import align
 #: between a token and what it is glued to; 5: a list item placed by its
 #: separators, a span by what its siblings leave of its parent, a span copied
 #: alone not placed on letters shared by chance.
-VERSION = 5
+VERSION = 6
 
 #: Short and delimited on both sides, so it reads back unambiguously even
 #: next to digits; every extra SentencePiece piece costs decoding time.
