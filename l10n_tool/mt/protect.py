@@ -41,7 +41,8 @@ from l10n_tool.mt import align
 #: trailing span that is a sentence of its own translated on its own, tags
 #: between a token and what it is glued to; 5: a list item placed by its
 #: separators, a span by what its siblings leave of its parent, a span copied
-#: alone not placed on letters shared by chance.
+#: alone not placed on letters shared by chance; 6: no sentence cut inside a span
+#: that opens in the previous sentence's end.
 VERSION = 6
 
 #: Short and delimited on both sides, so it reads back unambiguously even
