@@ -207,7 +207,7 @@ def _letterless(text: str) -> bool:
     """Nothing a model translates: no letters, and no number it would write
     the target's way (4,500 → 4.500). A reference mark ("[43]", "12", "†")
     counts: sent as words, the tiny model drops it ("…loop.<1>[43]</1>")."""
-    return not re.search(r"[^\W\d_]", text) and not re.search(r"\d[.,\u00a0\u202f ]\d", text)
+    return not _LETTER.search(text) and not re.search(r"\d[.,\u00a0\u202f ]\d", text)
 
 
 class _Builder:

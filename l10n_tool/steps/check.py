@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from l10n_tool import catalog
-from l10n_tool.checks import settings as check_settings, syntax
+from l10n_tool.checks import glossary as glossary_checks, settings as check_settings, syntax
 from l10n_tool.checks.finding import CatalogFile, Context, Finding, ProjectContext
 from l10n_tool.checks.memo import CheckMemo
 from l10n_tool.checks.runner import (CheckRun, FileResult, file_result, in_report_order,
@@ -117,14 +117,15 @@ def _glossary_usable(project: Project, chosen, problems) -> None:
     enforced), so the check stops, as it does for a broken catalog when
     ``po-syntax`` is off."""
     ids = {check.id for check, _ in chosen}
-    if problems and "glossary-file" not in ids and ids & GLOSSARY_CHECKS:
+    if problems and glossary_checks.FILE.id not in ids and ids & GLOSSARY_CHECKS:
         first = problems[0]
         raise L10nError(f"{first.message} (glossary-file is turned off, and the glossary "
                         "checks would skip this row)", project.settings.glossary, first.line)
 
 
 #: the checks that read the glossary's terms
-GLOSSARY_CHECKS = frozenset({"glossary-fixed", "glossary-approved", "glossary-consistency"})
+GLOSSARY_CHECKS = frozenset(c.id for c in (glossary_checks.FIXED, glossary_checks.APPROVED,
+                                           glossary_checks.CONSISTENCY))
 
 
 @contextmanager
