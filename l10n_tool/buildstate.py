@@ -23,6 +23,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import marshal
 import os
 import sqlite3
 import time
@@ -108,6 +109,7 @@ class BuildState:
                             self.path) from None
         self._dirty: dict[str, tuple[int, int, int, int, str]] = {}
         self._outputs: dict[str, tuple] | None = None
+        self._asked = 0               # outputs looked up one by one so far
         #: fingerprints taken in this run: each step asks for a file's several
         #: times (a template is an output of extract and an input of update),
         #: and 10,000 pages make each stat count; a file this run writes is
@@ -159,6 +161,16 @@ class BuildState:
     # -- outputs
     def output(self, path: Path) -> "Record | None":
         """(inputs digest, file hash when written, data) recorded for an output."""
+        if self._outputs is None and self._asked < _FEW:
+            # a run that looks at a few pages asks for a few records, one by one
+            self._asked += 1
+            row = self.db.execute(
+                f"SELECT inputs, sha, CASE WHEN length(CAST(data AS BLOB)) <= {_BULK} "
+                "THEN data END FROM outputs WHERE path = ?", (os.fspath(path),)).fetchone()
+            if row is None:
+                return None
+            key = os.fspath(path)
+            return Record(row[0], row[1], row[2] if row[2] is not None else lambda: self._data(key))
         if self._outputs is None:    # one query for the whole run, not one per file
             # small data comes with it; big data (a PO file's untranslated msgids,
             # a page's chrome) only when asked for: 10,000 pages hold 50 MB of it
@@ -211,6 +223,51 @@ class BuildState:
                               ("memo:" + key,)).fetchone()
         return json.loads(row[1]) if row and row[0] == inputs else None
 
+    def memo_row(self, key: str) -> tuple[str, str] | None:
+        """(inputs, data as JSON) remembered under ``key``, whatever the inputs."""
+        return self.db.execute("SELECT inputs, data FROM outputs WHERE path = ?",
+                               ("memo:" + key,)).fetchone()
+
+    def blob(self, key: str) -> tuple[str, object] | None:
+        """(inputs, value) of a big memo of plain data (a run's summary of
+        every file of a 10,000-page site), whatever its inputs; None when
+        there is none, or it was written by another Python."""
+        row = self.db.execute("SELECT inputs, data FROM outputs WHERE path = ?",
+                              ("memo:blob:" + key,)).fetchone()
+        if row is None or not isinstance(row[1], bytes):
+            return None
+        try:
+            return row[0], marshal.loads(row[1])
+        except (ValueError, EOFError, TypeError):
+            return None
+
+    def set_blob(self, key: str, inputs: str, value: object) -> None:
+        """Remember ``value`` (dicts, lists, strings, numbers) in marshal's
+        format: a tenth of the time JSON takes for a few megabytes, every run."""
+        self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, NULL, ?)",
+                        ("memo:blob:" + key, inputs, marshal.dumps(value)))
+
+    def fingerprints(self, paths: Iterable[str]) -> dict[str, str]:
+        """Path → a short form of each input's fingerprint (see
+        ``input_fingerprint``), for a run to compare with the last one's."""
+        out = {}
+        seen, dirty, files, stat = self._seen, self._dirty, self._files, os.stat
+        for path in paths:           # 30,000 files at 10,000 pages: _take, inlined
+            sha = seen.get(path)
+            if sha is None and path not in seen:
+                try:
+                    st = stat(path)
+                    known = dirty.get(path) or files.get(path)
+                    if known and known[:4] == (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                               st.st_ino):
+                        sha = seen[path] = known[4]
+                    else:
+                        sha = self.input_fingerprint(path)
+                except OSError:
+                    sha = self.input_fingerprint(path)
+            out[path] = str(sha)[:24]
+        return out
+
     def memos(self, prefix: str) -> dict[str, tuple[str, str]]:
         """Every memo whose key starts with ``prefix``: key → (inputs, data as
         JSON, decoded by the caller when it needs it). One query instead of
@@ -233,11 +290,23 @@ class BuildState:
 
     # -- translation memory
     def refresh_memory(self, locale: str, paths: Iterable[Path],
-                       reviewed: Callable[[Path], Iterable[tuple[str | None, str, str]]]
-                       ) -> set[str]:
-        """Bring the locale's memory up to date with its PO files; returns the
-        msgids whose translation was added or changed since the last run."""
-        known = dict(self.db.execute("SELECT path, sha FROM tm_files WHERE locale = ?", (locale,)))
+                       reviewed: Callable[[Path], Iterable[tuple[str | None, str, str]]],
+                       complete: bool = True) -> set[str]:
+        """Bring the locale's memory up to date with its PO files (``complete``:
+        ``paths`` are all of them, and a file not among them is gone);
+        returns the msgids whose translation was added or changed since the
+        last run."""
+        if not complete:
+            paths = list(paths)
+            known = {}
+            for path in paths:
+                row = self.db.execute("SELECT sha FROM tm_files WHERE locale = ? AND path = ?",
+                                      (locale, os.fspath(path))).fetchone()
+                if row is not None:
+                    known[os.fspath(path)] = row[0]
+        else:
+            known = dict(self.db.execute("SELECT path, sha FROM tm_files WHERE locale = ?",
+                                         (locale,)))
         gained: set[str] = set()
         seen = set()
         for path in paths:
@@ -332,6 +401,9 @@ _RACY_NS = 2 * 10**9
 
 #: recorded data up to this many characters is read with the outputs, in bulk
 _BULK = 512
+#: outputs looked up one by one before all are read at once (one query for
+#: all of a 10,000-page site's costs what a few thousand single ones do)
+_FEW = 256
 
 
 class Record:

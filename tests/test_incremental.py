@@ -434,3 +434,35 @@ def test_translates_drafts_are_the_tools_own_change_and_a_persons_edit_is_not(pr
     l10n(project, "update", "--all")
     assert [Path(p).name for p in merged] == [person.name]
     assert polib.pofile(str(person)).find("Added by hand.", include_obsolete_entries=True).obsolete
+
+
+def test_a_few_files_changed_are_updated_without_looking_at_the_rest(project, l10n, tmp_path,
+                                                                     monkeypatch):
+    """An article edited: only its page is extracted and its PO files merged,
+    no other page's records looked at. The site's chrome, or a translation
+    other pages may reuse, concerns every page: a whole update. Every run
+    writes what a full run writes."""
+    from l10n_tool.steps import update as step
+    l10n(project, "update", "--all")
+    page = project / "source" / f"{ASIA}.html"
+    whole = []
+    real = step._update
+    monkeypatch.setattr(step, "_update", lambda *a, **kw: whole.append(1) or real(*a, **kw))
+
+    def translate(path: Path) -> None:
+        po = polib.pofile(str(path))
+        entry = next(e for e in po if not e.obsolete and not e.msgstr and "<" not in e.msgid)
+        entry.msgstr = "übersetzt"
+        po.save(str(path))
+    changes = [
+        (lambda: edit(page, "Esko Aho thought", "Esko Aho firmly thought"), 0),
+        (lambda: edit(page, "<li><a href=\"about.html\">About Us</a></li>",
+                      "<li><a href=\"about.html\">About the paper</a></li>"), 1),
+        (lambda: translate(project / "locales" / "de" / f"{MEDIA}.po"), 1),
+        (lambda: edit(page, "Esko Aho firmly thought", "Esko Aho thought"), 0)]
+    for n, (change, whole_runs) in enumerate(changes):
+        whole.clear()
+        change()
+        l10n(project, "update", "--all")
+        assert len(whole) == whole_runs, n
+        assert snapshot(project) == full_run(project, l10n, tmp_path, f"twin{n}"), n

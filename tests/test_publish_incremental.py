@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,9 +12,15 @@ from test_publish import ASIA, MEDIA, fail_render, replace_render, set_msgstr
 
 
 def site_files(project: Path) -> dict[str, bytes]:
+    """The site's files; of the marker, what it says the site holds (not the
+    generation it was made from, which only an incremental publish has)."""
     public = project / "public"
-    return {p.relative_to(public).as_posix(): p.read_bytes()
-            for p in sorted(public.rglob("*")) if p.is_file()}
+    files = {p.relative_to(public).as_posix(): p.read_bytes()
+             for p in sorted(public.rglob("*")) if p.is_file()}
+    marker = json.loads(files[".l10n-publish"])
+    marker.pop("generation", None)
+    files[".l10n-publish"] = json.dumps(marker, sort_keys=True).encode()
+    return files
 
 
 def full_build(project: Path, tmp_path: Path, l10n, *args: str):
@@ -235,3 +242,81 @@ def test_an_asset_named_like_a_site_file_is_reported_every_run(published, l10n):
     again = l10n(project, "publish", "--all", expect=1)
     assert "up to date" in again.stdout
     assert lines(again) == lines(first)
+
+
+def add_page(project: Path) -> None:
+    shutil.copy(project / "source" / f"{ASIA}.html", project / "source" / "asia-again.html")
+
+
+def generations(project: Path) -> dict[int, Path]:
+    return {int(p.name.rsplit(".", 1)[1]): p for p in project.iterdir()
+            if p.name.startswith(".public.") and p.name.rsplit(".", 1)[1].isdigit()}
+
+
+def test_each_publish_takes_over_the_generation_before_the_live_one(published, l10n, tmp_path):
+    """A new generation is the one before the live one brought up to date
+    (the same folder: its inode), not a folder of links to every file; after
+    every kind of edit, pages removed and added, it is byte for byte a full
+    build, and holds nothing the live site does not."""
+    project = published
+    taken = []
+    for edit in [*EDITS, add_page, edit_page]:
+        before = {p.stat().st_ino: n for n, p in generations(project).items()}
+        edit(project)
+        r = l10n(project, "publish", "--all", expect=None)
+        fresh, full = full_build(project, tmp_path, l10n, "--all")
+        assert site_files(project) == site_files(fresh), edit.__name__
+        assert lines(r) == lines(full)
+        taken.append(before.get((project / "public").resolve().stat().st_ino))
+        assert len(generations(project)) == 2
+    # the first publish after the first had no generation to take over
+    assert taken[0] is None and all(n is not None for n in taken[1:]), taken
+
+
+def test_a_generation_someone_added_a_file_to_is_not_taken_over(published, l10n):
+    """Its file would go live: the generation is made afresh, and the file
+    and its folder stay as they are."""
+    project = published
+    edit_page(project)
+    l10n(project, "publish", "--all")
+    live = (project / "public").resolve()
+    base = next(p for p in generations(project).values() if p != live)
+    (base / "zh_Hans" / "notes.txt").write_text("mine", encoding="utf-8")
+    edit_entry(project)
+    l10n(project, "publish", "--all")
+    assert not (project / "public" / "zh_Hans" / "notes.txt").exists()
+    assert (base / "zh_Hans" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    edit_asset(project)           # the file's generation is not ours to remove, nor to take
+    l10n(project, "publish", "--all")
+    assert (base / "zh_Hans" / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert not (project / "public" / "zh_Hans" / "notes.txt").exists()
+
+
+def test_a_page_changed_is_rebuilt_without_looking_at_the_others(published, l10n, tmp_path,
+                                                                 monkeypatch):
+    """An entry edited changes one page: the site is not built page by page
+    again, and is byte for byte a full build. A new title changes the
+    indexes too, and a version withheld every link to it: those are whole
+    builds, with the same result."""
+    from l10n_tool.steps import publish as step
+    project = published
+    builds = []
+    whole = step._Build.build
+
+    def counted(self, *args):
+        builds.append(1)
+        return whole(self, *args)
+    monkeypatch.setattr(step._Build, "build", counted)
+    po = project / "locales" / "zh_Hans" / f"{MEDIA}.po"
+    for edit, whole_builds in [(edit_entry, 0),
+                               (lambda p: set_msgstr(po, "Media Delegation Visits SW China",
+                                                     "媒体代表团走进中国西南"), 1),
+                               (withhold_linked_page, 1)]:
+        builds.clear()
+        edit(project)
+        r = l10n(project, "publish", "--all")
+        assert "1 written" in r.stdout or whole_builds, r.stdout
+        assert len(builds) == whole_builds
+        fresh, full = full_build(project, tmp_path, l10n, "--all")
+        assert site_files(project) == site_files(fresh)
+        assert lines(r) == lines(full)

@@ -49,6 +49,9 @@ class Pages:
     warnings: list[Problem] = field(default_factory=list)     # e.g. a wrong charset
     failed: set[str] = field(default_factory=set)             # slugs of unreadable pages
     chrome_keys: dict[str, str] = field(default_factory=dict)  # slug → digest of its chrome
+    #: with only some pages looked at: the chrome of one of them changed, so
+    #: the site template must be made again (from every page's)
+    site_changed: bool = False
 
     def site_inputs(self, key: str) -> str:
         """The site template depends on each page's chrome and path, not on its
@@ -114,18 +117,27 @@ def _read_and_template(project: Project, glossary: glossary_mod.Glossary, path: 
 
 
 def scan(project: Project, state: BuildState, glossary: Callable[[], glossary_mod.Glossary],
-         sources: tuple[list[Path], list[Problem]] | None = None
+         sources: tuple[list[Path], list[Problem]] | None = None, only: set[str] | None = None
          ) -> tuple[Pages, list[ExtractResult]]:
     """Pages whose template is stale are read (in worker processes when they
     are many) and their templates written; the others come from the state
     (and the glossary, which takes a while to load when it is big, is loaded
-    only if a page is read)."""
+    only if a page is read). With ``only``, the pages of those slugs are
+    looked at and the others taken as they were (the caller knows their
+    files did not change), chrome and all."""
     paths, problems = sources or project.page_files()
     out = Pages(problems=list(problems))
     key = settings_key(project, state)
     stale: list[Path] = []
     kept: dict[str, Record] = {}         # slug → its template's record, up to date
     slugs = [path.stem for path in paths]
+    if only is not None:
+        out.slugs = slugs
+        out.paths = dict(zip(slugs, paths))
+        slugs = [slug for slug in slugs if slug in only]
+        paths = [out.paths[slug] for slug in slugs]
+        before = {slug: state.output(_chrome_record(project.template_path(slug)))
+                  for slug in slugs}
     for slug, path in zip(slugs, paths):
         where = os.fspath(path)
         inputs = out.inputs[slug] = digest("page", key, where, state.fingerprint(where))
@@ -148,14 +160,16 @@ def scan(project: Project, state: BuildState, glossary: Callable[[], glossary_mo
         pot_path = project.template_path(slug)
         read = done.get(slug)
         if read is None:
-            out.slugs.append(slug)
+            if only is None:
+                out.slugs.append(slug)
             results.append(ExtractResult(pot_path, False, kept[slug]))
             continue
         if read.problem is not None:
             out.problems.append(read.problem)
             out.failed.add(slug)
             continue
-        out.slugs.append(slug)
+        if only is None:
+            out.slugs.append(slug)
         out.chrome[slug] = read.chrome
         out.chrome_keys[slug] = _chrome_key(read.chrome)
         ref = project.rel(path)
@@ -164,6 +178,9 @@ def scan(project: Project, state: BuildState, glossary: Callable[[], glossary_mo
         state.record(pot_path, out.inputs[slug], {"units": read.units})
         state.record(_chrome_record(pot_path), out.chrome_keys[slug],
                      {"chrome": [_unit_row(u) for u in read.chrome]})
+    if only is not None:
+        out.site_changed = any(before[slug] is None or out.chrome_keys.get(slug) !=
+                               before[slug].inputs for slug in slugs)
     return out, results
 
 
@@ -199,17 +216,22 @@ def has_site_catalog(project: Project, pages: Pages) -> bool:
 
 
 def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary | None = None,
-            sources: tuple[list[Path], list[Problem]] | None = None
+            sources: tuple[list[Path], list[Problem]] | None = None, only: set[str] | None = None
             ) -> tuple[list[ExtractResult], Pages]:
     """Write the templates that changed; a page that cannot be read keeps its
-    old POT. ``sources``: the project's page files, when already listed."""
+    old POT. ``sources``: the project's page files, when already listed;
+    ``only``: the slugs of the only pages that may have changed (see ``scan``:
+    the site template is then left as it is, and ``site_changed`` says whether
+    it must not be)."""
     loaded = [glossary]
 
     def terms() -> glossary_mod.Glossary:
         if loaded[0] is None:
             loaded[0] = project.glossary()
         return loaded[0]
-    pages, results = scan(project, state, terms, sources)
+    pages, results = scan(project, state, terms, sources, only)
+    if only is not None:
+        return results, pages
     if has_site_catalog(project, pages):
         path = project.site_template_path()
         inputs = pages.site_inputs(settings_key(project, state))

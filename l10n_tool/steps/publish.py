@@ -163,6 +163,20 @@ def _problem(data: dict) -> Problem:
     return Problem(**data)
 
 
+class _Lazy(dict):
+    """A mapping whose values (a page's fingerprint, the digest of how it is
+    read) are worked out when first asked for: a run that rebuilds a few of
+    10,000 pages asks for a few."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        value = self[key] = self.make(key)
+        return value
+
+
 class _Again(Exception):
     """A version presumed live failed to render for the first time: the
     switchers and links already written count it, so build once more."""
@@ -216,6 +230,10 @@ class _Build:
         self.pending: set[str] = set()
         #: in a worker: what it remembered, to be sent back
         self.delta: dict[str, tuple[str, dict]] | None = None
+        #: the records are read all at once (a run over every page), or each when asked for
+        self.bulk = True
+        #: a staging folder a first attempt began, for the next to go on with
+        self.staging = None
 
     # -- the build state, read in bulk and written at the end
     def memos(self) -> dict[str, tuple[str, str]]:
@@ -235,7 +253,7 @@ class _Build:
             return self.changed[key]
         known = self._decoded.get(key)
         if known is None:
-            row = self.memos().get(key)
+            row = self.memos().get(key) if self.bulk else self.state.memo_row(key)
             if row is None:
                 return None
             # decoded once: a page's memos are asked for by several stages of the build
@@ -258,45 +276,56 @@ class _Build:
         self.paths = {p.stem: p for p in paths}
         self.slugs = list(self.paths)
         how = digest("read", s.source_locale, s.segment, repr(s.extract))
-        page_fp = {slug: self.state.input_fingerprint(p) for slug, p in self.paths.items()}
+        fps = self.state.fingerprints(map(os.fspath, paths))
+        page_fp = _Lazy(lambda slug: self.state.input_fingerprint(self.paths[slug]))
         folder = os.fspath(s.locales_dir)     # strings: 10,000s of paths, the same keys
-        self.po_fp = {(code, slug): self.state.input_fingerprint(f"{folder}/{code}/{slug}.po")
-                      for code in self.codes[1:] for slug in self.slugs}
+        po_paths = {(code, slug): f"{folder}/{code}/{slug}.po"
+                    for code in self.codes[1:] for slug in self.slugs}
+        fps.update(self.state.fingerprints(po_paths.values()))
+        self.po_fp = _Lazy(lambda key: self.state.input_fingerprint(po_paths[key]))
         self.site_fp = {code: self.state.input_fingerprint(f"{folder}/{code}/{SITE_SLUG}.po")
                         for code in self.codes[1:]}
         assets = self.find_assets()
-        everything = digest(
+        #: what each page's versions come from, short: the next run finds the
+        #: pages that changed by comparing these, not by digesting every page again
+        self.slug_inputs = {slug: "\x1f".join([path.name, fps[os.fspath(path)],
+                                               *(fps[po_paths[(c, slug)]] for c in self.codes[1:])])
+                            for slug, path in self.paths.items()}
+        self.site_key = digest(
             "all", how, s.base_url, s.site_name, self.codes,
             [(code, repr(p)) for code, p in self.policies.items()],
             [str(p) for p in self.listing_problems],
-            [(slug, self.paths[slug].name, page_fp[slug],
-              *(self.po_fp[(c, slug)] for c in self.codes[1:])) for slug in self.slugs],
             sorted(self.site_fp.items()), [(rel, fp) for rel, _, fp in assets])
+        everything = digest(self.site_key, list(self.slug_inputs.items()))
         all_key = f"{KEY}all:{self.out.out}"
-        known = self.state.memo(all_key, everything)
-        if known is not None and known.get("stats") == self.live_stats():
+        row = self.state.blob(all_key)
+        known = row[1] if row is not None and isinstance(row[1], dict) else None
+        if known is not None and row[0] == everything and known.get("stats") == self.live_stats():
             self.out.clean()
             self.replay(known)
             return
-        self.page_keys = {slug: digest("page", how, os.path.splitext(p.name)[1].lower(),
-                                       page_fp[slug]) for slug, p in self.paths.items()}
+        self.page_keys = _Lazy(lambda slug: digest(
+            "page", how, os.path.splitext(self.paths[slug].name)[1].lower(), page_fp[slug]))
         with remembered_facts(self.state, [self.source, *self.targets]):
-            while True:       # each pass remembers its new render failures; two at most
+            written = self.build_changed(known) if known is not None else None
+            while written is None:    # each pass remembers its new render failures; two at most
                 try:
                     written = self.build(assets)
-                    break
                 except _Again:
                     continue
         result.written, result.unchanged, result.removed = \
             written.written, written.unchanged, written.removed
         self.save()
-        self.state.set_memo(all_key, everything, {
+        self.state.set_blob(all_key, everything, {
             "stats": self.live_stats(self.stats),
             # rows for Decision(*row); not asdict(), which deep-copies each of 10,000
             "decisions": [[getattr(d, f) for f in _DECISION_FIELDS] for d in result.decisions],
             "problems": [asdict(p) for p in self.page_problems],
             "asset_problems": [asdict(p) for p in self.asset_problems],
-            "files": written.unchanged + len(written.written)})
+            "files": written.unchanged + len(written.written),
+            # what the next run needs to rebuild only the pages that changed
+            "site": self.site_key, "slugs": self.slug_inputs, "live": self.live_codes,
+            "by_slug": self.by_slug, "whole": self.whole})
 
     def replay(self, known: dict) -> None:
         r = self.result
@@ -305,19 +334,83 @@ class _Build:
             [_problem(p) for p in known.get("asset_problems", ())]
         r.unchanged = known["files"]
 
-    def live_stats(self, stats: dict[str, tuple[int, int, int]] | None = None) -> str | None:
-        """One digest of (size, mtime, inode) of every file of the live site
-        (``stats``: those just written): any file rewritten or replaced there
-        changes it."""
+    def live_stats(self, stats: dict[str, tuple[int, int, int]] | None = None) -> dict | None:
+        """(size, mtime, inode) of every file of the live site (``stats``:
+        those just written), the link to it and its marker's: any file
+        rewritten or replaced there changes them."""
         out = self.out
         if out.live is None or out.manifest is None or not out.out.is_symlink():
             return None
         try:
             if stats is None:
-                stats = {rel: out.live_stat(rel) for rel in out.manifest["files"]}
-            return digest(os.readlink(out.out), sorted(stats.items()), out.live_stat(MARKER))
+                live = os.fspath(out.live)
+                stats = {}
+                for rel in out.manifest["files"]:
+                    st = os.stat(f"{live}/{rel}")
+                    stats[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
+            else:
+                stats = {rel: list(st) for rel, st in stats.items()}
+            return {"link": os.readlink(out.out), "marker": list(out.live_stat(MARKER) or ()),
+                    "files": stats}
         except OSError:
             return None
+
+    def build_changed(self, known: dict) -> "Written | None":
+        """A few pages changed and nothing else: only they are decided and
+        rendered, and every other file of the live site is kept as it is,
+        without a look at its page or its records. None (nothing done) when
+        the rest of the site depends on what changed: a version that went
+        live or was withheld (links and switchers elsewhere follow it), a new
+        title (the indexes), a page that failed, or more pages than that."""
+        slugs, stats = known.get("slugs"), known.get("stats")
+        if known.get("site") != self.site_key or not known.get("whole") or \
+                not isinstance(slugs, dict) or list(slugs) != self.slugs or not stats:
+            return None
+        changed = [slug for slug in self.slugs if slugs[slug] != self.slug_inputs[slug]]
+        if not changed or len(changed) >= workers_mod.PARALLEL_MIN or \
+                stats != self.live_stats():
+            return None
+        self.bulk = False           # a few records asked for: no reading of all of them
+        titles = {}
+        for slug in changed:
+            for code in self.codes:
+                was = self.recorded(f"{KEY}v:{code}:{slug}")
+                titles[(slug, code)] = was[1].get("title") if was is not None else None
+        self.pages, self.held = {}, OrderedDict()
+        self.late, self.again = [], False
+        staging = self.out.begin()
+        try:
+            for slug in changed:
+                self.build_page(slug, staging)
+            rows, by_slug = known["decisions"], dict(known["by_slug"])
+            where = {(row[0], row[1]): i for i, row in enumerate(rows)}
+            for slug in changed:
+                p = self.pages[slug]
+                codes = [loc.code for loc in p.live]
+                if p.unreadable or codes != known["live"].get(slug) or self.again or self.late \
+                        or any(p.versions[c].data.get("title") != titles[(slug, c)] for c in codes) \
+                        or any((loc.code, slug) not in where for loc in self.targets):
+                    staging.restart()
+                    self.staging, self.bulk = staging, True   # for the whole build
+                    return None
+                for loc in self.targets:
+                    rows[where[(loc.code, slug)]] = [getattr(self._decision(p, loc), f)
+                                                     for f in _DECISION_FIELDS]
+                by_slug[slug] = [asdict(x) for x in self.slug_problems(p)]
+            staging.adopt({rel: tuple(st) for rel, st in stats["files"].items()})
+            self.live_codes, self.by_slug, self.whole = known["live"], by_slug, True
+            self.page_problems = list(self.listing_problems) + \
+                [_problem(x) for slug in self.slugs for x in by_slug.get(slug, ())]
+            self.asset_problems = [_problem(x) for x in known.get("asset_problems", ())]
+            self.result.decisions = [Decision(*row) for row in rows]
+            self.result.problems = self.page_problems + self.result.problems + self.asset_problems
+            meta = {"locales": {code: asdict(p) for code, p in self.policies.items()}}
+            written = staging.finish(meta)
+        except BaseException:
+            staging.abort()
+            raise
+        self.stats = staging.stats
+        return written
 
     def build(self, assets) -> "Written":
         self.pages: dict[str, _Page] = {}
@@ -325,7 +418,7 @@ class _Build:
         self.page_problems: list[Problem] = []
         self.late: list[Problem] = []            # serialising failures
         self.again = False
-        staging = self.out.begin()
+        staging, self.staging = self.staging or self.out.begin(), None
         try:
             workers = workers_mod.count()
             if workers > 1:
@@ -334,16 +427,19 @@ class _Build:
                 for slug in self.slugs:
                     self.build_page(slug, staging)
             if self.again:
+                staging.restart()
+                self.staging = staging        # the next pass begins where this one did
                 raise _Again
             self.collect()
             site_rels = self.site_files(staging)
             self.copy_assets(staging, assets, site_rels)
             meta = {"locales": {code: asdict(p) for code, p in self.policies.items()}}
             written = staging.finish(meta)
+        except _Again:
+            raise
         except BaseException:
             staging.abort()
             raise
-        self.out.manifest = {"files": sorted(staging.stats)}
         self.stats = staging.stats
         return written
 
@@ -373,6 +469,7 @@ class _Build:
             return
         for loc in [self.source, *self.targets]:      # the language switcher's facts
             loc.work_out("direction", "native_name")
+        staging.ready()                               # one folder for every worker to write in
         rendered = workers_mod.fan_out(lambda task: _render_in_child(self, staging, task),
                                        plan, workers, minimum=1)
         for (slug, todo), (p, delta, stats, written, late, again) in zip(plan, rendered):
@@ -617,34 +714,43 @@ class _Build:
         """Decisions and problems in the order a full build reports them."""
         problems = list(self.listing_problems)
         problems += [self.pages[s].unreadable for s in self.slugs if self.pages[s].unreadable]
-        src = self.source.code
+        self.by_slug = {}
         for slug in self.slugs:
             p = self.pages[slug]
-            if p.unreadable:
-                continue
-            for code in self.codes:
-                data = p.versions[code].data
-                if code != src and not data["decision"][0]:
-                    continue
-                if data.get("failed"):
-                    problems.append(_problem(data["failed"]))
-                    if code == src:
-                        break
-                else:
-                    problems += [_problem(x) for x in data.get("problems", ())]
+            if not p.unreadable:
+                mine = self.slug_problems(p)
+                problems += mine
+                if mine:
+                    self.by_slug[slug] = [asdict(x) for x in mine]
         self.page_problems = problems + self.late
-        decisions = []
-        for loc in self.targets:
-            for slug in self.slugs:
-                p = self.pages[slug]
-                if p.unreadable:
-                    continue
-                d = Decision(loc.code, slug, *p.versions[loc.code].data["decision"])
-                if d.published and loc not in p.live:
-                    d = replace(d, published=False, reason="could not be rendered")
-                decisions.append(d)
-        self.result.decisions = decisions
+        #: every page readable and rendered: a later run may rebuild only what changes
+        self.whole = not self.late and not any(self.pages[s].unreadable for s in self.slugs)
+        self.live_codes = {slug: [loc.code for loc in self.pages[slug].live] for slug in self.slugs}
+        self.result.decisions = [self._decision(self.pages[slug], loc) for loc in self.targets
+                                 for slug in self.slugs if not self.pages[slug].unreadable]
         self.result.problems = self.page_problems + self.result.problems
+
+    def slug_problems(self, p: _Page) -> list[Problem]:
+        """The problems of a readable page's versions."""
+        problems = []
+        src = self.source.code
+        for code in self.codes:
+            data = p.versions[code].data
+            if code != src and not data["decision"][0]:
+                continue
+            if data.get("failed"):
+                problems.append(_problem(data["failed"]))
+                if code == src:
+                    break
+            else:
+                problems += [_problem(x) for x in data.get("problems", ())]
+        return problems
+
+    def _decision(self, p: _Page, loc: LocaleInfo) -> Decision:
+        d = Decision(loc.code, p.slug, *p.versions[loc.code].data["decision"])
+        if d.published and loc not in p.live:
+            d = replace(d, published=False, reason="could not be rendered")
+        return d
 
     # -- the site around the pages
     def site_files(self, staging) -> set[str]:

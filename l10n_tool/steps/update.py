@@ -58,48 +58,120 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
     with project.build_state() as state:
         sources = project.page_files()
         key = _LAST_RUN + ",".join(loc.code for loc in locales)
-        before, found = _inputs(project, state, locales, sources)
-        known = state.memo(key, before)
-        if known is not None:
+        settings = _settings(project, state, locales, sources)
+        found = _found(project, locales)
+        files = _fingerprints(state, sources, found)
+        before = digest("update", settings, list(files.items()))
+        known = state.blob(key)
+        if known is not None and known[0] == before:
+            known = known[1]
             return UpdateRun(up_to_date=known["up_to_date"], orphaned=known["orphaned"],
                              problems=[Problem(**p) for p in known["problems"]],
                              warnings=[Problem(**p) for p in known["warnings"]])
-        # each locale folder listed once: for the memory and for orphans
-        listed = {loc.code: files_by_name(project.settings.locales_dir / loc.code, ".po")
-                  for loc in locales}
         with remembered_facts(state, locales):         # names and plural forms for headers
-            run = _update(project, state, locales, sources, listed)
+            run, gained = _update_changed(project, state, locales, sources, known[1], files) \
+                if known is not None else (None, {})
+            if run is None:
+                # each locale folder listed once: for the memory and for orphans
+                listed = {loc.code: files_by_name(project.settings.locales_dir / loc.code, ".po")
+                          for loc in locales}
+                run = _update(project, state, locales, sources, listed, gained)
         # what the run leaves (what it wrote is fingerprinted again when recorded);
         # a file that came or went meanwhile, unseen by this run, ends the shortcut
-        after, left = _inputs(project, state, locales, sources)
+        left = _found(project, locales)
         if left - found <= state.recorded_now and found <= left:
-            state.set_memo(key, after, {
+            # the files this run wrote, taken again; the others as they were
+            files.update(state.fingerprints(sorted(state.recorded_now & (left | set(files)))))
+            files = {path: files[path] for path in [*map(os.fspath, sources[0]), *sorted(left)]}
+            state.set_blob(key, digest("update", settings, list(files.items())), {
                 "up_to_date": run.up_to_date + len(run.files), "orphaned": run.orphaned,
                 "problems": [dataclasses.asdict(p) for p in run.problems],
-                "warnings": [dataclasses.asdict(p) for p in run.warnings]})
+                "warnings": [dataclasses.asdict(p) for p in run.warnings],
+                # what the next run compares to find the few files that changed
+                "settings": settings, "files": files})
     return run
 
 
-def _inputs(project: Project, state: BuildState, locales: list[LocaleInfo], sources
-            ) -> tuple[str, set[str]]:
-    """One digest of every file an update reads or writes, and of how it
-    reads them: equal to the last run's, this run would do nothing. And the
-    templates and PO files it found."""
+def _settings(project: Project, state: BuildState, locales: list[LocaleInfo], sources) -> str:
+    """What every file's update depends on besides the files themselves."""
+    return digest("update-settings", settings_key(project, state),
+                  [loc.code for loc in locales], [str(p) for p in sources[1]])
+
+
+def _found(project: Project, locales: list[LocaleInfo]) -> set[str]:
+    """The templates and the locales' PO files there are."""
     s = project.settings
-    paths, problems = sources
     folders = [os.fspath(s.templates_dir)] + [os.fspath(s.locales_dir / loc.code) for loc in locales]
-    found = [f"{folder}/{name}" for folder in folders
-             for name in names_in(folder, ".pot" if folder == folders[0] else ".po")]
-    return digest("update", settings_key(project, state), [loc.code for loc in locales],
-                  [str(p) for p in problems],
-                  [(path, state.input_fingerprint(path)) for path in map(os.fspath, paths)],
-                  [(path, state.input_fingerprint(path)) for path in found]), set(found)
+    return {f"{folder}/{name}" for folder in folders
+            for name in names_in(folder, ".pot" if folder == folders[0] else ".po")}
+
+
+def _fingerprints(state: BuildState, sources, found: set[str]) -> dict[str, str]:
+    """Path → a short fingerprint of each page, template and PO file: every
+    file an update reads or writes. Equal to the last run's (and the
+    settings too), this run would do nothing."""
+    return state.fingerprints([*map(os.fspath, sources[0]), *sorted(found)])
+
+
+def _update_changed(project: Project, state: BuildState, locales: list[LocaleInfo], sources,
+                    known: dict, files: dict[str, str]
+                    ) -> tuple[UpdateRun | None, dict[str, set[str]]]:
+    """A few pages, templates or PO files changed, none came or went, and
+    nothing else did: only their pages are extracted and their PO files
+    merged. No run when more depends on what changed: a translation another
+    page could reuse, the site's chrome, a page that cannot be read, or
+    more files than that; and what the memory gained from the files read."""
+    s = project.settings
+    was = known.get("files")
+    if known.get("settings") != _settings(project, state, locales, sources) or \
+            not isinstance(was, dict) or was.keys() != files.keys() or known["problems"]:
+        return None, {}
+    changed = [path for path, fp in files.items() if was[path] != fp]
+    slugs: set[str] = set()
+    pos: dict[str, list[Path]] = {loc.code: [] for loc in locales}
+    folders = {os.fspath(s.locales_dir / loc.code): loc.code for loc in locales}
+    for path in changed:
+        folder, _, name = path.rpartition("/")
+        slug = name.rpartition(".")[0]
+        slugs.add(slug)
+        if folder in folders:
+            pos[folders[folder]].append(Path(path))
+    if not changed or len(slugs) >= workers.PARALLEL_MIN or SITE_SLUG in slugs:
+        return None, {}
+    # the memory first: a translation gained is reused by other pages' files,
+    # a whole update's work (which then need not read these files again)
+    gained = {code: refresh_memory(project, state, code, paths, complete=False)
+              for code, paths in pos.items()}
+    if any(gained.values()):
+        return None, gained
+    run = UpdateRun()
+    _, pages = extract(project, state, sources=sources, only=slugs)
+    if pages.site_changed or pages.failed:
+        return None, gained
+    run.problems, run.warnings = pages.problems, pages.warnings
+    key = settings_key(project, state)
+    every = len(pages.slugs) + (1 if has_site_catalog(project, pages) else 0)
+    for loc in locales:
+        folder = s.locales_dir / loc.code
+        todo = []
+        for slug in sorted(slugs & set(pages.slugs)):
+            inputs = digest("po", loc.code, key, state.fingerprint(project.template_path(slug)))
+            if _stale(state, f"{folder}/{slug}.po", inputs, set()):
+                todo.append((slug, folder / f"{slug}.po", inputs))
+        run.up_to_date += every - len(todo)
+        state.commit()           # workers read the memory through connections of their own
+        _merge(project, state, loc, todo, run)
+    run.orphaned = list(known["orphaned"])
+    return run, gained
 
 
 def _update(project: Project, state: BuildState, locales: list[LocaleInfo], sources,
-            listed: dict[str, list[Path]]) -> UpdateRun:
-    gained = {loc.code: refresh_memory(project, state, loc.code, listed[loc.code])
-              for loc in locales}
+            listed: dict[str, list[Path]], gained: dict[str, set[str]] | None = None
+            ) -> UpdateRun:
+    """Every page's template and PO file checked (``gained``: what the
+    memory gained already this run, from a few files read before)."""
+    gained = {loc.code: refresh_memory(project, state, loc.code, listed[loc.code]) |
+              (gained or {}).get(loc.code, set()) for loc in locales}
     run = UpdateRun()
     _, pages = extract(project, state, sources=sources)
     run.problems, run.warnings = pages.problems, pages.warnings
@@ -118,27 +190,33 @@ def _update(project: Project, state: BuildState, locales: list[LocaleInfo], sour
             else:
                 run.up_to_date += 1
         state.commit()           # workers read the memory through connections of their own
-        # no memory yet (a first run): no query per entry to learn that
-        reuse = bool(todo) and not state.memory(loc.code).empty()
-        if todo:                                         # the PO header's facts
-            loc.work_out("english_name", "plural_forms")
-        merged = workers.fan_out(lambda task: _merge_one(project, state, loc, reuse, *task[:2]),
-                                 todo)
-        for (slug, path, inputs), outcome in zip(todo, merged):
-            # the memory each merge saw is what the locale held before this run
-            result, written, untranslated, reviewed, other = outcome
-            if other:
-                run.warnings.append(Problem(
-                    f"its header says Language: {other}, not {loc.code}: its translations may "
-                    f"be in another language (kept, but not used as {loc.code} memory); move "
-                    f"it to its locale's folder, or correct the header if it is wrong",
-                    project.rel(path), None, "warning", "language"))
-            state.record(path, inputs, {"untranslated": untranslated})
-            state.remember(loc.code, path, reviewed)
-            run.files.append(UpdateResult(loc.code, path, result, written))
+        _merge(project, state, loc, todo, run)
         known = set(slugs) | pages.failed
         run.orphaned += [project.rel(p) for p in listed[loc.code] if p.stem not in known]
     return run
+
+
+def _merge(project: Project, state: BuildState, loc: LocaleInfo, todo: list, run: UpdateRun
+           ) -> None:
+    """Merge the PO files ``todo`` lists, in worker processes when they are many."""
+    # no memory yet (a first run): no query per entry to learn that
+    reuse = bool(todo) and not state.memory(loc.code).empty()
+    if todo:                                         # the PO header's facts
+        loc.work_out("english_name", "plural_forms")
+    merged = workers.fan_out(lambda task: _merge_one(project, state, loc, reuse, *task[:2]),
+                             todo)
+    for (slug, path, inputs), outcome in zip(todo, merged):
+        # the memory each merge saw is what the locale held before this run
+        result, written, untranslated, reviewed, other = outcome
+        if other:
+            run.warnings.append(Problem(
+                f"its header says Language: {other}, not {loc.code}: its translations may "
+                f"be in another language (kept, but not used as {loc.code} memory); move "
+                f"it to its locale's folder, or correct the header if it is wrong",
+                project.rel(path), None, "warning", "language"))
+        state.record(path, inputs, {"untranslated": untranslated})
+        state.remember(loc.code, path, reviewed)
+        run.files.append(UpdateResult(loc.code, path, result, written))
 
 
 def _stale(state: BuildState, path: str, inputs: str, gained: set[str]) -> bool:
@@ -174,15 +252,17 @@ def _merge_one(project: Project, state: BuildState, loc: LocaleInfo, reuse: bool
     return dataclasses.replace(merged, po=None), written, untranslated, reviewed, other
 
 
-def refresh_memory(project: Project, state: BuildState, locale: str, paths: list[Path]) -> set[str]:
+def refresh_memory(project: Project, state: BuildState, locale: str, paths: list[Path],
+                   complete: bool = True) -> set[str]:
     """Bring the memory up to date with the locale's PO files (``paths``;
-    only the changed ones are read); returns the msgids that gained a
+    only the changed ones are read; ``complete``: all of them, so that the
+    memory of the others is dropped); returns the msgids that gained a
     translation."""
     def rows(path: Path):
         po = project.load_po(path)
         # a catalog of another language (a French file saved into de/) is not memory
         return () if catalog.other_language(po, locale) else catalog.reviewed_rows(po)
-    return state.refresh_memory(locale, paths, rows)
+    return state.refresh_memory(locale, paths, rows, complete)
 
 
 def _template(project: Project, slug: str) -> catalog.Catalog:
