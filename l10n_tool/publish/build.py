@@ -301,6 +301,13 @@ class SiteDir:
             return None
         return folder
 
+    def live_stats(self) -> dict[str, tuple[int, int, int]]:
+        """``live_stat`` of every file of the live site, marker included."""
+        if self._stats is not None:
+            return self._stats
+        return {rel: st for rel in [*(self.manifest or {}).get("files", ()), MARKER]
+                if (st := self.live_stat(rel)) is not None}
+
     def live_stat(self, rel: str) -> tuple[int, int, int] | None:
         """(size, mtime_ns, inode) of a file of the live generation: the same
         across generations for a hard-linked file, changed by any rewrite."""
@@ -324,7 +331,8 @@ class SiteDir:
         folder = staging.folder
         if (self.out.is_symlink() and not removed and not staging.written
                 and len(files) == len(old) and self.manifest is not None and
-                {k: v for k, v in self.manifest.items() if k != "generation"} == manifest):
+                {k: v for k, v in self.manifest.items() if k != "generation"} ==
+                json.loads(json.dumps(manifest))):       # as read back: lists, not tuples
             _remove(folder)
             return Written([], len(files), [])
         staging.remove(removed)
@@ -333,7 +341,12 @@ class SiteDir:
             # what the next publish needs to take the live generation over
             # (after a whole-site change that is every file: taking it over
             # costs what a fresh folder would, and it need not be removed)
-            dirs = {rel.rpartition("/")[0] for rel in old} | {""}
+            dirs = {""}                # every folder, those holding only folders too
+            for rel in old:
+                parent = rel.rpartition("/")[0]
+                while parent not in dirs:
+                    dirs.add(parent)
+                    parent = parent.rpartition("/")[0]
             try:
                 manifest["generation"] = {
                     "base": self.live.name, "changed": changed,
@@ -407,6 +420,7 @@ class Staging:
         _remove(self.folder)
         self.stats: dict[str, tuple[int, int, int]] = {}
         self.written: list[str] = []
+        self._wrote: set[str] = set()          # ``written``, to look up
         self._dirs: set[str] = set()
         self._base = base
         #: the live files, which a taken-over generation holds already
@@ -453,9 +467,28 @@ class Staging:
     def _dest(self, rel: str) -> str:
         parent = rel.rpartition("/")[0]
         if parent not in self._dirs:
-            os.makedirs(f"{self.folder}/{parent}", exist_ok=True)
+            try:
+                os.makedirs(f"{self.folder}/{parent}", exist_ok=True)
+            except (FileExistsError, NotADirectoryError):
+                if self._base is None:
+                    raise
+                self._clear_way(parent)  # a live file where the new site has a folder
             self._dirs.add(parent)
-        return f"{self.folder}/{rel}"
+        dest = f"{self.folder}/{rel}"
+        if self._base is not None and os.path.isdir(dest) and not os.path.islink(dest):
+            shutil.rmtree(dest)          # a live folder where the new site has a file
+            self._dirs = set()
+        return dest
+
+    def _clear_way(self, folder: str) -> None:
+        """In a taken-over generation, remove the live files standing where
+        ``folder`` and the folders above it go."""
+        path = self.folder
+        for part in folder.split("/"):
+            path = f"{path}/{part}"
+            if os.path.lexists(path) and (os.path.islink(path) or not os.path.isdir(path)):
+                os.unlink(path)
+        os.makedirs(f"{self.folder}/{folder}", exist_ok=True)
 
     def _fail(self, exc: OSError) -> L10nError:
         return L10nError(f"cannot write the site: {exc.strerror or exc}",
@@ -475,6 +508,12 @@ class Staging:
         self.stats[rel] = live
         return True
 
+    def merge(self, stats: dict[str, tuple[int, int, int]], written: list[str]) -> None:
+        """What a worker process kept and wrote into this staging folder."""
+        self.stats.update(stats)
+        self.written += written
+        self._wrote.update(written)
+
     def adopt(self, stats: dict[str, tuple[int, int, int]]) -> None:
         """Keep these live files, whose stats the caller has just seen, as
         they are (those not kept or written already)."""
@@ -493,9 +532,12 @@ class Staging:
         live = self.site.live / rel if self.site.live is not None else None
         same = live is not None and _same(live, data)
         try:
-            if same and rel in self._live:
+            if same and rel in self._live and rel not in self._wrote:
                 self.stats[rel] = _stat(live)
                 return self.stats[rel]
+            if same and rel in self._wrote:   # a worker wrote it first, from a wrong guess
+                self._wrote.discard(rel)
+                self.written.remove(rel)
             if self._base is not None and not self.folder.is_dir():
                 self._take()
             dest = self._dest(rel)
@@ -505,6 +547,7 @@ class Staging:
                 self.stats[rel] = _stat(dest)
                 return self.stats[rel]
             self.written.append(rel)    # a new file: it differs from the live one's inode
+            self._wrote.add(rel)
             with open(dest, "wb") as f:
                 f.write(data)
             os.chmod(dest, 0o644)
@@ -522,8 +565,8 @@ class Staging:
         for rel in rels:
             try:
                 os.unlink(f"{self.folder}/{rel}")
-            except FileNotFoundError:
-                pass
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                continue         # gone with a folder, or a folder of the new site's now
             except OSError as exc:
                 raise self._fail(exc) from None
             _prune(self.folder, rel)
@@ -542,7 +585,7 @@ class Staging:
                     os.link(f"{self.site.live}/{rel}", path)
         except OSError as exc:
             raise self._fail(exc) from None
-        self.stats, self.written = {}, []
+        self.stats, self.written, self._wrote = {}, [], set()
 
     def finish(self, meta: dict) -> Written:
         return self.site._finish(self, meta)

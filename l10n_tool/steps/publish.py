@@ -335,23 +335,16 @@ class _Build:
         r.unchanged = known["files"]
 
     def live_stats(self, stats: dict[str, tuple[int, int, int]] | None = None) -> dict | None:
-        """(size, mtime, inode) of every file of the live site (``stats``:
-        those just written), the link to it and its marker's: any file
-        rewritten or replaced there changes them."""
+        """(size, mtime, inode) of every file of the live site as this run
+        found it (``stats``: those just written), the link to it and its
+        marker's: any file rewritten, replaced or removed there changes them."""
         out = self.out
         if out.live is None or out.manifest is None or not out.out.is_symlink():
             return None
         try:
-            if stats is None:
-                live = os.fspath(out.live)
-                stats = {}
-                for rel in out.manifest["files"]:
-                    st = os.stat(f"{live}/{rel}")
-                    stats[rel] = [st.st_size, st.st_mtime_ns, st.st_ino]
-            else:
-                stats = {rel: list(st) for rel, st in stats.items()}
-            return {"link": os.readlink(out.out), "marker": list(out.live_stat(MARKER) or ()),
-                    "files": stats}
+            files = dict(out.live_stats() if stats is None else stats)
+            files.pop(MARKER, None)
+            return {"link": os.readlink(out.out), "marker": out.live_stat(MARKER), "files": files}
         except OSError:
             return None
 
@@ -397,7 +390,7 @@ class _Build:
                     rows[where[(loc.code, slug)]] = [getattr(self._decision(p, loc), f)
                                                      for f in _DECISION_FIELDS]
                 by_slug[slug] = [asdict(x) for x in self.slug_problems(p)]
-            staging.adopt({rel: tuple(st) for rel, st in stats["files"].items()})
+            staging.adopt(stats["files"])
             self.live_codes, self.by_slug, self.whole = known["live"], by_slug, True
             self.page_problems = list(self.listing_problems) + \
                 [_problem(x) for slug in self.slugs for x in by_slug.get(slug, ())]
@@ -482,8 +475,7 @@ class _Build:
                 for key, (inputs, data) in delta.items():
                     if key.startswith(f"{KEY}v:"):
                         self.pages[slug].versions[key[len(KEY):].split(":", 2)[1]].data = data
-            staging.stats.update(stats)
-            staging.written += written
+            staging.merge(stats, written)
             self.late += late
             self.again = self.again or again
         self.pending = set()
