@@ -73,8 +73,8 @@ class Project:
     def po_path(self, locale: str, slug: str) -> Path:
         return self.settings.locales_dir / locale / f"{slug}.po"
 
-    def _source_entries(self) -> list[tuple[Path, bool]]:
-        """(path, is a symlink) of each page file, in name order, from one
+    def _source_entries(self) -> list[tuple[str, bool]]:
+        """(name, is a symlink) of each page file, in name order, from one
         directory read: no stat per file on a 10,000-page folder.
 
         Hidden files (``.draft.html``, an editor's ``.#page.html``) are left
@@ -102,7 +102,7 @@ class Project:
             raise L10nError(f"cannot read the source folder: {exc.strerror or exc}", src) from None
         if not found:
             raise L10nError(f"no source pages ({', '.join(suffixes)}) in the source folder", src)
-        return [(src / name, link) for name, link in sorted(found)]
+        return sorted(found)
 
     # -- inputs
     def documents(self) -> list[Document]:
@@ -135,12 +135,14 @@ class Project:
         problems: list[Problem] = []
         by_slug: dict[str, Path] = {}
         root = self.settings.root.resolve()
-        for path, link in self._source_entries():
-            why = bad_name(path.name) or (_bad_link(path, root) if link else None)
+        src = self.settings.source_dir
+        for name, link in self._source_entries():
+            path = src / name
+            why = bad_name(name) or (_bad_link(path, root) if link else None)
             if why is not None:
                 problems.append(Problem(why, printable(self.rel(path)), None, "error", "page"))
                 continue
-            slug = path.stem
+            slug = os.path.splitext(name)[0]
             clash = by_slug.get(slug)
             if slug in _RESERVED or clash is not None:
                 why = (f"{_RESERVED[slug]}; rename the page" if clash is None

@@ -296,11 +296,11 @@ class _Build:
             [(code, repr(p)) for code, p in self.policies.items()],
             [str(p) for p in self.listing_problems],
             sorted(self.site_fp.items()), [(rel, fp) for rel, _, fp in assets])
-        everything = digest(self.site_key, list(self.slug_inputs.items()))
         all_key = f"{KEY}all:{self.out.out}"
         row = self.state.blob(all_key)
         known = row[1] if row is not None and isinstance(row[1], dict) else None
-        if known is not None and row[0] == everything and known.get("stats") == self.live_stats():
+        if known is not None and known.get("site") == self.site_key and \
+                known.get("slugs") == self.slug_inputs and known.get("stats") == self.live_stats():
             self.out.clean()
             self.replay(known)
             return
@@ -316,7 +316,7 @@ class _Build:
         result.written, result.unchanged, result.removed = \
             written.written, written.unchanged, written.removed
         self.save()
-        self.state.set_blob(all_key, everything, {
+        self.state.set_blob(all_key, self.site_key, {
             "stats": self.live_stats(self.stats),
             # rows for Decision(*row); not asdict(), which deep-copies each of 10,000
             "decisions": [[getattr(d, f) for f in _DECISION_FIELDS] for d in result.decisions],

@@ -61,34 +61,36 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
         settings = _settings(project, state, locales, sources)
         found = _found(project, locales)
         files = _fingerprints(state, sources, found)
-        before = digest("update", settings, list(files.items()))
         known = state.blob(key)
-        if known is not None and known[0] == before:
-            known = known[1]
+        known = known[1] if known is not None and isinstance(known[1], dict) else None
+        if known is not None and known.get("settings") == settings and known.get("files") == files:
             return UpdateRun(up_to_date=known["up_to_date"], orphaned=known["orphaned"],
                              problems=[Problem(**p) for p in known["problems"]],
                              warnings=[Problem(**p) for p in known["warnings"]])
         with remembered_facts(state, locales):         # names and plural forms for headers
-            run, gained = _update_changed(project, state, locales, sources, known[1], files) \
+            run, gained = _update_changed(project, state, locales, sources, known, files) \
                 if known is not None else (None, {})
             if run is None:
                 # each locale folder listed once: for the memory and for orphans
                 listed = {loc.code: files_by_name(project.settings.locales_dir / loc.code, ".po")
                           for loc in locales}
                 run = _update(project, state, locales, sources, listed, gained)
-        # what the run leaves (what it wrote is fingerprinted again when recorded);
-        # a file that came or went meanwhile, unseen by this run, ends the shortcut
-        left = _found(project, locales)
-        if left - found <= state.recorded_now and found <= left:
-            # the files this run wrote, taken again; the others as they were
-            files.update(state.fingerprints(sorted(state.recorded_now & (left | set(files)))))
-            files = {path: files[path] for path in [*map(os.fspath, sources[0]), *sorted(left)]}
-            state.set_blob(key, digest("update", settings, list(files.items())), {
-                "up_to_date": run.up_to_date + len(run.files), "orphaned": run.orphaned,
-                "problems": [dataclasses.asdict(p) for p in run.problems],
-                "warnings": [dataclasses.asdict(p) for p in run.warnings],
-                # what the next run compares to find the few files that changed
-                "settings": settings, "files": files})
+        # what the run leaves: what it found, and the files it wrote taken again (a
+        # file that came or went meanwhile, unseen by this run, is not among them,
+        # so the next run's listing differs and ends the shortcut)
+        folders = {os.fspath(project.settings.templates_dir),
+                   *(os.fspath(project.settings.locales_dir / loc.code) for loc in locales)}
+        made = {path for path in state.recorded_now if path.endswith((".po", ".pot"))
+                and path.rpartition("/")[0] in folders}
+        left = found | made
+        files.update(state.fingerprints(sorted(made)))
+        files = {path: files[path] for path in [*map(os.fspath, sources[0]), *sorted(left)]}
+        state.set_blob(key, settings, {
+            "up_to_date": run.up_to_date + len(run.files), "orphaned": run.orphaned,
+            "problems": [dataclasses.asdict(p) for p in run.problems],
+            "warnings": [dataclasses.asdict(p) for p in run.warnings],
+            # what the next run compares to find the few files that changed
+            "settings": settings, "files": files})
     return run
 
 
