@@ -322,8 +322,7 @@ class BuildState:
             sha = _memory_key(self.fingerprint(path))
             if known.get(key) == sha:
                 continue
-            before = dict(((c, m), s) for c, m, s in self.db.execute(
-                "SELECT ctx, msgid, msgstr FROM tm WHERE locale = ? AND path = ?", (locale, key)))
+            before = self.memory_rows(locale, key)
             rows = [(c or "", m, s) for c, m, s in reviewed(path)]
             gained.update(m for c, m, s in rows if before.get((c, m)) != s)
             self._store_memory(locale, key, sha, rows)
@@ -331,6 +330,39 @@ class BuildState:
             self.db.execute("DELETE FROM tm WHERE locale = ? AND path = ?", (locale, key))
             self.db.execute("DELETE FROM tm_files WHERE locale = ? AND path = ?", (locale, key))
         return gained
+
+    def memory_rows(self, locale: str, path: Path | str) -> dict[tuple[str, str], str]:
+        """(msgctxt, msgid) → msgstr: what the memory holds of one PO file."""
+        return {(c, m): s for c, m, s in self.db.execute(
+            "SELECT ctx, msgid, msgstr FROM tm WHERE locale = ? AND path = ?",
+            (locale, os.fspath(path)))}
+
+    def pending_gain(self, locale: str) -> set[str]:
+        """Msgids the locale's memory gained that some run has not yet merged
+        into the other PO files (it was interrupted, or a translator saved a
+        file while it ran)."""
+        row = self.memo_row("update:gained:" + locale)
+        return set(json.loads(row[1]).get("msgids", ())) if row else set()
+
+    def set_pending_gain(self, locale: str, msgids: set[str]) -> None:
+        if msgids:
+            self.set_memo("update:gained:" + locale, "", {"msgids": sorted(msgids)})
+        else:
+            self.db.execute("DELETE FROM outputs WHERE path = ?", ("memo:update:gained:" + locale,))
+
+    def moved(self, path: Path | str) -> bool:
+        """The file changed since this run took its fingerprint: a person
+        saved it meanwhile."""
+        key = os.fspath(path)
+        if key not in self._seen:
+            return False
+        try:
+            st = os.stat(key)
+        except OSError:
+            return self._seen[key] is not None
+        known = self._dirty.get(key) or self._files.get(key)
+        return known is None or known[:4] != (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                              st.st_ino)
 
     def remember(self, locale: str, path: Path, rows: Iterable[tuple[str | None, str, str]]) -> None:
         """Record what a PO file we just wrote holds, so the next run need not read it."""

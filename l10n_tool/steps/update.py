@@ -63,13 +63,15 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
         files = _fingerprints(state, sources, found)
         known = state.blob(key)
         known = known[1] if known is not None and isinstance(known[1], dict) else None
-        if known is not None and known.get("settings") == settings and known.get("files") == files:
+        pending = {loc.code: state.pending_gain(loc.code) for loc in locales}
+        if known is not None and known.get("settings") == settings and \
+                known.get("files") == files and not any(pending.values()):
             return UpdateRun(up_to_date=known["up_to_date"], orphaned=known["orphaned"],
                              problems=[Problem(**p) for p in known["problems"]],
                              warnings=[Problem(**p) for p in known["warnings"]])
         with remembered_facts(state, locales):         # names and plural forms for headers
             run, gained = _update_changed(project, state, locales, sources, known, files) \
-                if known is not None else (None, {})
+                if known is not None and not any(pending.values()) else (None, pending)
             if run is None:
                 # each locale folder listed once: for the memory and for orphans
                 listed = {loc.code: files_by_name(project.settings.locales_dir / loc.code, ".po")
@@ -162,7 +164,7 @@ def _update_changed(project: Project, state: BuildState, locales: list[LocaleInf
                 todo.append((slug, folder / f"{slug}.po", inputs))
         run.up_to_date += every - len(todo)
         state.commit()           # workers read the memory through connections of their own
-        _merge(project, state, loc, todo, run)
+        state.set_pending_gain(loc.code, _merge(project, state, loc, todo, run))
     run.orphaned = list(known["orphaned"])
     return run, gained
 
@@ -191,25 +193,35 @@ def _update(project: Project, state: BuildState, locales: list[LocaleInfo], sour
                 todo.append((slug, folder / f"{slug}.po", inputs))
             else:
                 run.up_to_date += 1
+        # until every file that may reuse them is merged (a run stopped before
+        # would otherwise leave them for no run to see: the memory has them now)
+        state.set_pending_gain(loc.code, gained[loc.code])
         state.commit()           # workers read the memory through connections of their own
-        _merge(project, state, loc, todo, run)
+        state.set_pending_gain(loc.code, _merge(project, state, loc, todo, run))
         known = set(slugs) | pages.failed
         run.orphaned += [project.rel(p) for p in listed[loc.code] if p.stem not in known]
     return run
 
 
 def _merge(project: Project, state: BuildState, loc: LocaleInfo, todo: list, run: UpdateRun
-           ) -> None:
-    """Merge the PO files ``todo`` lists, in worker processes when they are many."""
+           ) -> set[str]:
+    """Merge the PO files ``todo`` lists, in worker processes when they are
+    many; returns what the memory gained from files a person saved while
+    this run went on (after it took their fingerprints), for the next run to
+    merge into the other files."""
     # no memory yet (a first run): no query per entry to learn that
     reuse = bool(todo) and not state.memory(loc.code).empty()
     if todo:                                         # the PO header's facts
         loc.work_out("english_name", "plural_forms")
     merged = workers.fan_out(lambda task: _merge_one(project, state, loc, reuse, *task[:2]),
                              todo)
+    late: set[str] = set()
     for (slug, path, inputs), outcome in zip(todo, merged):
         # the memory each merge saw is what the locale held before this run
-        result, written, untranslated, reviewed, other = outcome
+        result, written, untranslated, reviewed, other, moved = outcome
+        if moved:
+            before = state.memory_rows(loc.code, path)
+            late.update(m for c, m, s in reviewed if before.get((c or "", m)) != s)
         if other:
             run.warnings.append(Problem(
                 f"its header says Language: {other}, not {loc.code}: its translations may "
@@ -219,6 +231,7 @@ def _merge(project: Project, state: BuildState, loc: LocaleInfo, todo: list, run
         state.record(path, inputs, {"untranslated": untranslated})
         state.remember(loc.code, path, reviewed)
         run.files.append(UpdateResult(loc.code, path, result, written))
+    return late
 
 
 def _stale(state: BuildState, path: str, inputs: str, gained: set[str]) -> bool:
@@ -242,6 +255,7 @@ def _merge_one(project: Project, state: BuildState, loc: LocaleInfo, reuse: bool
                path: Path):
     """Merge one page's template into its PO file of the locale and save it;
     the outcome comes back as plain data (this may run in a worker)."""
+    moved = state.moved(path)
     with state.memory_reader(loc.code) if reuse else contextlib.nullcontext() as memory:
         pot = _template(project, slug)
         old = project.load_po(path) if path.exists() or path.is_symlink() else None
@@ -251,7 +265,7 @@ def _merge_one(project: Project, state: BuildState, loc: LocaleInfo, reuse: bool
     untranslated = catalog.untranslated_msgids(merged.po)
     reviewed = [] if other else list(catalog.reviewed_rows(merged.po))
     # the file is written: the counts go back, not the catalog
-    return dataclasses.replace(merged, po=None), written, untranslated, reviewed, other
+    return dataclasses.replace(merged, po=None), written, untranslated, reviewed, other, moved
 
 
 def refresh_memory(project: Project, state: BuildState, locale: str, paths: list[Path],
