@@ -156,7 +156,7 @@ class BuildState:
             st = os.stat(key)
         except (FileNotFoundError, NotADirectoryError):
             return None
-        seen = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        seen = _stat_key(st)
         known = self._dirty.get(key) or self._files.get(key)
         if known and known[:4] == seen:
             return known[4]
@@ -168,26 +168,22 @@ class BuildState:
     # -- outputs
     def output(self, path: Path) -> "Record | None":
         """(inputs digest, file hash when written, data) recorded for an output."""
+        key = os.fspath(path)
         if self._outputs is None and self._asked < _FEW:
             # a run that looks at a few pages asks for a few records, one by one
             self._asked += 1
-            row = self.db.execute(
-                f"SELECT inputs, sha, CASE WHEN length(CAST(data AS BLOB)) <= {_BULK} "
-                "THEN data END FROM outputs WHERE path = ?", (os.fspath(path),)).fetchone()
-            if row is None:
-                return None
-            key = os.fspath(path)
-            return Record(row[0], row[1], row[2] if row[2] is not None else lambda: self._data(key))
-        if self._outputs is None:    # one query for the whole run, not one per file
-            # small data comes with it; big data (a PO file's untranslated msgids,
-            # a page's chrome) only when asked for: 10,000 pages hold 50 MB of it
-            # (by key range, not NOT LIKE: a scan would also read every memo's
-            # data, hundreds of MB for 10,000 pages; a blob's length is in its header)
-            self._outputs = {p: (i, h, d) for p, i, h, d in self.db.execute(
-                f"SELECT path, inputs, sha, CASE WHEN length(CAST(data AS BLOB)) <= {_BULK} "
-                "THEN data END FROM outputs WHERE path < 'memo:' OR path >= 'memo;'")}
-        key = os.fspath(path)
-        row = self._outputs.get(key)
+            row = self.db.execute(f"SELECT inputs, sha, {_SMALL_DATA} FROM outputs WHERE path = ?",
+                                  (key,)).fetchone()
+        else:
+            if self._outputs is None:    # one query for the whole run, not one per file
+                # small data comes with it; big data (a PO file's untranslated msgids,
+                # a page's chrome) only when asked for: 10,000 pages hold 50 MB of it
+                # (by key range, not NOT LIKE: a scan would also read every memo's
+                # data, hundreds of MB for 10,000 pages; a blob's length is in its header)
+                self._outputs = {p: (i, h, d) for p, i, h, d in self.db.execute(
+                    f"SELECT path, inputs, sha, {_SMALL_DATA} FROM outputs "
+                    "WHERE path < 'memo:' OR path >= 'memo;'")}
+            row = self._outputs.get(key)
         if row is None:
             return None
         return Record(row[0], row[1], row[2] if row[2] is not None else lambda: self._data(key))
@@ -226,8 +222,7 @@ class BuildState:
 
     # -- memoised results (stats of a file, …), keyed by what they were computed from
     def memo(self, key: str, inputs: str) -> dict | None:
-        row = self.db.execute("SELECT inputs, data FROM outputs WHERE path = ?",
-                              ("memo:" + key,)).fetchone()
+        row = self.memo_row(key)
         return json.loads(row[1]) if row and row[0] == inputs else None
 
     def memo_row(self, key: str) -> tuple[str, str] | None:
@@ -239,8 +234,7 @@ class BuildState:
         """(inputs, value) of a big memo of plain data (a run's summary of
         every file of a 10,000-page site), whatever its inputs; None when
         there is none, or it was written by another Python."""
-        row = self.db.execute("SELECT inputs, data FROM outputs WHERE path = ?",
-                              ("memo:blob:" + key,)).fetchone()
+        row = self.memo_row("blob:" + key)
         if row is None or not isinstance(row[1], bytes):
             return None
         try:
@@ -265,8 +259,7 @@ class BuildState:
                 try:
                     st = stat(path)
                     known = dirty.get(path) or files.get(path)
-                    if known and known[:4] == (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                                               st.st_ino):
+                    if known and known[:4] == _stat_key(st):
                         sha = seen[path] = known[4]
                     else:
                         sha = self.input_fingerprint(path)
@@ -348,7 +341,7 @@ class BuildState:
         if msgids:
             self.set_memo("update:gained:" + locale, "", {"msgids": sorted(msgids)})
         else:
-            self.db.execute("DELETE FROM outputs WHERE path = ?", ("memo:update:gained:" + locale,))
+            self.forget("memo:update:gained:" + locale)
 
     def moved(self, path: Path | str) -> bool:
         """The file changed since this run took its fingerprint: a person
@@ -361,8 +354,7 @@ class BuildState:
         except OSError:
             return self._seen[key] is not None
         known = self._dirty.get(key) or self._files.get(key)
-        return known is None or known[:4] != (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                                              st.st_ino)
+        return known is None or known[:4] != _stat_key(st)
 
     def remember(self, locale: str, path: Path, rows: Iterable[tuple[str | None, str, str]]) -> None:
         """Record what a PO file we just wrote holds, so the next run need not read it."""
@@ -426,6 +418,11 @@ class BuildState:
             self.db.close()
 
 
+def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What a recorded fingerprint is trusted on: size, mtime, ctime, inode."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 def _memory_key(sha: str | None) -> str | None:
     """What the memory records a PO file under: its content and the code
     that chose its reviewed rows (a tool whose idea of "reviewed" changed
@@ -440,6 +437,8 @@ _RACY_NS = 2 * 10**9
 
 #: recorded data up to this many characters is read with the outputs, in bulk
 _BULK = 512
+#: an output's data in the columns read with it: only when small
+_SMALL_DATA = f"CASE WHEN length(CAST(data AS BLOB)) <= {_BULK} THEN data END"
 #: outputs looked up one by one before all are read at once (one query for
 #: all of a 10,000-page site's costs what a few thousand single ones do)
 _FEW = 256

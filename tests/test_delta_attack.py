@@ -14,8 +14,9 @@ import pytest
 
 from test_incremental import edit, full_run, snapshot
 from test_publish import ASIA, MEDIA, set_msgstr
-from test_publish_incremental import (edit_asset, edit_entry, edit_page, full_build,
-                                      generations, lines, published, site_files,  # noqa: F401
+from test_publish_incremental import (assert_as_from_scratch, edit_asset, edit_entry,
+                                      edit_page, full_build,
+                                      generations, published, site_files,  # noqa: F401
                                       withhold_linked_page)
 
 
@@ -153,9 +154,7 @@ def test_a_killed_take_over_leaves_nothing_behind(published, l10n, tmp_path):
     for step in (edit_entry, edit_asset):
         step(project)
         r = l10n(project, "publish", "--all")
-        fresh, full = full_build(project, tmp_path, l10n, "--all")
-        assert site_files(project) == site_files(fresh), step.__name__
-        assert lines(r) == lines(full)
+        assert_as_from_scratch(project, tmp_path, l10n, r, step.__name__)
         assert not (project / ".public.staging-999999999").exists()
         assert len(generations(project)) == 2
 
@@ -170,9 +169,7 @@ def test_a_live_file_deleted_by_hand_that_the_base_lacks(published, l10n, tmp_pa
     (project / "public" / "en" / f"{ASIA}.html").unlink()
     edit_entry(project)
     r = l10n(project, "publish", "--all")
-    fresh, full = full_build(project, tmp_path, l10n, "--all")
-    assert site_files(project) == site_files(fresh)
-    assert lines(r) == lines(full)
+    assert_as_from_scratch(project, tmp_path, l10n, r)
     edit_asset(project)
     l10n(project, "publish", "--all")
     fresh, _ = full_build(project, tmp_path, l10n, "--all")
@@ -233,9 +230,7 @@ def test_a_page_changed_after_a_withheld_one_went_live_again(published, l10n, tm
                  lambda p: comment_po(p / "locales" / "de" / f"{MEDIA}.po")):
         step(project)
         r = l10n(project, "publish", "--all")
-        fresh, full = full_build(project, tmp_path, l10n, "--all")
-        assert site_files(project) == site_files(fresh)
-        assert lines(r) == lines(full)
+        assert_as_from_scratch(project, tmp_path, l10n, r)
 
 
 def test_build_state_deleted_between_take_overs(published, l10n, tmp_path):
@@ -245,9 +240,7 @@ def test_build_state_deleted_between_take_overs(published, l10n, tmp_path):
     shutil.rmtree(project / ".l10n-cache")
     edit_entry(project)
     r = l10n(project, "publish", "--all")
-    fresh, full = full_build(project, tmp_path, l10n, "--all")
-    assert site_files(project) == site_files(fresh)
-    assert lines(r) == lines(full)
+    assert_as_from_scratch(project, tmp_path, l10n, r)
 
 
 # -- updating only the files that changed

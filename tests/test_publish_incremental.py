@@ -39,6 +39,13 @@ def lines(r) -> tuple[list[str], list[str]]:
             r.stderr.splitlines())
 
 
+def assert_as_from_scratch(project: Path, tmp_path: Path, l10n, r, why=None) -> None:
+    """The site and what the run said are those of a full build of the same files."""
+    fresh, full = full_build(project, tmp_path, l10n, "--all")
+    assert site_files(project) == site_files(fresh), why
+    assert lines(r) == lines(full)
+
+
 def edit_page(project: Path) -> None:
     page = project / "source" / f"{ASIA}.html"
     text = page.read_text(encoding="utf-8")
@@ -229,9 +236,7 @@ def test_workers_withhold_a_page_that_fails_to_render(project, l10n, tmp_path, m
     r = l10n(project, "publish", "--all", expect=1)
     assert f"{MEDIA}.html:7: nesting too deep" in r.stderr
     monkeypatch.setenv("L10N_WORKERS", "1")
-    fresh, full = full_build(project, tmp_path, l10n, "--all")
-    assert site_files(project) == site_files(fresh)
-    assert lines(r) == lines(full)
+    assert_as_from_scratch(project, tmp_path, l10n, r)
 
 
 def test_an_asset_named_like_a_site_file_is_reported_every_run(published, l10n):
@@ -264,9 +269,7 @@ def test_each_publish_takes_over_the_generation_before_the_live_one(published, l
         before = {p.stat().st_ino: n for n, p in generations(project).items()}
         edit(project)
         r = l10n(project, "publish", "--all", expect=None)
-        fresh, full = full_build(project, tmp_path, l10n, "--all")
-        assert site_files(project) == site_files(fresh), edit.__name__
-        assert lines(r) == lines(full)
+        assert_as_from_scratch(project, tmp_path, l10n, r, edit.__name__)
         taken.append(before.get((project / "public").resolve().stat().st_ino))
         assert len(generations(project)) == 2
     # the first publish after the first had no generation to take over
@@ -317,6 +320,4 @@ def test_a_page_changed_is_rebuilt_without_looking_at_the_others(published, l10n
         r = l10n(project, "publish", "--all")
         assert "1 written" in r.stdout or whole_builds, r.stdout
         assert len(builds) == whole_builds
-        fresh, full = full_build(project, tmp_path, l10n, "--all")
-        assert site_files(project) == site_files(fresh)
-        assert lines(r) == lines(full)
+        assert_as_from_scratch(project, tmp_path, l10n, r)

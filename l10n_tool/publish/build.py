@@ -52,28 +52,18 @@ def _files(folder: Path, empty_dirs: bool = False) -> list[str]:
     and with ``empty_dirs`` every folder holding nothing, as ``name/``. A
     folder that cannot be read is an OSError: what it holds is unknown, so
     nothing may be deleted on the strength of this list."""
-    def fail(exc: OSError) -> None:
-        raise exc
-    out = []
-    for dirpath, dirnames, filenames in os.walk(folder, onerror=fail):
-        for d in list(dirnames):
-            if os.path.islink(os.path.join(dirpath, d)):
-                filenames.append(d)
-                dirnames.remove(d)
-        rel = Path(dirpath).relative_to(folder).as_posix()
-        prefix = "" if rel == "." else rel + "/"
-        out += [prefix + f for f in filenames]
-        if empty_dirs and prefix and not dirnames and not filenames:
-            out.append(prefix)
-    return sorted(out)
+    present, _ = _scan(folder, stats=False)
+    return present if empty_dirs else [p for p in present if not p.endswith("/")]
 
 
-def _scan(folder: Path) -> tuple[list[str], dict[str, tuple[int, int, int]]]:
-    """``_files`` with empty folders, and the (size, mtime_ns, inode) of each
-    file, in one pass: publish reads the live site's once per run (20,000
-    files at 10,000 pages), to refuse foreign files and to know its own."""
+def _scan(folder: Path, stats: bool = True
+          ) -> tuple[list[str], dict[str, tuple[int, int, int]]]:
+    """``_files`` with empty folders, and (``stats``) the (size, mtime_ns,
+    inode) of each file, in one pass: publish reads the live site's once per
+    run (20,000 files at 10,000 pages), to refuse foreign files and to know
+    its own."""
     out: list[str] = []
-    stats: dict[str, tuple[int, int, int]] = {}
+    found_stats: dict[str, tuple[int, int, int]] = {}
 
     def walk(path: str, prefix: str) -> None:
         with os.scandir(path) as entries:
@@ -85,13 +75,13 @@ def _scan(folder: Path) -> tuple[list[str], dict[str, tuple[int, int, int]]]:
                     walk(e.path, rel + "/")
                     continue
                 out.append(rel)
-                if not e.is_symlink():
+                if stats and not e.is_symlink():
                     st = e.stat(follow_symlinks=False)
-                    stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
+                    found_stats[rel] = (st.st_size, st.st_mtime_ns, st.st_ino)
             if prefix and not found:
                 out.append(prefix)
     walk(os.fspath(folder), "")
-    return sorted(out), stats
+    return sorted(out), found_stats
 
 
 def _foreign(present: list[str], ours: set[str]) -> list[str]:
@@ -442,7 +432,6 @@ class Staging:
     def _take(self) -> None:
         """The base generation, brought up to date with the live one, as the
         staging folder; on any failure a fresh folder of hard links instead."""
-        live = self.site.live
         try:
             os.rename(self._base, self.folder)
             for rel in [*self.site.manifest["generation"]["changed"], MARKER]:
@@ -450,7 +439,7 @@ class Staging:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path)
                 if rel in self._live:
-                    os.link(f"{live}/{rel}", self._dest(rel))
+                    self._link_live(rel)
                 else:
                     _prune(self.folder, rel)
             return
@@ -460,7 +449,7 @@ class Staging:
         self._make()
         for rel in self.stats:                  # kept so far: link them as a fresh folder does
             try:
-                os.link(f"{live}/{rel}", self._dest(rel))
+                self._link_live(rel)
             except OSError as exc:
                 raise self._fail(exc) from None
 
@@ -490,6 +479,10 @@ class Staging:
                 os.unlink(path)
         os.makedirs(f"{self.folder}/{folder}", exist_ok=True)
 
+    def _link_live(self, rel: str) -> None:
+        """The live generation's file, hard-linked into this one."""
+        os.link(f"{self.site.live}/{rel}", self._dest(rel))
+
     def _fail(self, exc: OSError) -> L10nError:
         return L10nError(f"cannot write the site: {exc.strerror or exc}",
                          exc.filename or self.folder)
@@ -502,7 +495,7 @@ class Staging:
             return False
         if rel not in self._live:
             try:
-                os.link(f"{self.site.live}/{rel}", self._dest(rel))
+                self._link_live(rel)
             except OSError:
                 return False
         self.stats[rel] = live
@@ -522,7 +515,7 @@ class Staging:
                 continue
             if rel not in self._live:
                 try:
-                    os.link(f"{self.site.live}/{rel}", self._dest(rel))
+                    self._link_live(rel)
                 except OSError as exc:
                     raise self._fail(exc) from None
             self.stats[rel] = stat
@@ -582,7 +575,7 @@ class Staging:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(path)
                 if taken and rel in self._live:
-                    os.link(f"{self.site.live}/{rel}", path)
+                    self._link_live(rel)
         except OSError as exc:
             raise self._fail(exc) from None
         self.stats, self.written, self._wrote = {}, [], set()

@@ -64,14 +64,16 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
         known = state.blob(key)
         known = known[1] if known is not None and isinstance(known[1], dict) else None
         pending = {loc.code: state.pending_gain(loc.code) for loc in locales}
+        caught_up = not any(pending.values())
         if known is not None and known.get("settings") == settings and \
-                known.get("files") == files and not any(pending.values()):
+                known.get("files") == files and caught_up:
             return UpdateRun(up_to_date=known["up_to_date"], orphaned=known["orphaned"],
                              problems=[Problem(**p) for p in known["problems"]],
                              warnings=[Problem(**p) for p in known["warnings"]])
         with remembered_facts(state, locales):         # names and plural forms for headers
-            run, gained = _update_changed(project, state, locales, sources, known, files) \
-                if known is not None and not any(pending.values()) else (None, pending)
+            run, gained = _update_changed(project, state, locales, sources, settings, known,
+                                          files) if known is not None and caught_up \
+                else (None, pending)
             if run is None:
                 # each locale folder listed once: for the memory and for orphans
                 listed = {loc.code: files_by_name(project.settings.locales_dir / loc.code, ".po")
@@ -80,13 +82,11 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
         # what the run leaves: what it found, and the files it wrote taken again (a
         # file that came or went meanwhile, unseen by this run, is not among them,
         # so the next run's listing differs and ends the shortcut)
-        folders = {os.fspath(project.settings.templates_dir),
-                   *(os.fspath(project.settings.locales_dir / loc.code) for loc in locales)}
+        folders = set(_folders(project, locales))
         made = {path for path in state.recorded_now if path.endswith((".po", ".pot"))
                 and path.rpartition("/")[0] in folders}
-        left = found | made
         files.update(state.fingerprints(sorted(made)))
-        files = {path: files[path] for path in [*map(os.fspath, sources[0]), *sorted(left)]}
+        files = {path: files[path] for path in _input_paths(sources, found | made)}
         state.set_blob(key, settings, {
             "up_to_date": run.up_to_date + len(run.files), "orphaned": run.orphaned,
             "problems": [dataclasses.asdict(p) for p in run.problems],
@@ -102,38 +102,47 @@ def _settings(project: Project, state: BuildState, locales: list[LocaleInfo], so
                   [loc.code for loc in locales], [str(p) for p in sources[1]])
 
 
+def _folders(project: Project, locales: list[LocaleInfo]) -> list[str]:
+    """The templates folder, then each locale's."""
+    s = project.settings
+    return [os.fspath(s.templates_dir)] + [os.fspath(s.locales_dir / loc.code) for loc in locales]
+
+
 def _found(project: Project, locales: list[LocaleInfo]) -> set[str]:
     """The templates and the locales' PO files there are."""
-    s = project.settings
-    folders = [os.fspath(s.templates_dir)] + [os.fspath(s.locales_dir / loc.code) for loc in locales]
+    folders = _folders(project, locales)
     return {f"{folder}/{name}" for folder in folders
             for name in names_in(folder, ".pot" if folder == folders[0] else ".po")}
 
 
+def _input_paths(sources, found: set[str]) -> list[str]:
+    """Every file an update reads or writes: the pages, then the templates
+    and PO files, in the order their fingerprints are kept."""
+    return [*map(os.fspath, sources[0]), *sorted(found)]
+
+
 def _fingerprints(state: BuildState, sources, found: set[str]) -> dict[str, str]:
-    """Path → a short fingerprint of each page, template and PO file: every
-    file an update reads or writes. Equal to the last run's (and the
-    settings too), this run would do nothing."""
-    return state.fingerprints([*map(os.fspath, sources[0]), *sorted(found)])
+    """Path → a short fingerprint of each of ``_input_paths``. Equal to the
+    last run's (and the settings too), this run would do nothing."""
+    return state.fingerprints(_input_paths(sources, found))
 
 
 def _update_changed(project: Project, state: BuildState, locales: list[LocaleInfo], sources,
-                    known: dict, files: dict[str, str]
+                    settings: str, known: dict, files: dict[str, str]
                     ) -> tuple[UpdateRun | None, dict[str, set[str]]]:
     """A few pages, templates or PO files changed, none came or went, and
     nothing else did: only their pages are extracted and their PO files
     merged. No run when more depends on what changed: a translation another
     page could reuse, the site's chrome, a page that cannot be read, or
     more files than that; and what the memory gained from the files read."""
-    s = project.settings
     was = known.get("files")
-    if known.get("settings") != _settings(project, state, locales, sources) or \
+    if known.get("settings") != settings or \
             not isinstance(was, dict) or was.keys() != files.keys() or known["problems"]:
         return None, {}
     changed = [path for path, fp in files.items() if was[path] != fp]
     slugs: set[str] = set()
     pos: dict[str, list[Path]] = {loc.code: [] for loc in locales}
-    folders = {os.fspath(s.locales_dir / loc.code): loc.code for loc in locales}
+    folders = dict(zip(_folders(project, locales)[1:], (loc.code for loc in locales)))
     for path in changed:
         folder, _, name = path.rpartition("/")
         slug = name.rpartition(".")[0]
@@ -155,13 +164,10 @@ def _update_changed(project: Project, state: BuildState, locales: list[LocaleInf
     run.problems, run.warnings = pages.problems, pages.warnings
     key = settings_key(project, state)
     every = len(pages.slugs) + (1 if has_site_catalog(project, pages) else 0)
+    looked_at = sorted(slugs & set(pages.slugs))
+    templates = {slug: state.fingerprint(project.template_path(slug)) for slug in looked_at}
     for loc in locales:
-        folder = s.locales_dir / loc.code
-        todo = []
-        for slug in sorted(slugs & set(pages.slugs)):
-            inputs = digest("po", loc.code, key, state.fingerprint(project.template_path(slug)))
-            if _stale(state, f"{folder}/{slug}.po", inputs, set()):
-                todo.append((slug, folder / f"{slug}.po", inputs))
+        todo = _stale_files(project, state, loc, key, looked_at, templates, set())
         run.up_to_date += every - len(todo)
         state.commit()           # workers read the memory through connections of their own
         state.set_pending_gain(loc.code, _merge(project, state, loc, todo, run))
@@ -183,16 +189,8 @@ def _update(project: Project, state: BuildState, locales: list[LocaleInfo], sour
     key = settings_key(project, state)
     templates = {slug: state.fingerprint(project.template_path(slug)) for slug in slugs}
     for loc in locales:
-        folder = project.settings.locales_dir / loc.code
-        where = os.fspath(folder)      # strings: one path per page, 10,000 pages
-        todo = []                      # (slug, PO file, inputs) to merge, in page order
-        for slug in slugs:
-            path = f"{where}/{slug}.po"
-            inputs = digest("po", loc.code, key, templates[slug])
-            if _stale(state, path, inputs, gained[loc.code]):
-                todo.append((slug, folder / f"{slug}.po", inputs))
-            else:
-                run.up_to_date += 1
+        todo = _stale_files(project, state, loc, key, slugs, templates, gained[loc.code])
+        run.up_to_date += len(slugs) - len(todo)
         # until every file that may reuse them is merged (a run stopped before
         # would otherwise leave them for no run to see: the memory has them now)
         state.set_pending_gain(loc.code, gained[loc.code])
@@ -232,6 +230,21 @@ def _merge(project: Project, state: BuildState, loc: LocaleInfo, todo: list, run
         state.remember(loc.code, path, reviewed)
         run.files.append(UpdateResult(loc.code, path, result, written))
     return late
+
+
+def _stale_files(project: Project, state: BuildState, loc: LocaleInfo, key: str,
+                 slugs: list[str], templates: dict[str, str | None], gained: set[str]
+                 ) -> list[tuple[str, Path, str]]:
+    """(slug, PO file, inputs) of each of the locale's PO files of ``slugs``
+    to merge, in page order (``templates``: slug → its template's fingerprint)."""
+    folder = project.settings.locales_dir / loc.code
+    where = os.fspath(folder)      # strings: one path per page, 10,000 pages
+    todo = []
+    for slug in slugs:
+        inputs = digest("po", loc.code, key, templates[slug])
+        if _stale(state, f"{where}/{slug}.po", inputs, gained):
+            todo.append((slug, folder / f"{slug}.po", inputs))
+    return todo
 
 
 def _stale(state: BuildState, path: str, inputs: str, gained: set[str]) -> bool:
