@@ -1374,16 +1374,16 @@ def _set_slot(parent, after, last, text: str) -> None:
 def _choose(run: _Run, lookup: Lookup) -> Optional[list]:
     """Each sentence's text to publish, and whether it is the source's
     (fallback); None when the whole run stays source text, untouched."""
-    chosen = []
-    for s in run.sentences:
-        text = lookup(s.unit) if s.unit is not None else None
-        ok = text is not None and markup.compare(s.unit.text, text) is None
-        # run-level ids for the source text; the msgstr uses the unit's own
-        chosen.append((_clean(text) if ok else markup.renumber(s.text, {r: n for n, r in s.ids.items()}),
-                       not ok, s))
-    if all(fallback for _, fallback, _ in chosen):
+    # every sentence looked up first: a run with no usable translation (every
+    # run of the source-language page) is left before any text is renumbered
+    texts = [lookup(s.unit) if s.unit is not None else None for s in run.sentences]
+    oks = [text is not None and markup.compare(s.unit.text, text) is None
+           for s, text in zip(run.sentences, texts)]
+    if not any(oks):
         return None
-    return chosen
+    # run-level ids for the source text; the msgstr uses the unit's own
+    return [(_clean(text) if ok else markup.renumber(s.text, {r: n for n, r in s.ids.items()}),
+             not ok, s) for s, text, ok in zip(run.sentences, texts, oks)]
 
 
 def _with_ancestors(elements: list) -> set:
