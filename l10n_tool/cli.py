@@ -21,12 +21,9 @@ from l10n_tool.config import layout_problem, load_settings, with_overrides
 from l10n_tool.errors import EXIT_FINDINGS, EXIT_USAGE, L10nError
 from l10n_tool.lock import project_lock
 from l10n_tool.locales import get_locale
-from l10n_tool.mt.engine import REGISTRY as MT_ENGINES
+from l10n_tool.mt import REGISTRY as MT_ENGINES
 from l10n_tool.problems import Problem
 from l10n_tool.project import Project
-from l10n_tool.steps.extract import extract as do_extract
-from l10n_tool.steps.status import status as do_status
-from l10n_tool.steps.update import update as do_update
 
 
 #: commands that write catalogs or the site, so two of them must not overlap
@@ -244,6 +241,7 @@ def cli(ctx, project_dir, source_dir, glossary, locales_dir, source_locale, wait
 @click.pass_context
 def extract(ctx, paragraphs):
     """Write locales/templates/<page>.pot from source/*.html."""
+    from l10n_tool.steps.extract import extract as do_extract
     project = _segmented(ctx, paragraphs)
     with project.build_state() as state:
         results, pages = do_extract(project, state)
@@ -262,6 +260,7 @@ def extract(ctx, paragraphs):
 @click.pass_context
 def update(ctx, locales, all_locales, paragraphs):
     """Extract again, then create or merge locales/<locale>/<page>.po."""
+    from l10n_tool.steps.update import update as do_update
     project = _segmented(ctx, paragraphs)
     run = do_update(project, project.locales(locales, all_locales))
     for r in run.files:
@@ -293,6 +292,7 @@ def _report_pages(ctx: click.Context, problems, warnings) -> None:
 @click.pass_context
 def status(ctx, locales, all_locales, fmt):
     """Units and words reviewed, fuzzy and untranslated, per locale and page."""
+    from l10n_tool.steps.status import status as do_status
     project = _project(ctx)
     report = do_status(project, project.locales(locales, all_locales))
     rows = report.rows

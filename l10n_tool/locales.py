@@ -7,15 +7,23 @@ switcher, Argos language codes) reads the resulting ``LocaleInfo``.
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Iterable, Iterator, Protocol
-
-from babel import Locale, UnknownLocaleError
-from babel.core import get_global
+from typing import TYPE_CHECKING, Iterable, Iterator, Protocol
 
 from l10n_tool.errors import L10nError
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+# Babel is imported where a locale's data is read, not here: a run that only
+# names its locales (``-l de``, an update after one page was edited) finds
+# them by file name and takes their facts from the last run (``seed``),
+# 10 ms of each command's start.
 
 #: Pseudo-locales are not in CLDR; they borrow the data of a real base locale.
 PSEUDO_LOCALES = {"en_XA": ("en", "English (pseudo-accented)")}
@@ -64,6 +72,18 @@ class LocaleInfo:
         return self.babel_locale().get_display_name("en") or self.code
 
     @cached_property
+    def og_locale(self) -> str:          # de_DE, zh_CN: Open Graph's language_TERRITORY
+        """Its own territory, else CLDR's likely one (ar → ar_EG, ja → ja_JP)."""
+        parts = self.code.split("_")
+        territory = next((p for p in parts[1:] if p.isupper() or p.isdigit()), None)
+        if territory is None:
+            from babel.core import get_global
+            likely = get_global("likely_subtags")
+            full = likely.get(self.code) or likely.get(parts[0]) or ""
+            territory = next((p for p in full.split("_")[1:] if p.isupper() or p.isdigit()), None)
+        return f"{self.language}_{territory}" if territory else self.language
+
+    @cached_property
     def plural_forms(self) -> str:       # nplurals=1; plural=0;
         from babel.messages.plurals import get_plural     # babel's catalog code: only here
         return get_plural(self.babel_locale()).plural_forms
@@ -91,11 +111,12 @@ class LocaleInfo:
         return "" if self.language in NO_SPACE_LANGUAGES else " "
 
     def babel_locale(self) -> Locale:
+        from babel import Locale
         return Locale.parse(PSEUDO_LOCALES[self.code][0] if self.pseudo else self.code)
 
 
 #: the facts ``LocaleInfo.seed`` takes
-_SEEDED = ("direction", "native_name", "english_name", "plural_forms")
+_SEEDED = ("direction", "native_name", "english_name", "plural_forms", "og_locale")
 
 #: where ``remembered_facts`` keeps them in a command's memo store
 _FACTS_KEY = "locales:facts"
@@ -112,9 +133,8 @@ def remembered_facts(store: MemoStore, locales: Iterable[LocaleInfo]) -> Iterato
     and those this run works out kept for the next: a locale's data costs
     more to load (15 ms) than one page to render or one PO file to merge,
     the whole of a run after one page was edited."""
-    import babel
     from l10n_tool.buildstate import digest       # and so the tool's own code
-    inputs = digest("locale-facts", babel.__version__, *_SEEDED)
+    inputs = digest("locale-facts", _babel_data_version(), *_SEEDED)
     known: dict[str, dict[str, str]] = store.memo(_FACTS_KEY, inputs) or {}
     locales = list(locales)
     for loc in locales:
@@ -133,12 +153,24 @@ def get_locale(code: str, source: str | None = None, line: int | None = None) ->
     """
     raw = (code or "").strip().replace("-", "_")
     if raw in PSEUDO_LOCALES:
-        base = Locale.parse(PSEUDO_LOCALES[raw][0])
-        return LocaleInfo(code=raw, bcp47=raw.replace("_", "-"), language=base.language,
-                          argos_code=base.language, pseudo=True)
+        base = PSEUDO_LOCALES[raw][0]
+        return LocaleInfo(code=raw, bcp47=raw.replace("_", "-"), language=base,
+                          argos_code=base, pseudo=True)
     if raw.split("_")[0].split(".")[0].split("@")[0].lower() in NOT_LANGUAGES:
         raise L10nError(f"{code!r} names no language; give one such as de or zh_Hans",
                         source, line)
+    if _PLAIN.fullmatch(raw) and _babel_dir() and os.path.isfile(
+            os.path.join(_babel_dir(), "locale-data", raw + ".dat")):
+        # de, pt_BR, zh_Hans: a CLDR locale of its own, which Babel takes as it is
+        # (a test holds this to _from_babel for every such file Babel has)
+        language = raw.partition("_")[0]
+        return LocaleInfo(code=raw, bcp47=raw.replace("_", "-"), language=language,
+                          argos_code=ARGOS_CODES.get(raw, language))
+    return _from_babel(raw, code, source, line)
+
+
+def _from_babel(raw: str, code: str, source: str | None, line: int | None) -> LocaleInfo:
+    from babel import Locale, UnknownLocaleError
     try:
         loc = Locale.parse(raw)
     except (UnknownLocaleError, ValueError, TypeError):
@@ -155,6 +187,29 @@ def get_locale(code: str, source: str | None = None, line: int | None = None) ->
     )
 
 
+#: language, script, territory as CLDR's file names spell them: de, pt_BR, zh_Hans
+_PLAIN = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_[A-Z]{2})?")
+
+
+@lru_cache(maxsize=1)
+def _babel_dir() -> str:
+    """Babel's package folder, which holds its CLDR data, found without importing Babel."""
+    spec = importlib.util.find_spec("babel")
+    return spec.submodule_search_locations[0] if spec else ""
+
+
+def _babel_data_version() -> str:
+    """Which CLDR data Babel has, from its global data file's size and time
+    (a Babel upgrade rewrites it), without the 10 ms of importing Babel."""
+    path = os.path.join(_babel_dir(), "global.dat")
+    try:
+        st = os.stat(path)
+    except OSError:
+        import babel
+        return babel.__version__
+    return f"{path}:{st.st_size}:{st.st_mtime_ns}"
+
+
 def _folder_locale(raw: str, loc: Locale) -> Locale:
     """The shortest code naming what ``raw`` means, so ``zh_CN`` and ``zh_Hans``
     share one folder instead of creating a stray ``zh_Hans_CN/`` beside it.
@@ -164,6 +219,8 @@ def _folder_locale(raw: str, loc: Locale) -> Locale:
     for Simplified Chinese, TW for Traditional), is dropped again. Explicit
     regional variants (pt_BR, zh_Hant_HK, zh_Hans_SG) are kept.
     """
+    from babel import Locale
+    from babel.core import get_global
     given = raw.split("_")
     if loc.territory is None or loc.variant:
         return loc

@@ -362,3 +362,19 @@ def test_share_buttons_inside_a_byline_above_the_article_stay_chrome():
     assert result.scope(by_id(root, "when")) == cls.ARTICLE
     for ident in ("sharebar", "fb", "tw", "crumbs"):
         assert result.scope(by_id(root, ident)) == cls.CHROME, ident
+
+
+def test_words_of_text_without_cjk_are_found_as_with_cjk():
+    """Text with no kana, ideograph or Hangul skips the CJK pattern (slow to
+    compile); its words must be what that pattern finds."""
+    import re
+    from hypothesis import given, strategies as st
+
+    full = re.compile(cls._WORD)
+
+    @given(st.text(alphabet=st.characters(max_codepoint=0x33ff)))
+    def same(text):
+        assert cls._word_list(text) == [w.lower() for w in full.findall(text)]
+
+    same()
+    assert cls._word_list("abc 中文") == ["abc", "中", "文"]

@@ -256,12 +256,12 @@ def test_os_errors_on_write_are_one_line(project, l10n, monkeypatch, code):
 ])
 def test_error_boundary_turns_library_failures_into_one_line(project, l10n, monkeypatch, exc,
                                                              expected):
-    import l10n_tool.cli as cli_mod
+    import l10n_tool.steps.status as status_step
 
     def failing(*a, **k):
         made = exc()
         raise made
-    monkeypatch.setattr(cli_mod, "do_status", failing)
+    monkeypatch.setattr(status_step, "status", failing)      # what `l10n status` calls
     error = one_error_line(l10n(project, "status", expect=2))
     assert error.startswith(expected), error
 
@@ -281,11 +281,11 @@ def test_extract_table_errors_get_a_line(bare_project, l10n):
 
 
 def test_a_bug_is_still_one_line_pointing_at_it(project, l10n, monkeypatch):
-    import l10n_tool.cli as cli_mod
+    import l10n_tool.steps.status as status_step
 
     def buggy(*a, **k):
         raise RuntimeError("generator raised StopIteration\nsecond line")
-    monkeypatch.setattr(cli_mod, "do_status", buggy)
+    monkeypatch.setattr(status_step, "status", buggy)
     error = one_error_line(l10n(project, "status", expect=2))
     assert error.startswith("error: internal error at l10n_tool/cli.py:")
     assert "RuntimeError: generator raised StopIteration (a bug in l10n_tool" in error
@@ -318,3 +318,17 @@ def test_a_locale_column_twice_in_the_glossary(project, l10n):
                               for i, l in enumerate(lines)) + "\n", encoding="utf-8")
     r = l10n(project, "check", "--all", expect=1)
     assert "locale column 'de' appears twice" in r.stdout and "glossary-file" in r.stdout
+
+
+def test_locales_named_by_file_are_what_babel_makes_of_them():
+    """get_locale takes de or pt_BR by the name of Babel's data file, without
+    loading Babel; every such name must give what Babel's own parse gives."""
+    from l10n_tool import locales
+    names = [p.stem for p in (Path(locales._babel_dir()) / "locale-data").glob("*.dat")
+             if locales._PLAIN.fullmatch(p.stem) and p.stem.lower() not in locales.NOT_LANGUAGES]
+    assert len(names) > 300                       # CLDR's languages and regions, found
+    for name in names:
+        fast = locales.get_locale(name)
+        slow = locales._from_babel(name, name, None, None)
+        assert (fast, fast.alias_of) == (slow, slow.alias_of), name
+        assert fast.og_locale == slow.og_locale, name

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 import polib
-from babel.core import get_global, parse_locale
 
 from l10n_tool.catalog.io import header
 from l10n_tool.catalog.state import key, translations
@@ -296,6 +295,7 @@ def other_language(po, locale: str) -> str | None:
 def _likely(code: str) -> tuple:
     """(language, script, territory, variant) with CLDR's likely subtags
     filled in where the code leaves them out (the lookup order of UTS #35)."""
+    from babel.core import get_global, parse_locale    # only for two codes that differ
     language, territory, script, variant = parse_locale(code)
     subtags = get_global("likely_subtags")
     for parts in ((language, script, territory), (language, territory), (language, script),

@@ -3,7 +3,7 @@
 Engines know nothing of PO files, glossaries, caching or where they run;
 the translate step does all of that around them, so a new engine is one
 class with ``name``, ``OPTIONS`` and ``from_options`` plus one line in
-``REGISTRY``. Registry entries are import paths, so listing or validating
+``l10n_tool.mt.REGISTRY``. Registry entries are import paths, so listing or validating
 engines never imports CTranslate2 (or anything else heavy).
 
 The contract is out-of-order on purpose: ``translate`` yields
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Protocol
 
 from l10n_tool.errors import L10nError
+from l10n_tool.mt import REGISTRY
 
 #: The one default beam size: 2 keeps nearly all of beam 4's quality at ~60% of its time.
 DEFAULT_BEAM = 2
@@ -78,12 +79,6 @@ class EngineClass(Protocol):
         """``source``/``target`` are Argos language codes; ``options`` are parsed."""
 
 
-#: name → "module:class". A new engine adds one line.
-REGISTRY: dict[str, str] = {
-    "argos": "l10n_tool.mt.argos:ArgosEngine",
-    "bergamot": "l10n_tool.mt.bergamot:BergamotEngine",
-    "pseudo": "l10n_tool.mt.engine:Pseudo",
-}
 
 
 def suggest(word: str, known: Iterable[str]) -> str:

@@ -11,7 +11,6 @@ import posixpath
 from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
-from babel.core import get_global
 from lxml import etree
 from lxml.builder import E
 
@@ -195,18 +194,6 @@ def _resolved_against(root, page_dir: str) -> tuple[etree._Element | None, str |
     return None, page_dir
 
 
-def og_locale(loc: LocaleInfo) -> str:
-    """The Open Graph form of a locale, language_TERRITORY (ar_EG, zh_TW,
-    ja_JP): its own territory, else CLDR's likely one."""
-    parts = loc.code.split("_")
-    territory = next((p for p in parts[1:] if p.isupper() or p.isdigit()), None)
-    if territory is None:
-        likely = get_global("likely_subtags")
-        full = likely.get(loc.code) or likely.get(parts[0]) or ""
-        territory = next((p for p in full.split("_")[1:] if p.isupper() or p.isdigit()), None)
-    return f"{loc.language}_{territory}" if territory else loc.language
-
-
 def _language_of(value: str) -> str:
     return value.strip().replace("-", "_").split("_")[0].lower()
 
@@ -223,7 +210,7 @@ def _retag_metadata(root, here: LocaleInfo, source: LocaleInfo) -> None:
         if content is None:
             continue
         if prop == "og:locale" and _language_of(content) == source.language:
-            meta.set("content", og_locale(here))
+            meta.set("content", here.og_locale)
         elif prop == "og:locale:alternate" and _language_of(content) == here.language:
             _drop(meta)
         elif equiv == "content-language" and _language_of(content) == source.language:

@@ -461,7 +461,7 @@ class _Build:
                 self.build_page(slug, staging, todo)
             return
         for loc in [self.source, *self.targets]:      # the language switcher's facts
-            loc.work_out("direction", "native_name")
+            loc.work_out("direction", "native_name", "og_locale")
         staging.ready()                               # one folder for every worker to write in
         rendered = workers_mod.fan_out(lambda task: _render_in_child(self, staging, task),
                                        plan, workers, minimum=1)
