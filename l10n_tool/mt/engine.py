@@ -3,8 +3,8 @@
 Engines know nothing of PO files, glossaries, caching or where they run;
 the translate step does all of that around them, so a new engine is one
 class with ``name``, ``OPTIONS`` and ``from_options`` plus one line in
-``l10n_tool.mt.REGISTRY``. Registry entries are import paths, so listing or validating
-engines never imports CTranslate2 (or anything else heavy).
+``l10n_tool.mt.REGISTRY``. Registry entries are import paths, so listing or
+validating engines never imports CTranslate2 (or anything else heavy).
 
 The contract is out-of-order on purpose: ``translate`` yields
 ``(index, text)`` as each unit finishes, so a batched, threaded or
@@ -77,8 +77,6 @@ class EngineClass(Protocol):
     @classmethod
     def from_options(cls, source: str, target: str, options: dict) -> Engine:
         """``source``/``target`` are Argos language codes; ``options`` are parsed."""
-
-
 
 
 def suggest(word: str, known: Iterable[str]) -> str:
