@@ -159,8 +159,8 @@ def get_locale(code: str, source: str | None = None, line: int | None = None) ->
     if raw.split("_")[0].split(".")[0].split("@")[0].lower() in NOT_LANGUAGES:
         raise L10nError(f"{code!r} names no language; give one such as de or zh_Hans",
                         source, line)
-    if _PLAIN.fullmatch(raw) and _babel_dir() and os.path.isfile(
-            os.path.join(_babel_dir(), "locale-data", raw + ".dat")):
+    data = _babel_data("locale-data", raw + ".dat") if _PLAIN.fullmatch(raw) else None
+    if data is not None and os.path.isfile(data):
         # de, pt_BR, zh_Hans: a CLDR locale of its own, which Babel takes as it is
         # (a test holds this to _from_babel for every such file Babel has)
         language = raw.partition("_")[0]
@@ -192,19 +192,29 @@ _PLAIN = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_[A-Z]{2})?")
 
 
 @lru_cache(maxsize=1)
-def _babel_dir() -> str:
+def _babel_dir() -> str | None:
     """Babel's package folder, which holds its CLDR data, found without importing Babel."""
     spec = importlib.util.find_spec("babel")
-    return spec.submodule_search_locations[0] if spec else ""
+    return spec.submodule_search_locations[0] if spec and spec.submodule_search_locations \
+        else None
+
+
+def _babel_data(*parts: str) -> str | None:
+    """A file of Babel's data, or None where no Babel folder is found (and
+    the caller asks Babel itself, not a path relative to where it runs)."""
+    base = _babel_dir()
+    return os.path.join(base, *parts) if base else None
 
 
 def _babel_data_version() -> str:
     """Which CLDR data Babel has, from its global data file's size and time
     (a Babel upgrade rewrites it), without the 10 ms of importing Babel."""
-    path = os.path.join(_babel_dir(), "global.dat")
+    path = _babel_data("global.dat")
     try:
-        st = os.stat(path)
+        st = os.stat(path) if path is not None else None
     except OSError:
+        st = None
+    if st is None:
         import babel
         return babel.__version__
     return f"{path}:{st.st_size}:{st.st_mtime_ns}"

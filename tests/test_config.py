@@ -320,11 +320,11 @@ def test_a_locale_column_twice_in_the_glossary(project, l10n):
     assert "locale column 'de' appears twice" in r.stdout and "glossary-file" in r.stdout
 
 
-def test_locales_named_by_file_are_what_babel_makes_of_them():
+def test_locales_named_by_file_are_what_babel_makes_of_them(monkeypatch):
     """get_locale takes de or pt_BR by the name of Babel's data file, without
     loading Babel; every such name must give what Babel's own parse gives."""
     from l10n_tool import locales
-    names = [p.stem for p in (Path(locales._babel_dir()) / "locale-data").glob("*.dat")
+    names = [p.stem for p in Path(locales._babel_data("locale-data")).glob("*.dat")
              if locales._PLAIN.fullmatch(p.stem) and p.stem.lower() not in locales.NOT_LANGUAGES]
     assert len(names) > 300                       # CLDR's languages and regions, found
     for name in names:
@@ -332,3 +332,7 @@ def test_locales_named_by_file_are_what_babel_makes_of_them():
         slow = locales._from_babel(name, name, None, None)
         assert (fast, fast.alias_of) == (slow, slow.alias_of), name
         assert fast.og_locale == slow.og_locale, name
+    # no Babel folder found (a zipped install): Babel itself is asked, not the cwd
+    monkeypatch.setattr(locales, "_babel_dir", lambda: None)
+    assert locales._babel_data_version() == __import__("babel").__version__
+    assert locales.get_locale.__wrapped__("pt_BR").bcp47 == "pt-BR"
