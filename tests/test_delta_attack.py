@@ -19,6 +19,10 @@ from test_publish_incremental import (assert_as_from_scratch, edit_asset, edit_e
                                       generations, published, site_files,  # noqa: F401
                                       withhold_linked_page)
 
+#: every test twice: with files as fresh as a test makes them, and as old as a
+#: newsroom's (see conftest's racy_window)
+pytestmark = pytest.mark.usefixtures("racy_window")
+
 
 def live(project: Path) -> Path:
     return (project / "public").resolve()

@@ -10,6 +10,10 @@ from pathlib import Path
 import polib
 import pytest
 
+#: every test twice: with files as fresh as a test makes them, and as old as a
+#: newsroom's (see conftest's racy_window)
+pytestmark = pytest.mark.usefixtures("racy_window")
+
 ASIA = "asia-europe-cooperation-bring-development-opportunities-to-chongqing"
 MEDIA = "media-delegation-visits-sw-china-for-green-development-along-the-yangtze-river"
 

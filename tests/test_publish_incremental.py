@@ -10,6 +10,10 @@ import pytest
 
 from test_publish import ASIA, MEDIA, fail_render, replace_render, set_msgstr
 
+#: every test twice: with files as fresh as a test makes them, and as old as a
+#: newsroom's (see conftest's racy_window)
+pytestmark = pytest.mark.usefixtures("racy_window")
+
 
 def site_files(project: Path) -> dict[str, bytes]:
     """The site's files; of the marker, what it says the site holds (not the

@@ -7,8 +7,13 @@ import shutil
 from pathlib import Path
 
 import polib
+import pytest
 
 from test_incremental import ASIA, MEDIA, edit, full_run, snapshot
+
+#: every test twice: with files as fresh as a test makes them, and as old as a
+#: newsroom's (see conftest's racy_window)
+pytestmark = pytest.mark.usefixtures("racy_window")
 
 
 def _plain_untranslated(po_path: Path) -> polib.POEntry:
