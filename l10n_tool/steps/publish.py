@@ -404,7 +404,8 @@ class _Build:
             for slug in changed:
                 self.build_page(slug, staging)
             rows, by_slug = known["decisions"], dict(known["by_slug"])
-            where = {(row[0], row[1]): i for i, row in enumerate(rows)}
+            looked_at = set(changed)
+            where = {(row[0], row[1]): i for i, row in enumerate(rows) if row[1] in looked_at}
             for slug in changed:
                 p = self.pages[slug]
                 codes = [loc.code for loc in p.live]
@@ -830,11 +831,12 @@ class _Build:
             seen.add(real)
             if rel and own(real):
                 return           # the cache folder inside the source folder: not an asset
-            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-                if entry.name.startswith(".") or rel == "" and \
-                        entry.name.lower().endswith(page_suffixes) and \
-                        not entry.is_dir(follow_symlinks=False):
-                    continue         # a page, or a link to one: the page listing tells of it
+            # pages (and links to them) left out before the sort: the page listing
+            # tells of them, and they are 10,000 of a newsroom's source folder
+            entries = [e for e in os.scandir(folder) if not (
+                e.name.startswith(".") or rel == "" and e.name.lower().endswith(page_suffixes)
+                and not e.is_dir(follow_symlinks=False))]
+            for entry in sorted(entries, key=lambda e: e.name):
                 path = Path(entry.path)
                 name = f"{rel}{entry.name}"
                 why = bad_name(entry.name)

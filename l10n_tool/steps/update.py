@@ -90,9 +90,6 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
         again = state.fingerprints(sorted(made))
         files.update(again[0])
         marks.update(again[1])
-        kept = _input_paths(sources, found, made)
-        files = {path: files[path] for path in kept}
-        marks = {path: marks[path] for path in kept}
         state.set_blob(key, settings, {
             "up_to_date": run.up_to_date + len(run.files), "orphaned": run.orphaned,
             "problems": [dataclasses.asdict(p) for p in run.problems],
@@ -122,10 +119,10 @@ def _found(project: Project, locales: list[LocaleInfo]) -> list[str]:
             for name in names_in(folder, ".pot" if folder == folders[0] else ".po")]
 
 
-def _input_paths(sources: PageFiles, found: list[str], made: set[str] = frozenset()) -> list[str]:
-    """Every file an update reads or writes: the pages, the templates and PO
-    files found, and those the run made that were not there."""
-    return [*sources.strings, *found, *sorted(made.difference(found))]
+def _input_paths(sources: PageFiles, found: list[str]) -> list[str]:
+    """Every file an update reads: the pages, then the templates and PO
+    files (a run adds those it made)."""
+    return [*sources.strings, *found]
 
 
 def _since(known: dict | None) -> tuple[dict, dict] | None:
