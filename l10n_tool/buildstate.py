@@ -107,19 +107,14 @@ class BuildState:
             # (and syncs) a journal, 35 ms of every command
             if self.db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA_VERSION:
                 self.db.executescript(_SCHEMA + f"PRAGMA user_version = {_SCHEMA_VERSION};")
+            self._files = {row[0]: row[1:] for row in self.db.execute(
+                "SELECT path, size, mtime, ctime, ino, sha FROM stats")}
         except FileExistsError:
             raise L10nError("the cache folder is a file; remove it", self.path.parent) from None
         except (OSError, sqlite3.Error) as exc:
             raise L10nError(f"build state unusable ({exc}); delete it to start afresh",
                             self.path) from None
         self._dirty: dict[str, tuple[int, int, int, int, str]] = {}
-        #: every recorded stat row, once more than a few were asked for (30,000
-        #: rows at 10,000 pages take 60 ms to load, and a run that finds one
-        #: page changed by its marks asks for a handful)
-        self._files: dict[str, tuple] | None = None
-        self._rows_asked = 0
-        #: the stat key of each file this run took a mark of (None: missing)
-        self._marked: dict[str, tuple[int, int, int, int] | None] = {}
         self._outputs: dict[str, tuple] | None = None
         self._asked = 0               # outputs looked up one by one so far
         #: fingerprints taken in this run: each step asks for a file's several
@@ -162,27 +157,13 @@ class BuildState:
         except (FileNotFoundError, NotADirectoryError):
             return None
         seen = _stat_key(st)
-        known = self._row(key)
+        known = self._dirty.get(key) or self._files.get(key)
         if known and known[:4] == seen:
             return known[4]
         with open(key, "rb") as f:
             sha = content_sha(f.read())
         self._dirty[key] = (*seen, sha)
         return sha
-
-    def _row(self, key: str) -> tuple | None:
-        """(size, mtime, ctime, inode, sha) recorded for a file, or None."""
-        row = self._dirty.get(key)
-        if row is not None:
-            return row
-        if self._files is None:
-            if self._rows_asked < _FEW:
-                self._rows_asked += 1
-                return self.db.execute("SELECT size, mtime, ctime, ino, sha FROM stats "
-                                       "WHERE path = ?", (key,)).fetchone()
-            self._files = {row[0]: row[1:] for row in self.db.execute(
-                "SELECT path, size, mtime, ctime, ino, sha FROM stats")}
-        return self._files.get(key)
 
     # -- outputs
     def output(self, path: Path) -> "Record | None":
@@ -267,46 +248,25 @@ class BuildState:
         self.db.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, NULL, ?)",
                         ("memo:blob:" + key, inputs, marshal.dumps(value)))
 
-    def marks(self, paths: Iterable[str]) -> dict[str, int]:
-        """Path → a mark of the file's stat (size, mtime, ctime and inode): a
-        file whose mark is the one a run kept is as that run found it, with
-        no record of the state looked at. A file changed within the racy
-        window (see ``commit``) gets a mark of this run's alone, negative,
-        which no later run's equals, so the next run looks at its content;
-        a missing file's mark is 0."""
-        out = {}
-        stat, racy, alone = os.stat, time.time_ns() - _RACY_NS, -time.time_ns()
-        taken = self._marked
-        for path in paths:       # 30,000 files at 10,000 pages: the stat is most of it
-            try:
-                st = stat(path)
-            except (FileNotFoundError, NotADirectoryError):
-                out[path] = 0
-                taken[path] = None
-                continue
-            except OSError:
-                out[path] = alone
-                continue
-            key = taken[path] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            out[path] = (hash(key) & _MARK_BITS | 1) if st.st_ctime_ns < racy else alone
-        return out
-
-    def fingerprints(self, paths: Iterable[str],
-                     since: tuple[Mapping[str, str], Mapping[str, int]] | None = None
-                     ) -> tuple[dict[str, str], dict[str, int]]:
+    def fingerprints(self, paths: Iterable[str]) -> dict[str, str]:
         """Path → a short form of each input's fingerprint (see
-        ``input_fingerprint``), for a run to compare with the last one's,
-        and the files' ``marks``. ``since``: the (fingerprints, marks) the
-        last run kept; a file whose mark is unchanged keeps its fingerprint."""
-        marks = self.marks(paths)
-        was_fps, was_marks = since if since is not None else ({}, {})
-        out: dict[str, str | None] = {}
-        for path, mark in marks.items():
-            fp = was_fps.get(path) if was_marks.get(path) == mark else None
-            out[path] = fp
-            if fp is None:
-                out[path] = str(self.input_fingerprint(path))[:24]
-        return out, marks
+        ``input_fingerprint``), for a run to compare with the last one's."""
+        out = {}
+        seen, dirty, files, stat = self._seen, self._dirty, self._files, os.stat
+        for path in paths:           # 30,000 files at 10,000 pages: _take, inlined
+            sha = seen.get(path)
+            if sha is None and path not in seen:
+                try:
+                    st = stat(path)
+                    known = dirty.get(path) or files.get(path)
+                    if known and known[:4] == _stat_key(st):
+                        sha = seen[path] = known[4]
+                    else:
+                        sha = self.input_fingerprint(path)
+                except OSError:
+                    sha = self.input_fingerprint(path)
+            out[path] = str(sha)[:24]
+        return out
 
     def memos(self, prefix: str) -> dict[str, tuple[str, str]]:
         """Every memo whose key starts with ``prefix``: key → (inputs, data as
@@ -388,18 +348,12 @@ class BuildState:
         saved it meanwhile."""
         key = os.fspath(path)
         if key not in self._seen:
-            if key not in self._marked:
-                return False
-            try:
-                now = _stat_key(os.stat(key))
-            except OSError:
-                now = None
-            return now != self._marked[key]
+            return False
         try:
             st = os.stat(key)
         except OSError:
             return self._seen[key] is not None
-        known = self._row(key)
+        known = self._dirty.get(key) or self._files.get(key)
         return known is None or known[:4] != _stat_key(st)
 
     def remember(self, locale: str, path: Path, rows: Iterable[tuple[str | None, str, str]]) -> None:
@@ -443,8 +397,7 @@ class BuildState:
             rows = [(p, size, mtime if ctime < racy else -1, ctime, ino, sha)
                     for p, (size, mtime, ctime, ino, sha) in self._dirty.items()]
             self.db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?, ?, ?)", rows)
-            if self._files is not None:
-                self._files.update((row[0], row[1:]) for row in rows)
+            self._files.update((row[0], row[1:]) for row in rows)
             self._dirty.clear()
         self.db.commit()
 
@@ -470,14 +423,6 @@ def _stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def joint_mark(marks: Iterable[int]) -> int:
-    """One mark for several files' (see ``BuildState.marks``): equal when each
-    of theirs is, in the same order; a run's own (negative) when any is."""
-    marks = tuple(marks)
-    low = min(marks)
-    return low if low < 0 else hash(marks) & _MARK_BITS | 1
-
-
 def _memory_key(sha: str | None) -> str | None:
     """What the memory records a PO file under: its content and the code
     that chose its reviewed rows (a tool whose idea of "reviewed" changed
@@ -497,8 +442,6 @@ _SMALL_DATA = f"CASE WHEN length(CAST(data AS BLOB)) <= {_BULK} THEN data END"
 #: outputs looked up one by one before all are read at once (one query for
 #: all of a 10,000-page site's costs what a few thousand single ones do)
 _FEW = 256
-#: a stat's mark: a positive 63-bit number (0 is a missing file's, negatives a run's own)
-_MARK_BITS = (1 << 63) - 1
 
 
 class Record:

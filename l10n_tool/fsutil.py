@@ -151,9 +151,8 @@ def sweep(folder: str | os.PathLike) -> None:
     it, see ``catalog.concurrent``.)"""
     try:
         with os.scandir(folder) as entries:
-            # (a staged name is hidden and ends in .tmp: 10,000 PO files are neither)
-            stale = [e.path for e in entries if e.name.endswith(".tmp") and
-                     (m := _STAGED.fullmatch(e.name)) and not process_alive(int(m.group(1)))]
+            stale = [e.path for e in entries if (m := _STAGED.fullmatch(e.name))
+                     and not process_alive(int(m.group(1)))]
     except OSError:
         return
     for path in stale:

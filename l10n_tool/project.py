@@ -8,12 +8,10 @@ for the CLI to print.
 from __future__ import annotations
 
 import errno
-import functools
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
-from typing import Callable, Iterator
+from typing import Callable
 
 from l10n_tool import catalog, glossary as glossary_mod
 from l10n_tool.catalog.concurrent import save_merged
@@ -23,7 +21,7 @@ from l10n_tool.errors import L10nError
 from l10n_tool.fsutil import bad_name, files_by_name, printable, read_input, sweep
 from l10n_tool import formats
 from l10n_tool.locales import LocaleInfo, get_locale
-from l10n_tool.buildstate import BuildState, digest
+from l10n_tool.buildstate import BuildState
 from l10n_tool.problems import Problem
 
 
@@ -33,68 +31,6 @@ SITE_SLUG = "_site"
 #: page names a page cannot have, and why
 _RESERVED = {"index": "the site writes its own index.html",
              SITE_SLUG: f"{SITE_SLUG} is the name of the site-wide catalog"}
-
-
-#: the build state's memo of the source folder's listing (see ``Project.pages``)
-_LISTING = "pages:"
-
-
-@dataclass
-class PageFiles:
-    """The source pages a step can make catalogs of, by file name in name
-    order, and a problem for each page it cannot. Names, not paths: a run
-    that finds one of 10,000 pages changed stats them all by their paths as
-    strings, and needs a few of them as ``Path``s."""
-    folder: Path
-    names: list[str]
-    problems: list[Problem]
-
-    @functools.cached_property
-    def paths(self) -> list[Path]:
-        return [self.folder / name for name in self.names]
-
-    @functools.cached_property
-    def strings(self) -> list[str]:
-        folder = os.fspath(self.folder)
-        return [f"{folder}/{name}" for name in self.names]
-
-    @functools.cached_property
-    def slugs(self) -> list[str]:
-        return [os.path.splitext(name)[0] for name in self.names]
-
-    @functools.cached_property
-    def by_slug(self) -> dict[str, str]:
-        """Slug → file name."""
-        return dict(zip(self.slugs, self.names))
-
-    @functools.cached_property
-    def paths_by_slug(self) -> "PathsBySlug":
-        return PathsBySlug(self)
-
-
-class PathsBySlug(Mapping):
-    """Slug → source file of a listing, each ``Path`` made when first asked
-    for."""
-
-    def __init__(self, listing: PageFiles):
-        self.listing = listing
-        self._made: dict[str, Path] = {}
-
-    def __getitem__(self, slug: str) -> Path:
-        try:
-            return self._made[slug]
-        except KeyError:
-            path = self._made[slug] = self.listing.folder / self.listing.by_slug[slug]
-            return path
-
-    def __contains__(self, slug: object) -> bool:
-        return slug in self.listing.by_slug
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.listing.slugs)
-
-    def __len__(self) -> int:
-        return len(self.listing.names)
 
 
 @dataclass
@@ -192,57 +128,30 @@ class Project:
         return self._documents, self._page_problems
 
     def page_files(self) -> tuple[list[Path], list[Problem]]:
-        """Source pages that can have a catalog, and the problems of the rest
-        (see ``pages``)."""
-        pages = self.pages()
-        return pages.paths, pages.problems
-
-    def pages(self, state: BuildState | None = None) -> PageFiles:
         """Source pages that can have a catalog, without reading them; a page
         whose slug clashes with another's or with the site's own index.html is
-        a problem instead.
-
-        With ``state``, the last listing is taken again while the source
-        folder's own stat is as it was: a page added, removed or renamed
-        changes the folder's mtime, an edit inside a page does not need a
-        new listing. A listing with a symlinked page is made every time: its
-        target may change with the folder as it was."""
-        src = self.settings.source_dir
-        where = os.fspath(src)
-        inputs = mark = None
-        if state is not None:
-            inputs = digest("pages", where, os.fspath(self.settings.root), *formats.suffixes())
-            mark = state.marks([where])[where]
-            known = state.blob(_LISTING + where)
-            if mark > 0 and known is not None and known[0] == inputs and \
-                    isinstance(known[1], dict) and known[1].get("mark") == mark:
-                return PageFiles(src, known[1]["names"],
-                                 [Problem(**p) for p in known[1]["problems"]])
-        names: list[str] = []
+        a problem instead."""
+        paths: list[Path] = []
         problems: list[Problem] = []
-        by_slug: dict[str, str] = {}
+        by_slug: dict[str, Path] = {}
         root = self.settings.root.resolve()
-        links = False
+        src = self.settings.source_dir
         for name, link in self._source_entries():
-            links = links or link
-            why = bad_name(name) or (_bad_link(src / name, root) if link else None)
+            path = src / name
+            why = bad_name(name) or (_bad_link(path, root) if link else None)
             if why is not None:
-                problems.append(Problem(why, printable(self.rel(src / name)), None, "error",
-                                        "page"))
+                problems.append(Problem(why, printable(self.rel(path)), None, "error", "page"))
                 continue
             slug = os.path.splitext(name)[0]
             clash = by_slug.get(slug)
             if slug in _RESERVED or clash is not None:
                 why = (f"{_RESERVED[slug]}; rename the page" if clash is None
-                       else f"same page name as {self.rel(src / clash)}; rename one of them")
-                problems.append(Problem(why, self.rel(src / name), None, "error", "page"))
+                       else f"same page name as {self.rel(clash)}; rename one of them")
+                problems.append(Problem(why, self.rel(path), None, "error", "page"))
                 continue
-            by_slug[slug] = name
-            names.append(name)
-        if state is not None and mark > 0 and not links:
-            state.set_blob(_LISTING + where, inputs, {
-                "mark": mark, "names": names, "problems": [asdict(p) for p in problems]})
-        return PageFiles(src, names, problems)
+            by_slug[slug] = path
+            paths.append(path)
+        return paths, problems
 
     def read_page(self, path: Path) -> Document:
         s = self.settings

@@ -15,7 +15,6 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Callable
 
 from l10n_tool import catalog, glossary as glossary_mod, workers
@@ -23,7 +22,7 @@ from l10n_tool.buildstate import BuildState, Record, digest
 from l10n_tool.document import Document, Unit
 from l10n_tool.errors import L10nError
 from l10n_tool.problems import Problem
-from l10n_tool.project import PageFiles, Project
+from l10n_tool.project import Project
 
 
 @dataclass
@@ -43,7 +42,7 @@ class ExtractResult:
 class Pages:
     """What the pages hold, read where they changed and remembered elsewhere."""
     slugs: list[str] = field(default_factory=list)            # readable pages, in order
-    paths: Mapping[str, Path] = field(default_factory=dict)   # slug → source file
+    paths: dict[str, Path] = field(default_factory=dict)      # slug → source file
     inputs: dict[str, str] = field(default_factory=dict)      # slug → digest of its inputs
     chrome: dict[str, "list[Unit] | _Remembered"] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)     # unreadable pages
@@ -118,7 +117,7 @@ def _read_and_template(project: Project, glossary: glossary_mod.Glossary, path: 
 
 
 def scan(project: Project, state: BuildState, glossary: Callable[[], glossary_mod.Glossary],
-         sources: PageFiles | None = None, only: set[str] | None = None
+         sources: tuple[list[Path], list[Problem]] | None = None, only: set[str] | None = None
          ) -> tuple[Pages, list[ExtractResult]]:
     """Pages whose template is stale are read (in worker processes when they
     are many) and their templates written; the others come from the state
@@ -126,24 +125,23 @@ def scan(project: Project, state: BuildState, glossary: Callable[[], glossary_mo
     only if a page is read). With ``only``, the pages of those slugs are
     looked at and the others taken as they were (the caller knows their
     files did not change), chrome and all."""
-    listing = sources or project.pages(state)
-    out = Pages(problems=list(listing.problems))
+    paths, problems = sources or project.page_files()
+    out = Pages(problems=list(problems))
     key = settings_key(project, state)
     stale: list[Path] = []
     kept: dict[str, Record] = {}         # slug → its template's record, up to date
-    slugs = listing.slugs
-    out.paths = listing.paths_by_slug
+    slugs = [path.stem for path in paths]
     if only is not None:
-        out.slugs = list(slugs)
+        out.slugs = slugs
+        out.paths = dict(zip(slugs, paths))
         slugs = [slug for slug in slugs if slug in only]
         paths = [out.paths[slug] for slug in slugs]
         before = {slug: state.output(_chrome_record(project.template_path(slug)))
                   for slug in slugs}
-    else:
-        paths = listing.paths
     for slug, path in zip(slugs, paths):
         where = os.fspath(path)
         inputs = out.inputs[slug] = digest("page", key, where, state.fingerprint(where))
+        out.paths[slug] = path
         pot_path = project.template_path(slug)
         pot = state.output(pot_path)
         chrome = state.output(_chrome_record(pot_path)) if pot is not None else None
@@ -218,7 +216,7 @@ def has_site_catalog(project: Project, pages: Pages) -> bool:
 
 
 def extract(project: Project, state: BuildState, glossary: glossary_mod.Glossary | None = None,
-            sources: PageFiles | None = None, only: set[str] | None = None
+            sources: tuple[list[Path], list[Problem]] | None = None, only: set[str] | None = None
             ) -> tuple[list[ExtractResult], Pages]:
     """Write the templates that changed; a page that cannot be read keeps its
     old POT. ``sources``: the project's page files, when already listed;

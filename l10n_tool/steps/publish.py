@@ -33,7 +33,7 @@ from pathlib import Path
 from lxml import etree
 
 from l10n_tool import catalog, formats, workers as workers_mod
-from l10n_tool.buildstate import digest, joint_mark
+from l10n_tool.buildstate import digest
 from l10n_tool.config import PublishPolicy, Settings
 from l10n_tool.document import Document
 from l10n_tool.errors import L10nError
@@ -272,39 +272,40 @@ class _Build:
     # -- the run
     def run(self) -> None:
         project, s, result = self.project, self.s, self.result
-        listing = project.pages(self.state)
-        self.listing_problems = listing.problems
-        self.paths = listing.paths_by_slug
-        self.slugs = listing.slugs
+        paths, self.listing_problems = project.page_files()
+        self.paths = {p.stem: p for p in paths}
+        self.slugs = list(self.paths)
         how = digest("read", s.source_locale, s.segment, repr(s.extract))
-        all_key = f"{KEY}all:{self.out.out}"
-        row = self.state.blob(all_key)
-        known = row[1] if row is not None and isinstance(row[1], dict) else None
+        fps = self.state.fingerprints(map(os.fspath, paths))
         page_fp = _Lazy(lambda slug: self.state.input_fingerprint(self.paths[slug]))
         folder = os.fspath(s.locales_dir)     # strings: 10,000s of paths, the same keys
         po_paths = {(code, slug): f"{folder}/{code}/{slug}.po"
                     for code in self.codes[1:] for slug in self.slugs}
+        fps.update(self.state.fingerprints(po_paths.values()))
         self.po_fp = _Lazy(lambda key: self.state.input_fingerprint(po_paths[key]))
         self.site_fp = {code: self.state.input_fingerprint(f"{folder}/{code}/{SITE_SLUG}.po")
                         for code in self.codes[1:]}
         assets = self.find_assets()
         #: what each page's versions come from, short: the next run finds the
         #: pages that changed by comparing these, not by digesting every page again
-        self.slug_inputs, slug_marks = self.inputs_by_slug(listing, po_paths, known)
+        self.slug_inputs = {slug: "\x1f".join([path.name, fps[os.fspath(path)],
+                                               *(fps[po_paths[(c, slug)]] for c in self.codes[1:])])
+                            for slug, path in self.paths.items()}
         self.site_key = digest(
             "all", how, s.base_url, s.site_name, self.codes,
             [(code, repr(p)) for code, p in self.policies.items()],
             [str(p) for p in self.listing_problems],
             sorted(self.site_fp.items()), [(rel, fp) for rel, _, fp in assets])
+        all_key = f"{KEY}all:{self.out.out}"
+        row = self.state.blob(all_key)
+        known = row[1] if row is not None and isinstance(row[1], dict) else None
         if known is not None and known.get("site") == self.site_key and \
                 known.get("slugs") == self.slug_inputs and known.get("stats") == self.live_stats():
             self.out.clean()
             self.replay(known)
-            if known.get("marks") != slug_marks:   # a file touched, or read again: its new mark
-                self.state.set_blob(all_key, self.site_key, {**known, "marks": slug_marks})
             return
         self.page_keys = _Lazy(lambda slug: digest(
-            "page", how, os.path.splitext(listing.by_slug[slug])[1].lower(), page_fp[slug]))
+            "page", how, os.path.splitext(self.paths[slug].name)[1].lower(), page_fp[slug]))
         with remembered_facts(self.state, [self.source, *self.targets]):
             written = self.build_changed(known) if known is not None else None
             while written is None:    # each pass remembers its new render failures; two at most
@@ -324,36 +325,7 @@ class _Build:
             "files": written.unchanged + len(written.written),
             # what the next run needs to rebuild only the pages that changed
             "site": self.site_key, "slugs": self.slug_inputs, "live": self.live_codes,
-            "marks": slug_marks,
             "by_slug": self.by_slug, "whole": self.whole})
-
-    def inputs_by_slug(self, listing, po_paths: dict[tuple[str, str], str], known: dict | None
-                       ) -> tuple[dict[str, str], dict[str, int]]:
-        """What each page's versions come from, short (its file name and the
-        fingerprints of its page and PO files), and one mark of those files'
-        stats: a page whose mark is the last run's keeps the last run's
-        inputs without a look at its files' records."""
-        was = known.get("slugs") if known is not None else None
-        was_marks = known.get("marks") if known is not None else None
-        if not isinstance(was, dict) or not isinstance(was_marks, dict):
-            was, was_marks = {}, {}
-        codes = self.codes[1:]
-        marks = self.state.marks
-        # each file's mark in the slugs' order, one column per kind of file
-        columns = [marks(listing.strings).values(),
-                   *(marks([po_paths[(c, slug)] for slug in self.slugs]).values() for c in codes)]
-        fingerprint = self.state.input_fingerprint
-        inputs, joint = {}, {}
-        for slug, name, where, *group in zip(self.slugs, listing.names, listing.strings, *columns):
-            mark = joint[slug] = joint_mark(group)
-            old = was.get(slug)
-            if was_marks.get(slug) == mark and isinstance(old, str) and \
-                    old.startswith(name + "\x1f"):
-                inputs[slug] = old
-            else:
-                files = [where, *(po_paths[(c, slug)] for c in codes)]
-                inputs[slug] = "\x1f".join([name, *(str(fingerprint(f))[:24] for f in files)])
-        return inputs, joint
 
     def replay(self, known: dict) -> None:
         r = self.result
@@ -404,8 +376,7 @@ class _Build:
             for slug in changed:
                 self.build_page(slug, staging)
             rows, by_slug = known["decisions"], dict(known["by_slug"])
-            looked_at = set(changed)
-            where = {(row[0], row[1]): i for i, row in enumerate(rows) if row[1] in looked_at}
+            where = {(row[0], row[1]): i for i, row in enumerate(rows)}
             for slug in changed:
                 p = self.pages[slug]
                 codes = [loc.code for loc in p.live]
@@ -831,12 +802,11 @@ class _Build:
             seen.add(real)
             if rel and own(real):
                 return           # the cache folder inside the source folder: not an asset
-            # pages (and links to them) left out before the sort: the page listing
-            # tells of them, and they are 10,000 of a newsroom's source folder
-            entries = [e for e in os.scandir(folder) if not (
-                e.name.startswith(".") or rel == "" and e.name.lower().endswith(page_suffixes)
-                and not e.is_dir(follow_symlinks=False))]
-            for entry in sorted(entries, key=lambda e: e.name):
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                if entry.name.startswith(".") or rel == "" and \
+                        entry.name.lower().endswith(page_suffixes) and \
+                        not entry.is_dir(follow_symlinks=False):
+                    continue         # a page, or a link to one: the page listing tells of it
                 path = Path(entry.path)
                 name = f"{rel}{entry.name}"
                 why = bad_name(entry.name)

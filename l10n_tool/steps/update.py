@@ -19,7 +19,7 @@ from l10n_tool.buildstate import BuildState, digest
 from l10n_tool.fsutil import files_by_name, names_in
 from l10n_tool.locales import LocaleInfo, remembered_facts
 from l10n_tool.problems import Problem
-from l10n_tool.project import SITE_SLUG, PageFiles, Project
+from l10n_tool.project import SITE_SLUG, Project
 from l10n_tool.steps.extract import extract, has_site_catalog, settings_key
 
 
@@ -56,19 +56,17 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
     run says what the last one found without looking further: the common
     case on a 10,000-page site is a run after nothing or one page changed."""
     with project.build_state() as state:
-        sources = project.pages(state)
+        sources = project.page_files()
         key = _LAST_RUN + ",".join(loc.code for loc in locales)
         settings = _settings(project, state, locales, sources)
         found = _found(project, locales)
+        files = _fingerprints(state, sources, found)
         known = state.blob(key)
         known = known[1] if known is not None and isinstance(known[1], dict) else None
-        files, marks = state.fingerprints(_input_paths(sources, found), _since(known))
         pending = {loc.code: state.pending_gain(loc.code) for loc in locales}
         caught_up = not any(pending.values())
         if known is not None and known.get("settings") == settings and \
                 known.get("files") == files and caught_up:
-            if known.get("marks") != marks:       # a file touched, or read again: its new mark
-                state.set_blob(key, settings, {**known, "marks": marks})
             return UpdateRun(up_to_date=known["up_to_date"], orphaned=known["orphaned"],
                              problems=[Problem(**p) for p in known["problems"]],
                              warnings=[Problem(**p) for p in known["warnings"]])
@@ -87,22 +85,21 @@ def update(project: Project, locales: list[LocaleInfo]) -> UpdateRun:
         folders = set(_folders(project, locales))
         made = {path for path in state.recorded_now if path.endswith((".po", ".pot"))
                 and path.rpartition("/")[0] in folders}
-        again = state.fingerprints(sorted(made))
-        files.update(again[0])
-        marks.update(again[1])
+        files.update(state.fingerprints(sorted(made)))
+        files = {path: files[path] for path in _input_paths(sources, found | made)}
         state.set_blob(key, settings, {
             "up_to_date": run.up_to_date + len(run.files), "orphaned": run.orphaned,
             "problems": [dataclasses.asdict(p) for p in run.problems],
             "warnings": [dataclasses.asdict(p) for p in run.warnings],
             # what the next run compares to find the few files that changed
-            "settings": settings, "files": files, "marks": marks})
+            "settings": settings, "files": files})
     return run
 
 
 def _settings(project: Project, state: BuildState, locales: list[LocaleInfo], sources) -> str:
     """What every file's update depends on besides the files themselves."""
     return digest("update-settings", settings_key(project, state),
-                  [loc.code for loc in locales], [str(p) for p in sources.problems])
+                  [loc.code for loc in locales], [str(p) for p in sources[1]])
 
 
 def _folders(project: Project, locales: list[LocaleInfo]) -> list[str]:
@@ -111,27 +108,23 @@ def _folders(project: Project, locales: list[LocaleInfo]) -> list[str]:
     return [os.fspath(s.templates_dir)] + [os.fspath(s.locales_dir / loc.code) for loc in locales]
 
 
-def _found(project: Project, locales: list[LocaleInfo]) -> list[str]:
-    """The templates and the locales' PO files there are, folder by folder,
-    each in name order."""
+def _found(project: Project, locales: list[LocaleInfo]) -> set[str]:
+    """The templates and the locales' PO files there are."""
     folders = _folders(project, locales)
-    return [f"{folder}/{name}" for folder in folders
-            for name in names_in(folder, ".pot" if folder == folders[0] else ".po")]
+    return {f"{folder}/{name}" for folder in folders
+            for name in names_in(folder, ".pot" if folder == folders[0] else ".po")}
 
 
-def _input_paths(sources: PageFiles, found: list[str]) -> list[str]:
-    """Every file an update reads: the pages, then the templates and PO
-    files (a run adds those it made)."""
-    return [*sources.strings, *found]
+def _input_paths(sources, found: set[str]) -> list[str]:
+    """Every file an update reads or writes: the pages, then the templates
+    and PO files, in the order their fingerprints are kept."""
+    return [*map(os.fspath, sources[0]), *sorted(found)]
 
 
-def _since(known: dict | None) -> tuple[dict, dict] | None:
-    """The last run's fingerprints and marks, for ``BuildState.fingerprints``
-    to keep those of the files whose stat is unchanged."""
-    if known is None or not isinstance(known.get("files"), dict) or \
-            not isinstance(known.get("marks"), dict):
-        return None
-    return known["files"], known["marks"]
+def _fingerprints(state: BuildState, sources, found: set[str]) -> dict[str, str]:
+    """Path → a short fingerprint of each of ``_input_paths``. Equal to the
+    last run's (and the settings too), this run would do nothing."""
+    return state.fingerprints(_input_paths(sources, found))
 
 
 def _update_changed(project: Project, state: BuildState, locales: list[LocaleInfo], sources,
