@@ -15,13 +15,11 @@ medians. A settled 10,000-page site takes some minutes per version to build.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -32,14 +30,9 @@ REPO = scale.REPO
 
 def step(site: Path, code: Path, *args: str) -> tuple[float, float]:
     """Wall and CPU seconds (user + system) of one command."""
-    env = {**scale.ENV, "PYTHONPATH": str(code)}
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "l10n_tool", "-C", str(site), *args],
-                            env=env, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"l10n {' '.join(args)} failed in {site}")
-    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+    seconds, usage = scale.run_usage([*scale.L10N, "-C", str(site), *args],
+                                     env={**scale.ENV, "PYTHONPATH": str(code)})
+    return seconds, usage.ru_utime + usage.ru_stime
 
 
 def both(site: Path, code: Path) -> tuple[float, float]:

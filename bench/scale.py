@@ -43,9 +43,17 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (MiB) of one command; it must succeed (exit 0 or 1)."""
+    seconds, usage = run_usage(cmd, cwd)
+    return seconds, usage.ru_maxrss // 1024
+
+
+def run_usage(cmd: list[str], cwd: Path | None = None, env: dict | None = None):
+    """Wall seconds and the resource usage of one command (``ENV`` unless
+    ``env``); it must succeed (exit 0 or 1)."""
     with tempfile.TemporaryFile() as err:    # a file, not a pipe: a chatty tool can't block
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, env=ENV)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
+                                env=ENV if env is None else env)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         code = os.waitstatus_to_exitcode(status)
@@ -53,7 +61,7 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, int]:
             err.seek(0)
             raise SystemExit(f"{' '.join(map(str, cmd))} failed ({code}): "
                              f"{err.read().decode(errors='replace')[-500:]}")
-    return seconds, usage.ru_maxrss // 1024
+    return seconds, usage
 
 
 def generate(site: Path, pages: int) -> None:
